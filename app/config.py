@@ -1,0 +1,326 @@
+"""The TOML config file: typed sections, defaults written on first run, strict validation.
+
+Unknown keys and wrongly typed values are reported with the full key name (``fetch.spacing``)
+so a user can fix the file. Secrets are never stored here: they live in the OS keyring
+(see app/secrets.py).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from app.errors import UserError
+
+APP_NAME = "regwatch"
+
+
+def config_dir() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+def data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_config_path() -> Path:
+    return config_dir() / "regwatch.toml"
+
+
+# ---------------------------------------------------------------------------------------------
+# Sections
+
+
+@dataclass
+class GeneralConfig:
+    language: str = "en"  # en | zh_CN
+    start_minimised: bool = False
+    close_to_tray: bool = True
+
+
+@dataclass
+class HostConfig:
+    spacing: float | None = None  # seconds between two requests to this host
+
+
+@dataclass
+class FetchConfig:
+    spacing: float = 2.0  # minimum seconds between two requests to one host
+    jitter: float = 0.5  # up to this many extra random seconds
+    timeout: float = 30.0
+    retries: int = 3
+    max_bytes: int = 20_000_000
+    max_details: int = 50  # detail pages fetched per source per cycle
+    first_run_days: int = 30  # on a first run, details only for items this recent...
+    first_run_max: int = 50  # ...or the newest N
+    recheck_days: int = 30  # re-check details of items this recent...
+    recheck_hours: int = 24  # ...at most this often (edits become versions)
+    mirror: str = ""  # e.g. http://127.0.0.1:8765: every https://HOST/PATH goes to MIRROR/HOST/PATH
+    proxy: str = ""  # e.g. http://proxy.example:3128 (HTTP(S)_PROXY env vars also work)
+    user_agent: str = ""  # empty: a current desktop browser's
+    office_hours: str = "08:00-18:00"  # scheduled fetches only in this Beijing-time window
+    office_days: str = "mon-fri"
+    hosts: dict[str, HostConfig] = field(default_factory=dict)
+
+
+@dataclass
+class SourceConfig:
+    enabled: bool = True
+    interval: int | None = None  # minutes; None: the source's default
+    channels: dict[str, bool] = field(default_factory=dict)  # channel key -> enabled
+
+
+@dataclass
+class ProviderConfig:
+    base_url: str = ""
+    model: str = ""
+    region: str = ""  # Microsoft / Tencent region
+    app_id: str = ""  # Baidu appid / Youdao appKey / Tencent SecretId (not secret)
+    timeout: float = 20.0
+
+
+@dataclass
+class TranslationConfig:
+    provider: str = "offline"  # offline | openai | deepl | microsoft | google | libretranslate | baidu | youdao | tencent
+    improve_partial: bool = True  # let the provider improve titles the offline engine left partial
+    max_per_minute: int = 30
+    providers: dict[str, ProviderConfig] = field(default_factory=dict)
+
+
+@dataclass
+class EmailScheduleConfig:
+    enabled: bool = False
+    frequency: str = "daily"  # daily | weekly
+    time: str = "08:30"
+    weekday: str = "mon"
+    topics: list[str] = field(default_factory=list)  # empty: flagged items not yet sent
+
+
+@dataclass
+class EmailConfig:
+    host: str = ""
+    port: int = 587
+    security: str = "starttls"  # starttls | ssl | plain (plain only to localhost)
+    username: str = ""
+    sender: str = ""
+    to: list[str] = field(default_factory=list)
+    cc: list[str] = field(default_factory=list)
+    subject: str = "China regulatory watch: {count} items ({period})"
+    schedule: EmailScheduleConfig = field(default_factory=EmailScheduleConfig)
+
+
+@dataclass
+class NotificationsConfig:
+    enabled: bool = True
+    sound: bool = False
+
+
+@dataclass
+class Config:
+    general: GeneralConfig = field(default_factory=GeneralConfig)
+    fetch: FetchConfig = field(default_factory=FetchConfig)
+    sources: dict[str, SourceConfig] = field(default_factory=dict)
+    translation: TranslationConfig = field(default_factory=TranslationConfig)
+    email: EmailConfig = field(default_factory=EmailConfig)
+    notifications: NotificationsConfig = field(default_factory=NotificationsConfig)
+    database: str = ""  # SQLAlchemy URL; empty: SQLite in the user data dir
+
+    path: Path | None = field(default=None, compare=False, metadata={"internal": True})
+
+    def source(self, key: str) -> SourceConfig:
+        return self.sources.get(key) or SourceConfig()
+
+
+_CHOICES = {
+    "general.language": {"en", "zh_CN"},
+    "translation.provider": {
+        "offline", "openai", "deepl", "microsoft", "google", "libretranslate", "baidu", "youdao", "tencent",
+    },
+    "email.security": {"starttls", "ssl", "plain"},
+    "email.schedule.frequency": {"daily", "weekly"},
+    "email.schedule.weekday": {"mon", "tue", "wed", "thu", "fri", "sat", "sun"},
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading
+
+
+def _type_name(tp: Any) -> str:
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        return " or ".join(_type_name(a) for a in typing.get_args(tp) if a is not type(None))
+    if origin is list:
+        return "a list"
+    if origin is dict or dataclasses.is_dataclass(tp):
+        return "a table"
+    return {str: "a string", int: "an integer", float: "a number", bool: "true or false"}.get(tp, str(tp))
+
+
+def _convert(value: Any, tp: Any, key: str) -> Any:
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        for a in args:
+            try:
+                return _convert(value, a, key)
+            except UserError:
+                continue
+        raise UserError(f"config key '{key}' must be {_type_name(tp)}, not {value!r}")
+    if dataclasses.is_dataclass(tp):
+        if not isinstance(value, dict):
+            raise UserError(f"config key '{key}' must be a table ([{key}]), not {value!r}")
+        return _build(tp, value, key)
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise UserError(f"config key '{key}' must be a table, not {value!r}")
+        _, vt = typing.get_args(tp)
+        return {str(k): _convert(v, vt, f"{key}.{k}") for k, v in value.items()}
+    if origin is list:
+        (it,) = typing.get_args(tp)
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            raise UserError(f"config key '{key}' must be a list, not {value!r}")
+        return [_convert(v, it, f"{key}[{i}]") for i, v in enumerate(value)]
+    if tp is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if tp is bool and not isinstance(value, bool):
+        raise UserError(f"config key '{key}' must be true or false, not {value!r}")
+    if tp is int and (isinstance(value, bool) or not isinstance(value, int)):
+        raise UserError(f"config key '{key}' must be an integer, not {value!r}")
+    if not isinstance(value, tp):
+        raise UserError(f"config key '{key}' must be {_type_name(tp)}, not {value!r}")
+    choices = _CHOICES.get(key)
+    if choices and value not in choices:
+        raise UserError(f"config key '{key}' must be one of {', '.join(sorted(choices))}, not {value!r}")
+    if tp in (int, float) and value < 0:
+        raise UserError(f"config key '{key}' must not be negative ({value!r})")
+    return value
+
+
+def _build(cls: type, data: dict, prefix: str = "") -> Any:
+    hints = typing.get_type_hints(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls) if not f.metadata.get("internal")}
+    kwargs = {}
+    for key, value in data.items():
+        full = f"{prefix}.{key}" if prefix else key
+        if key not in fields:
+            known = ", ".join(sorted(fields))
+            raise UserError(f"unknown config key '{full}' (known keys here: {known})")
+        kwargs[key] = _convert(value, hints[key], full)
+    return cls(**kwargs)
+
+
+def parse_config(text: str, path: Path | None = None) -> Config:
+    """Parse and validate TOML text; UserError names the file, line or key at fault."""
+    where = f" {path}" if path else ""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise UserError(f"config file{where} is not valid TOML: {exc}") from None
+    cfg = _build(Config, data)
+    cfg.path = path
+    return cfg
+
+
+def load_config(path: str | os.PathLike | None = None, *, create: bool = True) -> Config:
+    """Load the config file; on first run write the commented defaults and use them."""
+    p = Path(path) if path else default_config_path()
+    if not p.exists():
+        if path and not create:
+            raise UserError(f"config file {p} does not exist")
+        if create:
+            try:
+                p.parent.mkdir(parents=True, exist_ok=True)
+                p.write_text(DEFAULT_CONFIG_TEXT, encoding="utf-8")
+            except OSError as exc:
+                raise UserError(f"cannot write the default config file {p}: {exc.strerror}") from None
+        cfg = parse_config(DEFAULT_CONFIG_TEXT, p)
+        return cfg
+    try:
+        text = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise UserError(f"cannot read config file {p}: {reason}") from None
+    return parse_config(text, p)
+
+
+DEFAULT_CONFIG_TEXT = """\
+# regwatch configuration (TOML). Every key is optional; the values shown are the defaults.
+# Secrets (SMTP password, translation API keys) are never stored here: regwatch keeps them in
+# the operating system's keyring.
+
+# SQLAlchemy URL of the database. Empty: SQLite in the user data directory.
+# Team mode (several desktops, one database): database = "postgresql://user@host/regwatch"
+database = ""
+
+[general]
+language = "en"            # en | zh_CN
+start_minimised = false
+close_to_tray = true       # closing the window keeps regwatch running in the tray
+
+[fetch]
+spacing = 2.0              # minimum seconds between two requests to the same host
+jitter = 0.5               # plus up to this many random seconds
+timeout = 30.0             # seconds per request
+retries = 3                # on timeouts, connection errors, 429 and 5xx (with backoff)
+max_details = 50           # detail pages per source per cycle
+first_run_days = 30        # on a first run fetch details only for items this recent...
+first_run_max = 50         # ...or the newest N; older ones are kept list-only
+recheck_days = 30          # re-check recent items' pages for edits...
+recheck_hours = 24         # ...at most this often
+mirror = ""                # e.g. "http://127.0.0.1:8765": https://HOST/PATH -> MIRROR/HOST/PATH
+proxy = ""                 # e.g. "http://proxy.example:3128" (HTTP_PROXY/HTTPS_PROXY also work)
+user_agent = ""            # empty: a current desktop browser's User-Agent
+office_hours = "08:00-18:00"   # scheduled fetches only in this window (Beijing time)
+office_days = "mon-fri"
+
+# Per-host spacing, e.g.
+# [fetch.hosts."www.cac.gov.cn"]
+# spacing = 5.0
+
+# Per-source settings: enabled, interval (minutes) and channels, e.g.
+# [sources.govcn]
+# enabled = true
+# interval = 60
+# channels = { zuixin = true, gwywj = true, bmwj = false }
+
+[translation]
+provider = "offline"       # offline | openai | deepl | microsoft | google | libretranslate | baidu | youdao | tencent
+improve_partial = true     # let the provider improve titles the offline engine left partial
+max_per_minute = 30
+
+# [translation.providers.openai]
+# base_url = "http://127.0.0.1:11434/v1"   # Ollama, llama.cpp, vLLM or a hosted API
+# model = "qwen2.5:7b"
+
+[email]
+host = ""
+port = 587
+security = "starttls"      # starttls | ssl | plain (plain only to localhost)
+username = ""
+sender = ""
+to = []
+cc = []
+subject = "China regulatory watch: {count} items ({period})"
+
+[email.schedule]
+enabled = false
+frequency = "daily"        # daily | weekly
+time = "08:30"
+weekday = "mon"
+topics = []                # empty: flagged items not yet sent
+
+[notifications]
+enabled = true
+sound = false
+"""

@@ -1,0 +1,303 @@
+"""The contract every site module fulfils: metadata, list walking, pure parsers.
+
+A source never touches the database or the GUI. The pipeline (app/pipeline) asks it for list
+pages newest-first, stops when a page holds nothing unknown, then asks for details of new items.
+Failures are typed so the pipeline can name a health state without guessing:
+
+    BlockedError  -> ``blocked``  (WAF / JS challenge page)
+    LayoutError   -> ``broken``   (page answered but parsed to zero rows / required fields vanished)
+    FetchError    -> ``error``    (network, 5xx after retries, refused 4xx, bad JSON)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterator, Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any, ClassVar, Protocol, runtime_checkable
+
+
+class HealthState(enum.StrEnum):
+    """Named outcome of one run of a channel or a source (stored as its string value)."""
+
+    NEVER_RUN = "never_run"
+    OK = "ok"
+    NO_NEW = "no_new"
+    BROKEN = "broken"
+    BLOCKED = "blocked"
+    ERROR = "error"
+
+
+# ---------------------------------------------------------------------------------------------
+# Errors
+
+
+class ScrapeError(Exception):
+    """Something a source could not do; ``message`` is one sentence a user can act on."""
+
+    state: ClassVar[HealthState] = HealthState.ERROR
+
+    def __init__(self, message: str, *, url: str | None = None, status: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.url = url
+        self.status = status
+
+
+class FetchError(ScrapeError):
+    """Network failure, timeout, 5xx after retries, a refused request or undecodable JSON."""
+
+    state = HealthState.ERROR
+
+
+class BlockedError(ScrapeError):
+    """The site answered with a WAF block or JavaScript challenge instead of content."""
+
+    state = HealthState.BLOCKED
+
+
+class LayoutError(ScrapeError):
+    """The page answered but did not have the expected structure (layout changed)."""
+
+    state = HealthState.BROKEN
+
+
+# ``ParseError`` is the name parsers raise; it means the same as LayoutError.
+ParseError = LayoutError
+
+
+# ---------------------------------------------------------------------------------------------
+# Data
+
+
+@dataclass(frozen=True)
+class Attachment:
+    name: str
+    url: str
+
+
+@dataclass
+class ListItem:
+    """One row of a list page or list API, as the site shows it."""
+
+    url: str  # canonical absolute https URL (the key of a notice)
+    title: str  # tags stripped, whitespace collapsed; the full title when the site gives one
+    date: dt.date | None  # list date: publication date unless the source says otherwise
+    channel: str = ""
+    link_text: str | None = None  # visible link text when it differs from the title (truncated)
+    # Source-specific list fields: plan_code, standard_number, stage, comment_deadline,
+    # effective_date, doc_number ... (values are str or dt.date)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Notice:
+    """What a detail page says about one document."""
+
+    url: str
+    title: str
+    issuers: list[str] = field(default_factory=list)
+    doc_number: str | None = None  # 文号 / 令号 / standard number when that is the document's id
+    written_date: dt.date | None = None  # 成文日期
+    published_date: dt.date | None = None  # 发布日期
+    doc_type: str | None = None  # 公文种类 / 分类 (通知, 公告, 意见 ...)
+    source_label: str | None = None  # 来源
+    topic_class: str | None = None  # 主题分类
+    index_number: str | None = None  # 索引号
+    body: str = ""  # plain text, paragraphs separated by "\n"
+    attachments: list[Attachment] = field(default_factory=list)
+    comment_deadline: dt.date | None = None
+    effective_date: dt.date | None = None  # 实施日期
+    plan_code: str | None = None  # national standard plan number, e.g. 20221790-T-469
+    standard_number: str | None = None  # e.g. GB 45438-2025
+    stage: str | None = None  # plan stage / standard state as printed
+    extra: dict[str, str] = field(default_factory=dict)  # other labelled fields, label -> value
+    rules: list[str] = field(default_factory=list)  # which parse rules matched (diagnostics)
+
+    def to_json(self) -> dict[str, Any]:
+        d = asdict(self)
+        for k, v in d.items():
+            if isinstance(v, dt.date):
+                d[k] = v.isoformat()
+        return d
+
+
+@dataclass
+class ListPage:
+    """One page of a channel's list, newest items first."""
+
+    url: str
+    page: int
+    items: list[ListItem]
+    not_modified: bool = False  # conditional GET answered 304: nothing changed since last run
+    # True when this page set is the whole list (a feed without paging): an item missing from it
+    # has been removed from the site.
+    complete: bool = False
+
+
+@dataclass(frozen=True)
+class Channel:
+    key: str
+    name_zh: str
+    name_en: str
+    url: str  # the list (or shell) page a user would open in a browser
+    enabled_by_default: bool = True
+    date_kind: str = "publish"  # what ListItem.date means: publish | deadline | plan | issue | none
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    key: str
+    name_zh: str
+    name_en: str
+    home: str
+    channels: tuple[Channel, ...]
+    default_interval_minutes: int = 60
+    # What the GUI may offer: "details", "attachments", "comment_deadlines", "paging",
+    # "conditional", "cookies", "standards", "removal"
+    capabilities: frozenset[str] = frozenset()
+
+    def channel(self, key: str) -> Channel:
+        for c in self.channels:
+            if c.key == key:
+                return c
+        raise KeyError(f"source {self.key!r} has no channel {key!r}")
+
+
+# ---------------------------------------------------------------------------------------------
+# HTTP seen from a source
+
+
+@dataclass
+class Response:
+    url: str  # the real URL asked for (never the mirror URL)
+    status: int
+    headers: Mapping[str, str]
+    content: bytes
+    text: str  # decoded: HTTP charset, then <meta charset>, GBK/GB2312 as GB18030, never Latin-1
+    not_modified: bool = False
+
+    def json(self) -> Any:
+        """Parse the body as JSON (UTF-8 BOM stripped); FetchError when it is not JSON."""
+        import json
+
+        try:
+            return json.loads(self.text.lstrip("\ufeff"))
+        except ValueError as exc:
+            raise FetchError(
+                f"{self.url} did not return valid JSON ({exc.msg}); the site may be down or changed.",
+                url=self.url,
+                status=self.status,
+            ) from exc
+
+
+class Fetcher(Protocol):
+    """The polite HTTP client as a source sees it (scrapers/http.py implements it)."""
+
+    def get(
+        self,
+        url: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        conditional: bool = False,
+    ) -> Response:
+        """GET; raises FetchError / BlockedError. ``conditional`` sends stored validators."""
+        ...
+
+    def post(
+        self,
+        url: str,
+        *,
+        data: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Response: ...
+
+
+# ---------------------------------------------------------------------------------------------
+# The protocol
+
+
+@runtime_checkable
+class Source(Protocol):
+    info: ClassVar[SourceInfo]
+
+    def list_pages(self, channel: Channel, fetcher: Fetcher) -> Iterator[ListPage]:
+        """Yield the channel's list pages, newest first, until the list ends.
+
+        The caller stops iterating as soon as a page holds no unknown item. Raise LayoutError
+        when the *first* page answers but yields zero rows; an empty page after the first is the
+        normal end of paging.
+        """
+        ...
+
+    def fetch_detail(self, item: ListItem, fetcher: Fetcher) -> Notice:
+        """Fetch and parse the detail page of ``item``."""
+        ...
+
+    def parse(self, content: bytes, url: str) -> list[ListItem] | Notice:
+        """Pure parser: a saved list page, API response or detail page, chosen from ``url``."""
+        ...
+
+
+class BaseSource:
+    """Default behaviour shared by sources: detail = GET + parse_detail."""
+
+    info: ClassVar[SourceInfo]
+
+    def fetch_detail(self, item: ListItem, fetcher: Fetcher) -> Notice:
+        resp = fetcher.get(item.url)
+        notice = self.parse_detail(resp.content, item.url)
+        if not notice.title:
+            notice.title = item.title
+        return notice
+
+    def parse_detail(self, content: bytes, url: str) -> Notice:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+# ---------------------------------------------------------------------------------------------
+# Registry
+
+_REGISTRY: dict[str, type] = {}
+
+
+def register(key: str):
+    """Class decorator: make a source available under ``key`` (must equal ``info.key``)."""
+
+    def deco(cls: type) -> type:
+        if cls.info.key != key:
+            raise ValueError(f"register({key!r}) on a source whose info.key is {cls.info.key!r}")
+        _REGISTRY[key] = cls
+        return cls
+
+    return deco
+
+
+def _load_all() -> None:
+    import importlib
+    import pkgutil
+
+    import scrapers
+
+    for mod in pkgutil.iter_modules(scrapers.__path__):
+        if not mod.name.startswith("_"):
+            importlib.import_module(f"scrapers.{mod.name}")
+
+
+def source_keys() -> list[str]:
+    """Keys of all registered sources, in a stable display order."""
+    _load_all()
+    order = ["govcn", "cac", "miit", "sac", "std_samr", "tc260"]
+    return sorted(_REGISTRY, key=lambda k: (order.index(k) if k in order else len(order), k))
+
+
+def get_source(key: str) -> Source:
+    """A fresh instance of the source registered under ``key``; KeyError if unknown."""
+    _load_all()
+    try:
+        return _REGISTRY[key]()
+    except KeyError:
+        known = ", ".join(source_keys())
+        raise KeyError(f"unknown source {key!r} (known: {known})") from None
