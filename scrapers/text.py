@@ -143,12 +143,6 @@ _DEADLINE_PATTERNS = [
     ),
     # a labelled deadline: 截止日期：2025-03-15 / 截止时间为…
     re.compile(r"截止(?:时间|日期)\s*(?:为|是|：|:)\s*(?P<date>" + _D + ")"),
-    # 请于…前 / 请在…之前 / 请于…24:00前 / 于…前将意见反馈
-    re.compile(r"请\s*[于在]\s*(?P<date>" + _D + ")" + _CLOCK + r"\s*(?:以|之)?前"),
-    re.compile(
-        r"(?P<date>" + _D + ")" + _CLOCK + r"\s*(?:以|之)?前\s*[，,]?\s*"
-        r"(?:将|把|通过|以|反馈|提出|提交|发送|寄送|报送|书面|填写|登录)"
-    ),
     # 征求意见时间/期（为）：2025年1月1日至2025年1月31日 → the end of the period
     re.compile(
         r"(?:征求意见|公示|反馈|意见反馈)(?:时间|期限?|日期)\s*(?:为|是|：|:)?\s*"
@@ -156,26 +150,43 @@ _DEADLINE_PATTERNS = [
         r"(?P<date>(?:(?:19|20)\d{2}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*日|" + _D + ")"
     ),
 ]
+# "Before <date>" sentences are deadlines for comments only when comments are mentioned
+# nearby (各地要在2025年6月30日前将实施情况报送 is a reporting duty, not a comment deadline).
+_BEFORE_PATTERNS = [
+    # 请于…前 / 请在…之前 / 请于…24:00前
+    re.compile(r"请\s*[于在]\s*(?P<date>" + _D + ")" + _CLOCK + r"\s*(?:以|之)?前"),
+    # …前将意见反馈 / …前通过电子邮件反馈
+    re.compile(
+        r"(?P<date>" + _D + ")" + _CLOCK + r"\s*(?:以|之)?前\s*[，,]?\s*"
+        r"(?:将|把|通过|以|反馈|提出|提交|发送|寄送|报送|书面|填写|登录)"
+    ),
+]
+_NEAR_COMMENTS = re.compile(r"意见|建议|反馈|回执")
 
 
 def extract_comment_deadline(text: str | None) -> dt.date | None:
     """The comment deadline a notice states (征求意见…截止 / 反馈时间 / 请于…前), else None.
 
-    A bare 截至 date with no comment context (截至2024年12月31日，全国共…) is a statistics
-    cut-off, not a deadline, and is ignored.
+    The earliest statement wins. A bare 截至 date without comment context (截至2024年12月31日，
+    全国共…) is a statistics cut-off and a "before <date>" sentence that mentions no comments
+    is some other duty: neither is a deadline.
     """
     if not text:
         return None
     text = unicodedata.normalize("NFKC", text)
-    best: tuple[int, dt.date] | None = None
+    found: list[tuple[int, dt.date]] = []
     for pat in _DEADLINE_PATTERNS:
         for m in pat.finditer(text):
-            d = _deadline_date(m)
-            if d and (best is None or m.start() < best[0]):
-                best = (m.start(), d)
-            if d:
+            if d := _deadline_date(m):
+                found.append((m.start(), d))
                 break
-    return best[1] if best else None
+    for pat in _BEFORE_PATTERNS:
+        for m in pat.finditer(text):
+            window = text[max(0, m.start() - 40) : m.end() + 40]
+            if _NEAR_COMMENTS.search(window) and (d := _deadline_date(m)):
+                found.append((m.start(), d))
+                break
+    return min(found, key=lambda f: f[0])[1] if found else None
 
 
 def _deadline_date(m: re.Match[str]) -> dt.date | None:
