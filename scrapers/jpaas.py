@@ -29,6 +29,7 @@ from scrapers.base import (
 )
 from scrapers.markup import (
     attachments,
+    decode,
     labelled_fields,
     metas,
     paragraphs,
@@ -44,6 +45,7 @@ from scrapers.text import (
     parse_date,
     signature_block,
 )
+from scrapers.waf import block_reason
 
 UNIT_PATH = "/api-gateway/jpaas-publish-server/front/page/build/unit"
 
@@ -105,23 +107,18 @@ def _read_query_data(raw: str) -> dict[str, str] | None:
 # ---------------------------------------------------------------------------------------------
 # API answers and rows
 
-_CHALLENGE = re.compile(
-    r"__jsl_clearance|acw_sc__v2|document\.cookie\s*=|请开启\s*javascript|enable javascript|"
-    r"最近有可疑的攻击行为|您的访问被拦截|访问已被拦截",
-    re.I,
-)
-
 
 def _unit_html(content: bytes, url: str) -> str:
     """``data.html`` of a build/unit answer, with the failure modes named."""
-    text = content.decode("utf-8", "replace").lstrip("\ufeff").strip()
+    text = decode(content).lstrip("\ufeff").strip()
     try:
         data = json.loads(text)
     except ValueError:
-        if _CHALLENGE.search(text[:20000]):
+        # A challenge served with HTTP 200 gets past the client's status-based checks.
+        if block_reason(200, text) or block_reason(521, text):
             raise BlockedError(
                 f"The list API {url} answered with a JavaScript challenge or firewall page "
-                "instead of data; the site is blocking automated access — try again later.",
+                "instead of data; wait a few hours, or try another network or a proxy.",
                 url=url,
             ) from None
         raise FetchError(

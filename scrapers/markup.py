@@ -15,28 +15,13 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, NavigableString, Tag
 
 from scrapers.base import Attachment
+from scrapers.charset import decode_body
 from scrapers.text import canonical_url, clean_text, is_http_url, normalise_label
-
-_META_CHARSET = re.compile(
-    rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]{2,40})""", re.I
-)
-_GB = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936"}
 
 
 def decode(content: bytes) -> str:
-    """Bytes of a page as text: BOM, <meta charset> (GB* as GB18030), UTF-8, then GB18030."""
-    if content.startswith(b"\xef\xbb\xbf"):
-        return content[3:].decode("utf-8", "replace")
-    m = _META_CHARSET.search(content[:4096])
-    if m and m.group(1).decode("ascii", "ignore").lower() in _GB:
-        return content.decode("gb18030", "replace")
-    try:
-        return content.decode("utf-8")
-    except UnicodeDecodeError:
-        try:
-            return content.decode("gb18030")
-        except UnicodeDecodeError:
-            return content.decode("utf-8", "replace")
+    """Bytes of a saved page as text (BOM, <meta charset>, UTF-8, GB18030; never Latin-1)."""
+    return decode_body(content, None)
 
 
 def soup_of(content: bytes | str) -> BeautifulSoup:
