@@ -262,7 +262,9 @@ class Cac(BaseSource):
             ),
         ),
         default_interval_minutes=60,
-        capabilities=frozenset({"details", "attachments", "comment_deadlines", "paging"}),
+        capabilities=frozenset(
+            {"details", "attachments", "comment_deadlines", "paging", "conditional"}
+        ),
     )
 
     def list_pages(self, channel: Channel, fetcher: Fetcher) -> Iterator[ListPage]:
@@ -271,11 +273,14 @@ class Cac(BaseSource):
         total: int | None = None
         seen: set[str] = set()
         try:
-            resp = fetcher.get(channel.url)
+            resp = fetcher.get(channel.url, conditional=True)
         except FetchError as exc:
             if exc.status != 404 or not code:
                 raise
             resp = None  # the column page is missing, the JSON service may still answer
+        if resp is not None and resp.not_modified:
+            yield ListPage(resp.url, 1, [], not_modified=True)  # page 1 unchanged: nothing new
+            return
         pageno = 1
         number = 1
         if resp is not None:

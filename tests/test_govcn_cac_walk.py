@@ -77,6 +77,10 @@ def test_second_conditional_run_is_not_modified(server):
             again = list(govcn.list_pages(govcn.info.channel(key), client))
             assert len(again) == 1 and again[0].not_modified and not again[0].complete
         assert client.stats.not_modified == 4
+        cac = get_source("cac")
+        list(cac.list_pages(cac.info.channel("zcfg"), client))
+        (again,) = cac.list_pages(cac.info.channel("zcfg"), client)
+        assert again.not_modified and client.stats.not_modified == 5
         server.snapshot = "t2"  # the feed changed: a new ETag, a full answer
         changed = list(govcn.list_pages(govcn.info.channel("zuixin"), client))
         assert not changed[0].not_modified and len(changed[0].items) == 7
