@@ -79,7 +79,9 @@ def parse_date(value: str | int | float | None) -> dt.date | None:
     """First date in ``value``: Chinese, ISO-ish, dotted, compact or epoch milliseconds."""
     if value is None:
         return None
-    if isinstance(value, (int, float)) or (isinstance(value, str) and re.fullmatch(r"\d{12,13}", value.strip())):
+    if isinstance(value, (int, float)) or (
+        isinstance(value, str) and re.fullmatch(r"\d{12,13}", value.strip())
+    ):
         try:
             ms = int(value)
             return (dt.datetime.fromtimestamp(ms / 1000, dt.UTC) + dt.timedelta(hours=8)).date()
@@ -125,11 +127,21 @@ def extract_doc_number(text: str | None, *, head_chars: int = 600) -> str | None
 
 
 _DEADLINE_PATTERNS = [
-    re.compile(r"(?:意见)?反馈截止(?:时间|日期)?[为是：:]?\s*(?P<date>(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)"),
-    re.compile(r"请于\s*(?P<date>(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*(?:\d{1,2}[:：]\d{2}\s*)?(?:[（(]?\s*\d{1,2}[:：]\d{2}\s*[）)]?\s*)?(?:以)?前"),
-    re.compile(r"截止(?:时间|日期)?[为是：:]?\s*(?P<date>(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)"),
-    re.compile(r"(?P<date>(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*(?:\d{1,2}[:：]\d{2}\s*)?(?:[（(]\s*\d{1,2}[:：]\d{2}\s*[）)]\s*)?(?:以)?前\s*[，,]?\s*(?:将|通过|反馈|提出|发送|寄送|报送|以)"),
-    re.compile(r"(?:征求意见|公示|反馈)(?:时间|期)[为是：:]?\s*\S{0,20}?至\s*(?P<date>(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)"),
+    re.compile(
+        r"(?:意见)?反馈截止(?:时间|日期)?[为是：:]?\s*(?P<date>(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)"
+    ),
+    re.compile(
+        r"请于\s*(?P<date>(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*(?:\d{1,2}[:：]\d{2}\s*)?(?:[（(]?\s*\d{1,2}[:：]\d{2}\s*[）)]?\s*)?(?:以)?前"
+    ),
+    re.compile(
+        r"截止(?:时间|日期)?[为是：:]?\s*(?P<date>(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)"
+    ),
+    re.compile(
+        r"(?P<date>(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*(?:\d{1,2}[:：]\d{2}\s*)?(?:[（(]\s*\d{1,2}[:：]\d{2}\s*[）)]\s*)?(?:以)?前\s*[，,]?\s*(?:将|通过|反馈|提出|发送|寄送|报送|以)"
+    ),
+    re.compile(
+        r"(?:征求意见|公示|反馈)(?:时间|期)[为是：:]?\s*\S{0,20}?至\s*(?P<date>(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)"
+    ),
 ]
 
 
