@@ -142,7 +142,15 @@ class Config:
 _CHOICES = {
     "general.language": {"en", "zh_CN"},
     "translation.provider": {
-        "offline", "openai", "deepl", "microsoft", "google", "libretranslate", "baidu", "youdao", "tencent",
+        "offline",
+        "openai",
+        "deepl",
+        "microsoft",
+        "google",
+        "libretranslate",
+        "baidu",
+        "youdao",
+        "tencent",
     },
     "email.security": {"starttls", "ssl", "plain"},
     "email.schedule.frequency": {"daily", "weekly"},
@@ -162,7 +170,9 @@ def _type_name(tp: Any) -> str:
         return "a list"
     if origin is dict or dataclasses.is_dataclass(tp):
         return "a table"
-    return {str: "a string", int: "an integer", float: "a number", bool: "true or false"}.get(tp, str(tp))
+    return {str: "a string", int: "an integer", float: "a number", bool: "true or false"}.get(
+        tp, str(tp)
+    )
 
 
 def _convert(value: Any, tp: Any, key: str) -> Any:
@@ -201,7 +211,9 @@ def _convert(value: Any, tp: Any, key: str) -> Any:
         raise UserError(f"config key '{key}' must be {_type_name(tp)}, not {value!r}")
     choices = _CHOICES.get(key)
     if choices and value not in choices:
-        raise UserError(f"config key '{key}' must be one of {', '.join(sorted(choices))}, not {value!r}")
+        raise UserError(
+            f"config key '{key}' must be one of {', '.join(sorted(choices))}, not {value!r}"
+        )
     if tp in (int, float) and value < 0:
         raise UserError(f"config key '{key}' must not be negative ({value!r})")
     return value
@@ -243,7 +255,9 @@ def load_config(path: str | os.PathLike | None = None, *, create: bool = True) -
                 p.parent.mkdir(parents=True, exist_ok=True)
                 p.write_text(DEFAULT_CONFIG_TEXT, encoding="utf-8")
             except OSError as exc:
-                raise UserError(f"cannot write the default config file {p}: {exc.strerror}") from None
+                raise UserError(
+                    f"cannot write the default config file {p}: {exc.strerror}"
+                ) from None
         cfg = parse_config(DEFAULT_CONFIG_TEXT, p)
         return cfg
     try:
