@@ -24,12 +24,14 @@ from scrapers.base import (
     SourceInfo,
     register,
 )
+from scrapers.charset import load_json
 from scrapers.text import (
     canonical_url,
     clean_text,
     clean_title,
     extract_comment_deadline,
     extract_doc_number,
+    org_names,
     parse_date,
 )
 
@@ -69,7 +71,7 @@ def page_params(content: bytes | str) -> dict[str, str]:
 
 def parse_list_page(content: bytes, url: str, channel: str = "") -> list[ListItem]:
     """Rows of a column's HTML page 1 (``li > a[title]`` + ``.times``)."""
-    page = dom.soup(content)
+    page = dom.parse_html(content)
     rows = []
     for sel in _ROW_SELECTORS:
         rows = page.select(sel)
@@ -122,7 +124,7 @@ def parse_json_list(content: bytes, url: str, channel: str = "") -> list[ListIte
 
 
 def _json_rows(content: bytes, url: str) -> tuple[list, int | None]:
-    data = dom.load_json(content, url)
+    data = load_json(content, url)
     if not isinstance(data, dict) or not isinstance(data.get("list", []), list):
         raise LayoutError(
             f"The CAC list service {url} answered in an unknown format; the site may have changed.",
@@ -143,10 +145,10 @@ def _signature(lines: list[str], notice: Notice, rules: list[str]) -> None:
         if line.startswith("第") and ("条" in line[:6]):
             break  # the regulation's articles start: no more header
         compact = re.sub(r"\s", "", line)
-        if compact == "令" or (compact.endswith("令") and dom.org_names(compact[:-1])):
-            names = dom.org_names(compact[:-1]) if compact != "令" else []
+        if compact == "令" or (compact.endswith("令") and org_names(compact[:-1])):
+            names = org_names(compact[:-1]) if compact != "令" else []
             if not names and i > 0:
-                names = dom.org_names(head[i - 1])
+                names = org_names(head[i - 1])
             if names and not notice.issuers:
                 notice.issuers = names
                 rules.append("issuers:body 令 header")
@@ -159,7 +161,7 @@ def _signature(lines: list[str], notice: Notice, rules: list[str]) -> None:
             notice.written_date = parse_date(line)
             rules.append("written_date:body signature")
             if not notice.issuers and i > 0:
-                names = dom.org_names(head[i - 1])
+                names = org_names(head[i - 1])
                 if names:
                     notice.issuers = names
                     rules.append("issuers:body signature")
@@ -167,7 +169,7 @@ def _signature(lines: list[str], notice: Notice, rules: list[str]) -> None:
 
 def parse_detail(content: bytes, url: str) -> Notice:
     """A CAC article page (``h1.title``, ``#pubtime``, ``#source``, ``#BodyLabel``)."""
-    page = dom.soup(content)
+    page = dom.parse_html(content)
     rules: list[str] = []
     title_el, title_sel = dom.select_first(page, _TITLE_SELECTORS)
     title = dom.text_of(title_el)
@@ -189,7 +191,7 @@ def parse_detail(content: bytes, url: str) -> Notice:
         body_el, sel = dom.select_first(page, ("div.main-content", "div.article", "div.content"))
         if sel:
             rules.append(f"body:{sel}")
-    lines = dom.body_lines(body_el)
+    lines = dom.paragraphs(body_el)
     body = "\n".join(lines)
     if not title and not body:
         raise LayoutError(

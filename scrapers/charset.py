@@ -9,7 +9,11 @@ used: a server that defaults to ISO-8859-1 without knowing the content would gar
 from __future__ import annotations
 
 import codecs
+import json
 import re
+from urllib.parse import urlsplit
+
+from scrapers.base import FetchError
 
 _META_CHARSET = re.compile(
     rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]{2,40})""", re.I
@@ -85,3 +89,19 @@ def decode_body(content: bytes, content_type: str | None = None) -> str:
         except UnicodeDecodeError:
             continue
     return content.decode("utf-8", errors="replace")
+
+
+def load_json(content: bytes, url: str) -> object:
+    """JSON from a body (BOM-tolerant, UTF-8 first); FetchError naming the host when it is not.
+
+    The charset is pinned to UTF-8 (JSON's own rule) so a ``<meta charset>`` quoted inside the
+    data cannot mislead the sniffer.
+    """
+    try:
+        return json.loads(decode_body(content, "application/json; charset=utf-8").lstrip("\ufeff"))
+    except ValueError as exc:
+        host = urlsplit(url).hostname or url
+        raise FetchError(
+            f"{host} did not return valid JSON for {url}; the site may be down or changed.",
+            url=url,
+        ) from exc

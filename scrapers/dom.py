@@ -1,69 +1,40 @@
-"""HTML helpers shared by detail parsers: soup, labelled fields, body text, attachments.
+"""HTML structure helpers for every site parser: parse, select, meta, labelled fields, body
+paragraphs and attachment links.
 
-Parsers read metadata by *label* (``发文机关：`` …) and never by row or column position, because
-the same CMS lays the same labels out differently between templates and years.
+Scraped pages are untrusted and the same CMS lays the same data out differently between
+templates and years, so everything here works by structure and by *label* (``发文机关：``
+followed by its value), never by row/column position or one template's class names.
 """
 
 from __future__ import annotations
 
-import json
 import re
+import warnings
 from collections.abc import Iterable
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, NavigableString, Tag
 
-from scrapers.base import Attachment, FetchError
+from scrapers.base import Attachment
 from scrapers.charset import decode_body
-from scrapers.text import canonical_url, clean_text, clean_title, is_http_url, normalise_label
-
-ATTACHMENT_EXTENSIONS = frozenset(
-    "pdf doc docx xls xlsx wps et ppt pptx zip rar 7z ofd txt rtf csv odt ods".split()
-)
-_BLOCKS = (
-    "p",
-    "div",
-    "tr",
-    "li",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "table",
-    "section",
-    "dd",
-    "dt",
-)
-_MAX_LABEL = 8  # longest label (normalised) accepted from a "LABEL：" cell
+from scrapers.text import clean_text, normalise_label, safe_url
 
 
-def soup(content: bytes | str, content_type: str | None = None) -> BeautifulSoup:
-    """Parse HTML bytes decoded with the site rules (never Latin-1)."""
+def parse_html(content: bytes | str, content_type: str | None = None) -> BeautifulSoup:
+    """A lxml tree of ``content`` decoded by the site rules (never Latin-1); never raises."""
     text = content if isinstance(content, str) else decode_body(content, content_type)
-    return BeautifulSoup(text, "lxml")
-
-
-def load_json(content: bytes, url: str) -> object:
-    """JSON from bytes (BOM-tolerant); FetchError when the answer is not JSON."""
-    try:
-        return json.loads(decode_body(content, "application/json; charset=utf-8").lstrip("\ufeff"))
-    except ValueError as exc:
-        host = urlsplit(url).hostname or url
-        raise FetchError(
-            f"{host} did not return valid JSON for {url}; the site may be down or changed.",
-            url=url,
-        ) from exc
+    with warnings.catch_warnings():  # a short fragment is not a file name, whatever bs4 thinks
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        return BeautifulSoup(text, "lxml")
 
 
 def text_of(el: Tag | None, sep: str = " ") -> str:
-    """Visible text of an element, whitespace collapsed."""
+    """Visible text of an element, whitespace collapsed; "" for None."""
     return clean_text(el.get_text(sep)) if el is not None else ""
 
 
 def select_first(root: Tag, selectors: Iterable[str]) -> tuple[Tag | None, str | None]:
-    """The first element any selector finds, and which selector found it."""
+    """The first element any selector finds, and that selector (for the parse rules)."""
     for sel in selectors:
         el = root.select_one(sel)
         if el is not None:
@@ -78,100 +49,180 @@ def find_id(root: Tag, ident: str) -> Tag | None:
 
 
 def meta_content(root: Tag, name: str) -> str | None:
-    """Content of ``<meta name=NAME>`` (name compared case-insensitively)."""
+    """Content of the first ``<meta name|property=NAME>`` (case-insensitive); None when empty."""
     wanted = name.lower()
     for m in root.find_all("meta"):
         key = m.get("name") or m.get("property")
         if isinstance(key, str) and key.strip().lower() == wanted:
-            value = clean_text(m.get("content") or "")
-            return value or None
+            content = m.get("content")
+            return clean_text(content if isinstance(content, str) else "") or None
     return None
 
 
-def _is_label(text: str) -> bool:
-    raw = clean_text(text)
-    return bool(raw) and raw[-1] in "：:" and 0 < len(normalise_label(raw)) <= _MAX_LABEL
+# ---------------------------------------------------------------------------------------------
+# Body paragraphs
+
+_BLOCK_TAGS = (
+    *("p", "div", "li", "tr", "table", "section", "article", "blockquote", "pre"),
+    *("h1", "h2", "h3", "h4", "h5", "h6", "dl", "dt", "dd", "ul", "ol"),
+)
 
 
-def labelled_fields(root: Tag | None) -> dict[str, str]:
-    """``{label: value}`` from label/value cells (td/th, dt/dd, b/strong + text) under ``root``.
-
-    A label is a short cell ending in a colon; its value is the next cell. ``LABEL：value`` in one
-    cell also counts. The first occurrence of a label wins; empty values are kept as "".
-    """
-    fields: dict[str, str] = {}
-    if root is None:
-        return fields
-    for cell in root.find_all(["td", "th", "dt"]):
-        text = text_of(cell)
-        if _is_label(text):
-            label = normalise_label(text)
-            nxt = cell.find_next_sibling(["td", "th", "dd"])
-            if label not in fields:
-                fields[label] = text_of(nxt) if nxt is not None else ""
-            continue
-        m = re.match(r"^([^：:]{1,12})[：:]\s*(.+)$", text)
-        if m and cell.find(["td", "table"]) is None:
-            label = normalise_label(m.group(1))
-            if 1 < len(label) <= _MAX_LABEL and label not in fields:
-                fields[label] = clean_text(m.group(2))
-    return fields
-
-
-def body_lines(el: Tag | None) -> list[str]:
-    """Paragraph texts of a body element (scripts/styles removed), empty lines dropped."""
-    if el is None:
-        return []
-    frag = BeautifulSoup(str(el), "lxml")
+def _lines(el: Tag, blocks: tuple[str, ...]) -> list[str]:
+    frag = parse_html(str(el))  # work on a copy: the caller's tree stays intact
     for junk in frag.find_all(["script", "style", "noscript", "template"]):
         junk.decompose()
     for br in frag.find_all("br"):
         br.replace_with("\n")
-    for tag in frag.find_all(_BLOCKS):
+    for tag in frag.find_all(blocks):
         tag.insert_before("\n")
         tag.insert_after("\n")
-    text = frag.get_text("")
-    return [line for line in (clean_text(x) for x in text.split("\n")) if line]
+    lines = (clean_text(line) for line in frag.get_text("").split("\n"))
+    return [line for line in lines if line]
 
 
-def attachments(el: Tag | None, base_url: str) -> list[Attachment]:
-    """Links to files (pdf, doc, xls, wps, zip, ofd …) inside ``el``, absolute, de-duplicated."""
-    found: list[Attachment] = []
-    seen: set[str] = set()
-    if el is None:
-        return found
-    for a in el.find_all("a", href=True):
-        href = str(a["href"]).strip()
-        if not href or href.lower().startswith(("javascript:", "mailto:", "#")):
+def paragraphs(el: Tag | None) -> list[str]:
+    """The element's text as paragraphs (one per block element or <br>); [] for None."""
+    return _lines(el, _BLOCK_TAGS) if el is not None else []
+
+
+# ---------------------------------------------------------------------------------------------
+# Labelled fields
+
+_MAX_OPEN_LABEL = 8  # longest label (normalised) accepted without a list of wanted labels
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_SKIP = frozenset({"script", "style", "head", "title", "meta"})
+
+
+def _label_of(el: Tag, wanted: frozenset[str] | None) -> str | None:
+    """The normalised label ``el`` carries on its own, if its whole text is one."""
+    text = el.get_text("", strip=True)
+    if not text or len(text) > 24:
+        return None
+    key = normalise_label(text)
+    if wanted is not None:
+        return key if key in wanted else None
+    # Open mode: a short text ending in a colon, or a <dt> (a term by definition).
+    if el.name == "dt" or (text[-1] in "：:" and len(key) <= _MAX_OPEN_LABEL):
+        return key or None
+    return None
+
+
+def _value_after(el: Tag, wanted: frozenset[str] | None) -> str | None:
+    """The value of a label element: its next sibling element, or the text after it."""
+    parts: list[str] = []
+    for sib in el.next_siblings:
+        if isinstance(sib, Tag):
+            if not _label_of(sib, wanted):
+                parts.append(sib.get_text(" ", strip=True))
+            break  # a value element (dd, td, span) ends the value even when empty
+        if isinstance(sib, NavigableString):
+            parts.append(str(sib))
+    value = clean_text(" ".join(parts)).lstrip("：:").strip()
+    if value or any(isinstance(s, Tag) for s in el.next_siblings):
+        return value
+    # <td><b>发文字号</b></td><td>…</td>: the value sits in the parent's next cell.
+    parent = el.parent
+    if isinstance(parent, Tag) and parent.get_text("", strip=True) == el.get_text("", strip=True):
+        nxt = parent.find_next_sibling()
+        if isinstance(nxt, Tag) and not _label_of(nxt, wanted):
+            return clean_text(nxt.get_text(" ", strip=True))
+    return None
+
+
+def labelled_fields(root: Tag | None, labels: Iterable[str] | None = None) -> dict[str, str]:
+    """``{label: value}`` read by label from whatever markup pairs them, never by position.
+
+    Shapes: dt/dd, td/td (also with the label nested in b/span), label + span, b + text, and
+    ``label：value`` lines or cells. With ``labels`` only those are read (a label needs no colon);
+    without, any short text ending in a colon (or a <dt>) is a label. Keys are normalised (no
+    spaces or colons); the first value wins; an empty value (``<td></td>``) is kept as "".
+    """
+    wanted = frozenset(normalise_label(label) for label in labels) if labels is not None else None
+    out: dict[str, str] = {}
+    if root is None:
+        return out
+    for el in root.find_all(True):
+        if el.name in _SKIP:
             continue
-        url = canonical_url(href, base_url)
-        if not is_http_url(url) or url in seen:
+        key = _label_of(el, wanted)
+        if key is None or key in out:
             continue
-        path = urlsplit(url).path
-        ext = path.rsplit(".", 1)[-1].lower() if "." in path.rsplit("/", 1)[-1] else ""
-        if ext not in ATTACHMENT_EXTENSIONS:
-            continue
-        seen.add(url)
-        name = clean_title(a.get_text(" ")) or path.rsplit("/", 1)[-1]
-        found.append(Attachment(name=name, url=url))
-    return found
+        if any(_label_of(c, wanted) == key for c in el.find_all(True)):
+            continue  # the innermost element carrying the label decides
+        value = _value_after(el, wanted)
+        if value is not None:
+            out[key] = value
+    if wanted is None or len(out) < len(wanted):
+        for line in _lines(root, (*_BLOCK_TAGS, "td", "th")):
+            m = re.match(r"^(.{1,12}?)\s*[：:]\s*(.*)$", line)
+            if not m:
+                continue
+            key = normalise_label(m[1])
+            if wanted is None:
+                ok = 1 < len(key) <= _MAX_OPEN_LABEL and _CJK.search(key) and m[2]
+            else:
+                ok = key in wanted
+            if ok and key not in out:
+                out[key] = clean_text(m[2])
+    return out
 
 
-def split_names(value: str | None) -> list[str]:
-    """Issuer names printed with spaces (ASCII/U+3000), 、 or commas between them."""
-    if not value:
-        return []
-    return [p for p in re.split(r"[\s\u3000、，,；;]+", value) if p]
+# ---------------------------------------------------------------------------------------------
+# Attachments
 
-
-_ORG = re.compile(
-    r"^[\u4e00-\u9fa5（）()]{2,30}(?:办公室|办公厅|委员会|总局|部|委|局|署|院|会|中心|办|厅|行|政府|中央|国务院)$"
+_FILE_EXT = re.compile(
+    r"\.(pdf|docx?|xlsx?|pptx?|wps|et|ofd|zip|rar|7z|txt|rtf|csv|odt|ods)$", re.IGNORECASE
 )
 
 
-def org_names(line: str) -> list[str]:
-    """The names on a line that lists only issuing bodies (a signature), else []."""
-    names = split_names(line)
-    if names and len(names) <= 12 and all(_ORG.match(n) for n in names):
-        return names
-    return []
+def _viewer_target(url: str) -> str | None:
+    """The document a viewer URL points at (``viewer.html?file=/x.pdf``)."""
+    q = parse_qs(urlsplit(url).query)
+    for key in ("file", "fileurl", "url", "src"):
+        for v in q.get(key, []):
+            v = unquote(v)
+            if _FILE_EXT.search(urlsplit(v).path):
+                return v
+    return None
+
+
+def attachments(root: Tag | None, base_url: str) -> list[Attachment]:
+    """File links (pdf, doc, xls, wps, ofd, zip …), viewer ``?file=`` links and document frames
+    (``iframe[fileurl]``, ``embed``, ``object``) under ``root``: absolute, http(s), de-duplicated.
+    """
+    found: list[Attachment] = []
+    seen: set[str] = set()
+    if root is None:
+        return found
+
+    def add(href: str | None, name: str, ref: str) -> None:
+        url = safe_url(href, ref)
+        if url is None or url in seen:
+            return
+        seen.add(url)
+        found.append(Attachment(name=name or unquote(urlsplit(url).path.rsplit("/", 1)[-1]), url=url))
+
+    for a in root.find_all("a", href=True):
+        absolute = safe_url(a["href"] if isinstance(a["href"], str) else None, base_url)
+        if absolute is None:
+            continue
+        name = text_of(a) or clean_text(str(a.get("title") or ""))
+        if target := _viewer_target(absolute):
+            add(target, name, absolute)
+        elif _FILE_EXT.search(urlsplit(absolute).path):
+            add(absolute, name, base_url)
+    for frame in root.find_all(["iframe", "embed", "object"]):
+        title = clean_text(str(frame.get("title") or frame.get("name") or ""))
+        for attr in ("fileurl", "src", "data"):
+            value = frame.get(attr)
+            absolute = safe_url(value if isinstance(value, str) else None, base_url)
+            if absolute is None:
+                continue
+            if target := _viewer_target(absolute):
+                add(target, title, absolute)
+                break
+            if attr == "fileurl" or _FILE_EXT.search(urlsplit(absolute).path):
+                add(absolute, title, base_url)
+                break
+    return found

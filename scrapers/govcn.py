@@ -23,13 +23,16 @@ from scrapers.base import (
     SourceInfo,
     register,
 )
+from scrapers.charset import load_json
 from scrapers.text import (
     canonical_url,
     clean_text,
     clean_title,
     extract_comment_deadline,
     extract_doc_number,
+    org_names,
     parse_date,
+    split_names,
 )
 
 FEEDS = {
@@ -51,7 +54,7 @@ _TITLE_SELECTORS = ("h1#ti", "div.article h1", "h1")
 
 def parse_feed(content: bytes, url: str, channel: str = "") -> list[ListItem]:
     """Items of a gov.cn JSON feed (bare array of TITLE/SUB_TITLE/URL/DOCRELPUBTIME)."""
-    data = dom.load_json(content, url)
+    data = load_json(content, url)
     if isinstance(data, dict):  # tolerate a wrapped array ({"data": [...]})
         data = next((v for v in data.values() if isinstance(v, list)), None)
     if not isinstance(data, list):
@@ -81,7 +84,7 @@ def parse_feed(content: bytes, url: str, channel: str = "") -> list[ListItem]:
 
 def parse_gazette_issue(content: bytes, url: str, channel: str = "gongbao") -> list[ListItem]:
     """Articles of one 国务院公报 issue page (``div.box li a``; the page carries no dates)."""
-    page = dom.soup(content)
+    page = dom.parse_html(content)
     links = page.select("div.box li a[href]") or page.select("li a[href]")
     items: list[ListItem] = []
     seen: set[str] = set()
@@ -123,12 +126,12 @@ def _page_title(page, fields: dict[str, str], rules: list[str]) -> str:
 def _issuers_from_title(title: str) -> list[str]:
     """稿件 titles name their issuers before 关于 (``中共中央 国务院关于…``)."""
     m = re.match(r"^(.{2,80}?)关于", title)
-    return dom.org_names(m.group(1)) if m else []
+    return org_names(m.group(1)) if m else []
 
 
 def parse_detail(content: bytes, url: str) -> Notice:
     """A gov.cn document page in any known template."""
-    page = dom.soup(content)
+    page = dom.parse_html(content)
     rules: list[str] = []
     fields: dict[str, str] = {}
     for sel in _FIELD_CONTAINERS:
@@ -139,7 +142,7 @@ def parse_detail(content: bytes, url: str) -> Notice:
             fields = found
             break
     body_el, body_sel = dom.select_first(page, _BODY_SELECTORS)
-    lines = dom.body_lines(body_el)
+    lines = dom.paragraphs(body_el)
     body = "\n".join(lines)
     if body_sel:
         rules.append(f"body:{body_sel}")
@@ -150,7 +153,7 @@ def parse_detail(content: bytes, url: str) -> Notice:
             url=url,
         )
     notice = Notice(url=url, title=title, body=body, rules=rules)
-    notice.issuers = dom.split_names(fields.get("发文机关"))
+    notice.issuers = split_names(fields.get("发文机关"))
     notice.doc_number = fields.get("发文字号") or None
     notice.source_label = fields.get("来源") or None
     notice.topic_class = fields.get("主题分类") or None

@@ -27,15 +27,15 @@ from scrapers.base import (
     ListPage,
     Notice,
 )
-from scrapers.markup import (
+from scrapers.charset import decode_body
+from scrapers.dom import (
     attachments,
-    decode,
     labelled_fields,
-    metas,
+    meta_content,
     paragraphs,
-    safe_url,
+    parse_html,
     select_first,
-    soup_of,
+    text_of,
 )
 from scrapers.text import (
     clean_text,
@@ -43,7 +43,9 @@ from scrapers.text import (
     extract_comment_deadline,
     extract_doc_number,
     parse_date,
+    safe_url,
     signature_block,
+    split_names,
 )
 from scrapers.waf import block_reason
 
@@ -68,7 +70,7 @@ class UnitScript:
 
 def find_unit_script(content: bytes | str, page_url: str) -> UnitScript:
     """The JPaaS list script of a column shell; LayoutError when the shell no longer has one."""
-    soup = soup_of(content)
+    soup = parse_html(content)
     for script in soup.find_all("script"):
         url = script.get("url")
         raw = script.get("querydata")
@@ -110,7 +112,7 @@ def _read_query_data(raw: str) -> dict[str, str] | None:
 
 def _unit_html(content: bytes, url: str) -> str:
     """``data.html`` of a build/unit answer, with the failure modes named."""
-    text = decode(content).lstrip("\ufeff").strip()
+    text = decode_body(content).lstrip("\ufeff").strip()
     try:
         data = json.loads(text)
     except ValueError:
@@ -169,7 +171,7 @@ def parse_rows(html: str, base: str) -> list[ListItem]:
     LayoutError when the fragment holds article links but no row shape is recognised: a
     changed layout must not pass for an empty page.
     """
-    soup = soup_of(html)
+    soup = parse_html(html)
     items: list[ListItem] = []
     # MIIT family: <li class="cf"><a class="fl" title=…>…</a><span class="fr">date</span></li>
     for li in soup.select("li.cf"):
@@ -302,24 +304,18 @@ class ArticleTemplate:
     info: tuple[str, ...]  # the line holding 发布时间 / 来源
 
 
-def split_issuers(value: str) -> list[str]:
-    """Issuer names as printed: separated by spaces (incl. U+3000), 、, commas or semicolons."""
-    return [p for p in re.split(r"[\s、，,；;]+", clean_text(value)) if p]
-
-
 def parse_article(content: bytes, url: str, template: ArticleTemplate, site: str) -> Notice:
     """A JPaaS article page: meta tags, title, info line, labelled block, body, attachments."""
-    soup = soup_of(content)
-    meta = metas(soup)
+    soup = parse_html(content)
     rules: list[str] = []
-    body_el = select_first(soup, template.body)
-    title_el = select_first(soup, template.title)
+    body_el, _ = select_first(soup, template.body)
+    title_el, _ = select_first(soup, template.title)
 
     title = clean_title(title_el.decode_contents()) if title_el else ""
     if title:
         rules.append(f"{site}:title:html")
-    elif meta.get("ArticleTitle"):
-        title = clean_title(meta["ArticleTitle"])
+    elif meta_title := meta_content(soup, "ArticleTitle"):
+        title = clean_title(meta_title)
         rules.append(f"{site}:title:meta")
     if not title and body_el is None:
         raise LayoutError(
@@ -327,15 +323,15 @@ def parse_article(content: bytes, url: str, template: ArticleTemplate, site: str
             url=url,
         )
 
-    lines = paragraphs(body_el) if body_el is not None else []
+    lines = paragraphs(body_el)
     body = "\n".join(lines)
-    files = attachments(body_el, url) if body_el is not None else []
+    files = attachments(body_el, url)
     if body_el is not None:
         rules.append(f"{site}:body")
         body_el.extract()  # labels below come from the page around the body only
 
-    info_el = select_first(soup, template.info)
-    info_text = clean_text(info_el.get_text(" ")) if info_el else ""
+    info_el, _ = select_first(soup, template.info)
+    info_text = text_of(info_el)
     fields = labelled_fields(soup, BLOCK_LABELS)
     has_block = sum(1 for k in ("发文机关", "发文字号", "成文日期", "发布机构") if k in fields) >= 2
     if has_block:
@@ -346,8 +342,8 @@ def parse_article(content: bytes, url: str, template: ArticleTemplate, site: str
 
     # 发布日期: the block, then <meta PubDate>, then the info line (发布时间：…)
     pub = parse_date(fields.get("发布日期")) if has_block else None
-    if pub is None and meta.get("PubDate"):
-        pub = parse_date(meta["PubDate"])
+    if pub is None and (meta_date := meta_content(soup, "PubDate")):
+        pub = parse_date(meta_date)
         rules.append(f"{site}:date:meta")
     if pub is None and info_text:
         m = re.search(r"(?:发布)?(?:时间|日期)\s*[：:]\s*(.{6,20})", info_text)
@@ -357,11 +353,11 @@ def parse_article(content: bytes, url: str, template: ArticleTemplate, site: str
     notice.published_date = pub
 
     m = re.search(r"来源\s*[：:]\s*(\S+)", info_text)
-    source = m[1] if m else meta.get("ContentSource") or fields.get("来源")
+    source = m[1] if m else meta_content(soup, "ContentSource") or fields.get("来源")
     notice.source_label = clean_text(source) or None
 
     if has_block:
-        notice.issuers = split_issuers(fields.get("发文机关", ""))
+        notice.issuers = split_names(fields.get("发文机关", ""))
         notice.doc_number = clean_text(fields.get("发文字号")) or None
         notice.written_date = parse_date(fields.get("成文日期"))
         notice.doc_type = clean_text(fields.get("分类") or fields.get("公文种类")) or None
@@ -387,7 +383,7 @@ def parse_article(content: bytes, url: str, template: ArticleTemplate, site: str
         if fields.get(key):
             notice.extra[key] = fields[key]
     for key in ("ColumnName", "ColId"):
-        if meta.get(key):
-            notice.extra[key] = meta[key]
+        if value := meta_content(soup, key):
+            notice.extra[key] = value
     notice.rules = rules
     return notice

@@ -26,9 +26,9 @@ from scrapers.base import (
     SourceInfo,
     register,
 )
+from scrapers.charset import decode_body
 from scrapers.detail import fetch_page
-from scrapers.markup import decode, safe_url
-from scrapers.text import clean_title, parse_date
+from scrapers.text import clean_title, parse_date, safe_url
 
 HOME = "https://www.miit.gov.cn/"
 SEARCH_API = "https://www.miit.gov.cn/search-front-server/api/search/info"
@@ -63,7 +63,7 @@ def search_params(page_no: int) -> dict[str, str]:
 
 def parse_search_response(content: bytes, url: str) -> list[ListItem]:
     """Rows of the search API: ``data.searchResult.dataResults[].groupData[0].data``."""
-    text = decode(content).lstrip("\ufeff")
+    text = decode_body(content).lstrip("\ufeff")
     try:
         data: Any = json.loads(text)
     except ValueError:

@@ -25,8 +25,9 @@ from scrapers.base import (
     SourceInfo,
     register,
 )
+from scrapers.charset import decode_body
 from scrapers.detail import fetch_page
-from scrapers.markup import decode, paragraphs, select_first, soup_of
+from scrapers.dom import paragraphs, parse_html, select_first
 from scrapers.text import clean_text, clean_title, normalise_label, parse_date
 
 HOST = "https://std.samr.gov.cn"
@@ -50,7 +51,7 @@ def page_url(list_url: str, page_no: int) -> str:
 
 
 def _rows(content: bytes, url: str) -> tuple[list[dict[str, Any]], int | None]:
-    text = decode(content).lstrip("\ufeff").strip()
+    text = decode_body(content).lstrip("\ufeff").strip()
     try:
         data = json.loads(text)
     except ValueError:
@@ -131,7 +132,7 @@ def _standard_items(rows: list[dict[str, Any]]) -> list[ListItem]:
 
 def parse_detail_page(content: bytes, url: str) -> Notice:
     """A ``gbDetailed`` page: ``dt.basicInfo-item.name`` / ``dd`` pairs read by label."""
-    soup = soup_of(content)
+    soup = parse_html(content)
     fields: dict[str, str] = {}
     for dt_el in soup.find_all("dt"):
         dd = dt_el.find_next_sibling("dd")
@@ -154,17 +155,13 @@ def parse_detail_page(content: bytes, url: str) -> Notice:
     rules = ["samr:dt-dd"]
     plan_code = get("计划号", "计划编号", "项目编号")
     standard_number = get("标准号", "标准编号")
-    heading = select_first(soup, ("div.page-header h4:last-of-type", "h4", "h1"))
+    heading, _ = select_first(soup, ("div.page-header h4:last-of-type", "h4", "h1"))
     title = get("中文标准名称", "项目中文名称", "标准名称", "项目名称")
     if not title and heading is not None:
         title = clean_title(heading.decode_contents())
         rules.append("samr:title:heading")
-    body_el = select_first(soup, ("div.main-body", "div.container", "body"))
-    notice = Notice(
-        url=url,
-        title=title,
-        body="\n".join(paragraphs(body_el)) if body_el is not None else "",
-    )
+    body_el, _ = select_first(soup, ("div.main-body", "div.container", "body"))
+    notice = Notice(url=url, title=title, body="\n".join(paragraphs(body_el)))
     if standard_number and not plan_code:
         rules.append("samr:standard")
         notice.standard_number = standard_number

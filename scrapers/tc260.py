@@ -25,11 +25,12 @@ from scrapers.base import (
     register,
 )
 from scrapers.detail import fetch_page
-from scrapers.markup import attachments, paragraphs, safe_url, select_first, soup_of
+from scrapers.dom import attachments, paragraphs, parse_html, select_first
 from scrapers.text import (
     clean_title,
     extract_comment_deadline,
     parse_date,
+    safe_url,
     signature_block,
 )
 
@@ -51,7 +52,7 @@ def page_url(list_url: str, page_no: int) -> str:
 
 def parse_list(content: bytes, url: str) -> list[ListItem]:
     """Rows ``li.list_title_news > a`` + ``span.list_time`` (the comment deadline)."""
-    soup = soup_of(content)
+    soup = parse_html(content)
     rows = soup.select("li.list_title_news") or [
         a.find_parent("li") or a.parent for a in soup.select('a[href*="postDetail"]')
     ]
@@ -96,10 +97,10 @@ def _id_date(url: str) -> dt.date | None:
 
 def parse_detail_page(content: bytes, url: str) -> Notice:
     """``postDetail.html?id=…``: ``div.news_title h3``, body ``div.news_end``, PDFs, deadline."""
-    soup = soup_of(content)
+    soup = parse_html(content)
     rules: list[str] = []
-    title_el = select_first(soup, ("div.news_title h3", "div.news_title", "h3"))
-    body_el = select_first(soup, ("div.news_end", "div.news_content", "div.article"))
+    title_el, _ = select_first(soup, ("div.news_title h3", "div.news_title", "h3"))
+    body_el, _ = select_first(soup, ("div.news_end", "div.news_content", "div.article"))
     title = clean_title(title_el.decode_contents()) if title_el else ""
     if title:
         rules.append("tc260:title:html")

@@ -1,4 +1,4 @@
-"""Text helpers shared by the site parsers: URLs, titles, labels, dates, 文号, deadlines.
+"""Text helpers shared by the site parsers: URLs, titles, labels, names, dates, 文号, deadlines.
 
 All functions are pure and tolerant: they return None rather than raise on odd input.
 """
@@ -54,12 +54,53 @@ def is_http_url(url: str | None) -> bool:
     return bool(url) and urlsplit(url).scheme.lower() in ("http", "https")
 
 
+_UNSAFE_HREF = ("javascript:", "vbscript:", "mailto:", "tel:", "data:", "#")
+
+
+def safe_url(href: str | None, base: str | None = None) -> str | None:
+    """canonical_url for an untrusted href: None for empty, script, mail or malformed links.
+
+    Scraped pages are untrusted, so a link becomes a URL only when it is absolute http(s) with a
+    host after resolving; ``javascript:`` and friends never reach the database or a browser.
+    """
+    href = (href or "").strip()
+    if not href or href.lower().startswith(_UNSAFE_HREF):
+        return None
+    try:
+        url = canonical_url(href, base)
+    except ValueError:  # e.g. an unbalanced IPv6 bracket
+        return None
+    return url if is_http_url(url) and urlsplit(url).netloc else None
+
+
 def normalise_label(label: str | None) -> str:
     """A metadata label without spaces (ASCII or U+3000), colons or NFKC width differences."""
     if not label:
         return ""
     label = unicodedata.normalize("NFKC", label)
     return re.sub(r"[\s\u3000：:]", "", label)
+
+
+# ---------------------------------------------------------------------------------------------
+# Issuer names
+
+_NAME_SEP = re.compile(r"[\s、，,；;]+")  # \s covers U+3000 and NBSP
+_ORG = re.compile(
+    r"^[\u4e00-\u9fa5（）()]{2,30}(?:办公室|办公厅|委员会|总局|部|委|局|署|院|会|中心|办|厅|行|政府|中央|国务院)$"
+)
+
+
+def split_names(value: str | None) -> list[str]:
+    """Issuer names as printed: separated by spaces (ASCII/U+3000), 、, commas or semicolons."""
+    return [p for p in _NAME_SEP.split(clean_text(value)) if p]
+
+
+def org_names(line: str) -> list[str]:
+    """The names on a line that lists only issuing bodies (a signature), else []."""
+    names = split_names(line)
+    if names and len(names) <= 12 and all(_ORG.match(n) for n in names):
+        return names
+    return []
 
 
 # ---------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from scrapers.markup import attachments, labelled_fields, soup_of
+from scrapers.dom import attachments, labelled_fields, parse_html
 from scrapers.text import extract_comment_deadline, extract_standard_number, signature_block
 
 D = dt.date
@@ -105,7 +105,7 @@ def test_standard_numbers():
     ids=["td-pairs", "dl", "label-span", "bold-text", "text-lines", "nested-td"],
 )
 def test_labelled_fields_in_any_markup(html):
-    fields = labelled_fields(soup_of(html), ["发文机关", "发文字号", "成文日期"])
+    fields = labelled_fields(parse_html(html), ["发文机关", "发文字号", "成文日期"])
     assert fields["发文机关"] == "工业和信息化部"
     assert fields["发文字号"] == "工信部科〔2023〕193号"
     assert "成文日期" not in fields
@@ -113,7 +113,7 @@ def test_labelled_fields_in_any_markup(html):
 
 def test_empty_label_value_stays_empty_and_does_not_borrow_the_next_row():
     html = "<ul><li><label>成文日期：</label><span></span></li><li><label>发布日期：</label><span>2024-07-02</span></li></ul>"
-    fields = labelled_fields(soup_of(html), ["成文日期", "发布日期"])
+    fields = labelled_fields(parse_html(html), ["成文日期", "发布日期"])
     assert fields == {"成文日期": "", "发布日期": "2024-07-02"}
 
 
@@ -129,7 +129,7 @@ def test_attachments_from_links_frames_and_viewers():
       <a href="/files/a.pdf">重复</a>
       <a href="/zwgk/index.html">首页</a>
     </div>"""
-    got = attachments(soup_of(html), "https://www.miit.gov.cn/zwgk/art/2024/art_1.html")
+    got = attachments(parse_html(html), "https://www.miit.gov.cn/zwgk/art/2024/art_1.html")
     assert [(a.name, a.url) for a in got] == [
         ("方案.pdf", "https://www.miit.gov.cn/files/a.pdf"),
         ("附表", "https://www.miit.gov.cn/files/b.docx"),
