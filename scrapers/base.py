@@ -241,13 +241,31 @@ class Source(Protocol):
         ...
 
 
+def fetch_page(
+    fetcher: Fetcher, url: str, *, headers: Mapping[str, str] | None = None
+) -> Response:
+    """GET ``url``; FetchError when the answer is an HTTP error (404 on a removed page …).
+
+    The polite client already raises for most failures; this guards fetchers that hand back
+    4xx/5xx answers, so an error page is never parsed as a (broken) document.
+    """
+    resp = fetcher.get(url, headers=headers)
+    if resp.status >= 400:
+        raise FetchError(
+            f"{url} answered HTTP {resp.status}; the page may have been removed or moved.",
+            url=url,
+            status=resp.status,
+        )
+    return resp
+
+
 class BaseSource:
-    """Default behaviour shared by sources: detail = GET + parse_detail."""
+    """Default behaviour shared by sources: detail = GET (errors refused) + parse_detail."""
 
     info: ClassVar[SourceInfo]
 
     def fetch_detail(self, item: ListItem, fetcher: Fetcher) -> Notice:
-        resp = fetcher.get(item.url)
+        resp = fetch_page(fetcher, item.url)
         notice = self.parse_detail(resp.content, item.url)
         if not notice.title:
             notice.title = item.title

@@ -201,7 +201,8 @@ def attachments(root: Tag | None, base_url: str) -> list[Attachment]:
         if url is None or url in seen:
             return
         seen.add(url)
-        found.append(Attachment(name=name or unquote(urlsplit(url).path.rsplit("/", 1)[-1]), url=url))
+        file_name = unquote(urlsplit(url).path.rsplit("/", 1)[-1])
+        found.append(Attachment(name=name or file_name, url=url))
 
     for a in root.find_all("a", href=True):
         absolute = safe_url(a["href"] if isinstance(a["href"], str) else None, base_url)

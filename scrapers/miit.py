@@ -27,7 +27,6 @@ from scrapers.base import (
     register,
 )
 from scrapers.charset import decode_body
-from scrapers.detail import fetch_page
 from scrapers.text import clean_title, parse_date, safe_url
 
 HOME = "https://www.miit.gov.cn/"
@@ -182,13 +181,6 @@ class MiitSource(BaseSource):
             for item in items:
                 item.channel = channel.key
             yield ListPage(url=url, page=page_no, items=items)
-
-    def fetch_detail(self, item: ListItem, fetcher: Fetcher) -> Notice:
-        resp = fetch_page(fetcher, item.url)
-        notice = self.parse_detail(resp.content, item.url)
-        if not notice.title:
-            notice.title = item.title
-        return notice
 
     def parse_detail(self, content: bytes, url: str) -> Notice:
         return jpaas.parse_article(content, url, ARTICLE, "miit")

@@ -23,7 +23,6 @@ from scrapers.base import (
     SourceInfo,
     register,
 )
-from scrapers.detail import fetch_page
 from scrapers.text import extract_standard_number
 
 HOME = "https://www.sac.gov.cn/"
@@ -59,13 +58,6 @@ class SacSource(BaseSource):
 
     def list_pages(self, channel: Channel, fetcher: Fetcher) -> Iterator[ListPage]:
         yield from jpaas.walk_column(channel.url, channel.key, fetcher, page_size=PAGE_SIZE)
-
-    def fetch_detail(self, item: ListItem, fetcher: Fetcher) -> Notice:
-        resp = fetch_page(fetcher, item.url)
-        notice = self.parse_detail(resp.content, item.url)
-        if not notice.title:
-            notice.title = item.title
-        return notice
 
     def parse_detail(self, content: bytes, url: str) -> Notice:
         notice = jpaas.parse_article(content, url, ARTICLE, "sac")

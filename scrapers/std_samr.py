@@ -26,7 +26,6 @@ from scrapers.base import (
     register,
 )
 from scrapers.charset import decode_body
-from scrapers.detail import fetch_page
 from scrapers.dom import paragraphs, parse_html, select_first
 from scrapers.text import clean_text, clean_title, normalise_label, parse_date
 
@@ -229,10 +228,8 @@ class StdSamrSource(BaseSource):
                 return
 
     def fetch_detail(self, item: ListItem, fetcher: Fetcher) -> Notice:
-        resp = fetch_page(fetcher, item.url)
-        notice = self.parse_detail(resp.content, item.url)
+        notice = super().fetch_detail(item, fetcher)
         # The list row is authoritative for what the page may omit.
-        notice.title = notice.title or item.title
         for field_name in ("plan_code", "standard_number", "stage"):
             if not getattr(notice, field_name) and item.extra.get(field_name):
                 setattr(notice, field_name, item.extra[field_name])

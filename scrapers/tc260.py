@@ -24,7 +24,6 @@ from scrapers.base import (
     SourceInfo,
     register,
 )
-from scrapers.detail import fetch_page
 from scrapers.dom import attachments, paragraphs, parse_html, select_first
 from scrapers.text import (
     clean_title,
@@ -180,9 +179,7 @@ class Tc260Source(BaseSource):
             yield ListPage(url=url, page=page_no, items=items)
 
     def fetch_detail(self, item: ListItem, fetcher: Fetcher) -> Notice:
-        resp = fetch_page(fetcher, item.url)
-        notice = self.parse_detail(resp.content, item.url)
-        notice.title = notice.title or item.title
+        notice = super().fetch_detail(item, fetcher)  # title falls back to the row's
         if notice.comment_deadline is None and item.extra.get("comment_deadline"):
             notice.comment_deadline = item.extra["comment_deadline"]
             notice.rules.append("tc260:comment_deadline:list")
