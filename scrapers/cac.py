@@ -26,13 +26,13 @@ from scrapers.base import (
 )
 from scrapers.charset import load_json
 from scrapers.text import (
-    canonical_url,
     clean_text,
     clean_title,
     extract_comment_deadline,
     extract_doc_number,
     org_names,
     parse_date,
+    safe_url,
 )
 
 JSON_LIST = "https://www.cac.gov.cn/cms/JsonList"
@@ -83,10 +83,9 @@ def parse_list_page(content: bytes, url: str, channel: str = "") -> list[ListIte
         a = li.find("a", href=True)
         if a is None:
             continue
-        href = str(a["href"]).strip()
-        if not href or href.lower().startswith(("javascript:", "#")):
+        item_url = safe_url(str(a["href"]), url)
+        if item_url is None:
             continue
-        item_url = canonical_url(href, url)
         link_text = clean_title(a.get_text(" "))
         title = clean_title(str(a.get("title") or "")) or link_text
         if not title or item_url in seen:
@@ -108,13 +107,14 @@ def parse_json_list(content: bytes, url: str, channel: str = "") -> list[ListIte
     for row in rows:
         if not isinstance(row, dict):
             continue
-        href = str(row.get("infourl") or row.get("url") or "").strip()
+        href = str(row.get("infourl") or row.get("url") or "")
+        item_url = safe_url(href, "https://www.cac.gov.cn/")
         title = clean_title(str(row.get("topic") or row.get("title") or ""))
-        if not href or not title:
+        if not item_url or not title:
             continue
         items.append(
             ListItem(
-                url=canonical_url(href, "https://www.cac.gov.cn/"),
+                url=item_url,
                 title=title,
                 date=parse_date(str(row.get("pubtime") or row.get("publishTime") or "")),
                 channel=channel,

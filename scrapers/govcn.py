@@ -25,13 +25,13 @@ from scrapers.base import (
 )
 from scrapers.charset import load_json
 from scrapers.text import (
-    canonical_url,
     clean_text,
     clean_title,
     extract_comment_deadline,
     extract_doc_number,
     org_names,
     parse_date,
+    safe_url,
     split_names,
 )
 
@@ -66,11 +66,11 @@ def parse_feed(content: bytes, url: str, channel: str = "") -> list[ListItem]:
         if not isinstance(row, dict):
             continue
         title = clean_title(str(row.get("TITLE") or row.get("title") or ""))
-        href = str(row.get("URL") or row.get("url") or "").strip()
-        if not title or not href:
+        item_url = safe_url(str(row.get("URL") or row.get("url") or ""), url)
+        if not title or not item_url:
             continue
         item = ListItem(
-            url=canonical_url(href, url),
+            url=item_url,
             title=title,
             date=parse_date(str(row.get("DOCRELPUBTIME") or row.get("PUBTIME") or "")),
             channel=channel,
@@ -90,11 +90,9 @@ def parse_gazette_issue(content: bytes, url: str, channel: str = "gongbao") -> l
     seen: set[str] = set()
     for a in links:
         href = str(a["href"]).strip()
-        if not _GAZETTE_LINK.search(href):
-            continue
-        item_url = canonical_url(href, url)
+        item_url = safe_url(href, url) if _GAZETTE_LINK.search(href) else None
         title = clean_title(a.decode_contents())
-        if not title or item_url in seen:
+        if not item_url or not title or item_url in seen:
             continue
         seen.add(item_url)
         items.append(ListItem(url=item_url, title=title, date=None, channel=channel))
