@@ -65,11 +65,16 @@ class Unknowns:
     """Chinese segments the engine could not translate (kept in the output)."""
 
     items: list[str] = field(default_factory=list)
+    issuer_runs: list[str] = field(default_factory=list)  # never sent to a provider
+    partial_docs: list[str] = field(default_factory=list)  # document names left partial
+    overrides: dict[str, str] = field(default_factory=dict)  # zh -> English from a provider
 
-    def add(self, zh: str) -> str:
+    def add(self, zh: str, *, issuer: bool = False) -> str:
         for run in CJK_RUN.findall(zh):
             if run not in self.items:
                 self.items.append(run)
+            if issuer and run not in self.issuer_runs:
+                self.issuer_runs.append(run)
         return zh
 
 
@@ -97,13 +102,16 @@ class Composer:
     def document(self, name: str, unk: Unknowns, *, style: str = "title") -> str:
         """English title of a document name (the text of 《》 or a bare title), suffixes kept."""
         name = name.strip().strip("《》").strip()
-        known = self.lex.documents.get(name)
+        known = self.lex.documents.get(name) or unk.overrides.get(name)
         if known:
             return known
+        before = len(unk.items)
         core, suffixes = self.split_suffixes(name, unk)
-        en = self.lex.documents.get(core)
+        en = self.lex.documents.get(core) or unk.overrides.get(core)
         if en is None:
             en = self._document_core(core, unk, style)
+        if len(unk.items) > before and core not in unk.partial_docs:
+            unk.partial_docs.append(core)
         return en + "".join(f" ({s})" for s in suffixes)
 
     def split_suffixes(self, name: str, unk: Unknowns) -> tuple[str, list[str]]:
@@ -246,7 +254,10 @@ class Composer:
         def flush() -> None:
             nonlocal pending
             if pending:
-                out.append(Token(UNKNOWN, unk.add(pending), pending))
+                if pending in unk.overrides:
+                    out.append(Token(POS_NOUN, unk.overrides[pending], pending))
+                else:
+                    out.append(Token(UNKNOWN, unk.add(pending), pending))
                 pending = ""
 
         while i < n:

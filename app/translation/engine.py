@@ -41,20 +41,53 @@ class OfflineEngine:
     def version(self) -> str:
         return self.lex.version
 
-    def translate(self, title: str) -> Translation:
-        """English for one title; ``complete`` is False when Chinese had to be kept."""
+    def translate(self, title: str, overrides: dict[str, str] | None = None) -> Translation:
+        """English for one title; ``complete`` is False when Chinese had to be kept.
+
+        ``overrides`` maps Chinese document names or segments to English (from a provider), so
+        the frame and the issuer names stay the engine's own.
+        """
+        return self.analyse(title, overrides)[0]
+
+    def analyse(
+        self, title: str, overrides: dict[str, str] | None = None
+    ) -> tuple[Translation, Unknowns]:
+        """The translation plus what was left untranslated (for the provider tier)."""
         if not isinstance(title, str):
             raise TranslationInputError(f"a title must be text, not {type(title).__name__}")
         if not has_cjk(title):  # already English (or empty): nothing to translate
-            return Translation(source=title, text=" ".join(title.split()), complete=True)
+            return Translation(
+                source=title, text=" ".join(title.split()), complete=True
+            ), Unknowns()
         text = normalise(title)
-        unk = Unknowns()
+        unk = Unknowns(overrides=dict(overrides or {}))
         en = self._title(text, unk)
         en = re.sub(r"\s{2,}", " ", en).strip()
         for run in CJK_RUN.findall(en):
             unk.add(run)
         complete = not unk.items and not has_cjk(en)
-        return Translation(source=title, text=en, complete=complete, unknown=tuple(unk.items))
+        result = Translation(source=title, text=en, complete=complete, unknown=tuple(unk.items))
+        return result, unk
+
+    def segments_to_send(self, unk: Unknowns) -> list[str]:
+        """What a provider should translate: partial document names, else leftover runs.
+
+        Issuer names are never sent: an unknown body stays Chinese rather than get a guess.
+        """
+        send = [d for d in unk.partial_docs]
+        for run in unk.items:
+            if run in unk.issuer_runs or any(run in d for d in send):
+                continue
+            send.append(run)
+        return send
+
+    def hints(self, text: str) -> dict[str, str]:
+        """Glossary entries found in a text (for the LLM prompt): zh -> established English."""
+        found: dict[str, str] = {}
+        for tok in self.composer.tokens(normalise(text), Unknowns()):
+            if len(tok.zh) >= 2 and tok.en and tok.kind in ("noun", "action", "verb"):
+                found[tok.zh] = tok.en
+        return found
 
     # -- the dispatcher ------------------------------------------------------------------------
 

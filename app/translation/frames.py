@@ -70,7 +70,9 @@ class Frames:
             number, rest = f" ({doc_number(m)})", rest[: m.start()].rstrip()
         issuers: Issuers | None = None
         if prefix:
-            issuers = self.issuers.parse(prefix, unk) or Issuers(names=[unk.add(prefix)])
+            issuers = self.issuers.parse(prefix, unk) or Issuers(
+                names=[unk.add(prefix, issuer=True)]
+            )
         genre, body = self.split_genre(rest)
         body_en = self.body(body, unk) if body else ""
         head = genre or ""

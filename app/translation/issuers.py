@@ -96,7 +96,7 @@ class IssuerParser:
                     i += 1
                     continue
                 if s[i] in _SEPARATORS:
-                    out.append(unk.add(pending))
+                    out.append(unk.add(pending, issuer=True))
                     pending = ""
                     i += 1
                     continue
@@ -104,12 +104,12 @@ class IssuerParser:
                 i += 1
                 continue
             if pending:
-                out.append(unk.add(pending))
+                out.append(unk.add(pending, issuer=True))
                 pending = ""
             out.append(issuer)
             i += size
         if pending:
-            out.append(unk.add(pending))
+            out.append(unk.add(pending, issuer=True))
         return out
 
     def _match(self, s: str, i: int) -> tuple[str | None, int]:
