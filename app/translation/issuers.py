@@ -13,7 +13,7 @@ from app.translation.compose import Unknowns
 from app.translation.data import Issuer, Lexicon
 from app.translation.text import ZH_NUMBER, number_word, title_case, zh_int
 
-_DEPARTMENTS = re.compile(rf"^(.*?)等?({ZH_NUMBER})(部门|部委|单位)$")
+_DEPARTMENTS = re.compile(rf"^(.*?)等?({ZH_NUMBER})?(部门|部委|单位)$")
 _PRC = "中华人民共和国"
 _SEPARATORS = " 、，,和与及"
 
@@ -32,6 +32,8 @@ class Issuers:
         if self.count_only:
             return f"{title_case(number_word(self.count_only))} {self.unit}"
         names = [n if _CJK_START(n) else f"the {n}" for n in self.names]
+        if self.others < 0:  # X等部门: a count was not given
+            return ", ".join(names) + f" and Other {self.unit}"
         if self.others:
             noun = self.unit if self.others > 1 else self.unit[:-1]
             tail = f"{title_case(number_word(self.others))} Other {noun}"
@@ -63,7 +65,9 @@ class IssuerParser:
         result = Issuers()
         m = _DEPARTMENTS.match(text)
         if m:
-            n = zh_int(m.group(2)) or 0
+            n = zh_int(m.group(2)) or 0 if m.group(2) else 0
+            if not n and not m.group(1):
+                return None
             result.unit = {"部委": "Ministries and Commissions", "单位": "Entities"}.get(
                 m.group(3), "Departments"
             )
@@ -75,7 +79,7 @@ class IssuerParser:
             text = m.group(1)
             named = self._scan(text, unk)
             result.names = named
-            result.others = max(n - len(named), 0)
+            result.others = max(n - len(named), 0) if n else -1
             return result if any(not _CJK_START(x) for x in named) else None
         named = self._scan(text, unk)
         if not any(not _CJK_START(x) for x in named):
