@@ -280,7 +280,10 @@ class Matcher:
 
     def match(self, notice: Any) -> list[TopicHit]:
         """Topics matching one notice, in topic order. Evidence is computed when first asked for."""
-        texts = notice_fields(notice)
+        return self.match_texts(notice_fields(notice))
+
+    def match_texts(self, texts: tuple[str, ...]) -> list[TopicHit]:
+        """``match`` for the seven field texts in NOTICE_FIELDS order (all str, "" if missing)."""
         norm = normalise("\0".join(texts))
         enc = to_bytes_str(norm)
         starts = [0]
