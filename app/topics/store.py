@@ -90,7 +90,7 @@ def create_topic(session: Session, spec: TopicSpec) -> Topic:
     return topic
 
 
-def update_topic(session: Session, name: str, **changes: Any) -> Topic:
+def update_topic(session: Session, name: str, /, **changes: Any) -> Topic:
     """Change some fields of a topic (validated as a whole). Call ``apply_topics(session,
     topics=[topic.id])`` afterwards if the query, aliases or sources changed."""
     unknown = set(changes) - _EDITABLE
