@@ -67,12 +67,9 @@ class NoticeScan:
     @cached_property
     def starts(self) -> list[int]:
         """Character offset of each field in ``norm``."""
-        out = [0]
-        i = self.norm.find("\0")
-        while i >= 0:
-            out.append(i + 1)
-            i = self.norm.find("\0", i + 1)
-        return out
+        from app.topics.matcher import field_starts
+
+        return field_starts(self.norm)
 
     def regex_spans(self, tid: int, first_only: bool = False) -> list[tuple[int, int, int]]:
         """Regex matches as (field, start, end) in normalised-character offsets."""

@@ -98,6 +98,16 @@ def notice_fields(notice: Any) -> tuple[str, ...]:
     )
 
 
+def field_starts(joined: str) -> list[int]:
+    """Offset of each field in NUL-joined text."""
+    starts = [0]
+    i = joined.find("\0")
+    while i >= 0:
+        starts.append(i + 1)
+        i = joined.find("\0", i + 1)
+    return starts
+
+
 # ---------------------------------------------------------------------------------------------
 # Compilation
 
@@ -262,21 +272,26 @@ class Matcher:
 
     # -- matching -----------------------------------------------------------------------------
 
-    def scan(self, enc: str, starts: list[int]) -> set[int]:
-        """Term ids that fire in the encoded joined text (``starts``: byte offset of each field)."""
+    def scan(self, enc: str) -> tuple[set[int], list[int]]:
+        """Term ids that fire in the encoded joined text, and the byte offset of each field
+        (worked out only once something hit: most notices hit nothing)."""
         fired: set[int] = set()
         update = fired.update
-        if self._plain is not None:
-            for end, value in self._plain.iter(enc):
-                update(value[bisect_right(starts, end) + 1])
-        if self._latin is not None:
-            for end, (length, lcheck, rcheck, ok, no_right, _) in self._latin.iter(enc):
+        plain = list(self._plain.iter(enc)) if self._plain is not None else ()
+        latin = list(self._latin.iter(enc)) if self._latin is not None else ()
+        if not plain and not latin:
+            return fired, []
+        starts = field_starts(enc)
+        for end, value in plain:
+            update(value[bisect_right(starts, end) + 1])
+        if latin:
+            for end, (length, lcheck, rcheck, ok, no_right, _) in latin:
                 start = end - length + 1
                 if lcheck and word_before(enc, start):
                     continue
                 f = bisect_right(starts, start) - 1
                 update(no_right[f] if rcheck and word_at(enc, end + 1) else ok[f])
-        return fired
+        return fired, starts
 
     def match(self, notice: Any) -> list[TopicHit]:
         """Topics matching one notice, in topic order. Evidence is computed when first asked for."""
@@ -286,12 +301,7 @@ class Matcher:
         """``match`` for the seven field texts in NOTICE_FIELDS order (all str, "" if missing)."""
         norm = normalise("\0".join(texts))
         enc = to_bytes_str(norm)
-        starts = [0]
-        i = enc.find("\0")
-        while i >= 0:
-            starts.append(i + 1)
-            i = enc.find("\0", i + 1)
-        fired = self.scan(enc, starts)
+        fired, starts = self.scan(enc)
         if fired:
             tt = self._term_topics
             cand = set(self._always)
@@ -302,7 +312,7 @@ class Matcher:
             order = self._always
         else:
             return []
-        scan = NoticeScan(self, texts, norm, enc, starts, fired)
+        scan = NoticeScan(self, texts, norm, enc, starts or field_starts(enc), fired)
         source = texts[5]
         site = source.split("_", 1)[0]
         out: list[TopicHit] = []

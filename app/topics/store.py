@@ -7,12 +7,15 @@ Functions take an open SQLAlchemy session (``db.write()`` for changes, ``db.read
 
 from __future__ import annotations
 
+import heapq
+import json
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Text, delete, func, insert, select, type_coerce, update
 from sqlalchemy.orm import Session
 
 from app.topics.aliases import Glossary
@@ -140,17 +143,46 @@ class ApplyResult:
         )
 
 
-def _texts(row: Any, cols: Sequence[str]) -> tuple[str, ...]:
-    """The matcher's seven texts from a row holding ``cols`` (others are empty)."""
-    values = dict(zip(cols, row[1:], strict=True))
-    issuer = values.get("issuer")
-    if isinstance(issuer, list):
-        issuer = ISSUER_SEPARATOR.join(str(x) for x in issuer if x is not None)
-    values["issuer"] = issuer
-    return tuple(
-        v if isinstance(v, str) else ("" if v is None else str(v))
-        for v in (values.get(f) for f in _COLUMNS)
-    )
+def _issuers(value: Any) -> str:
+    """Issuers as the matcher sees them, from the raw JSON text (SQLite) or a list (PostgreSQL)."""
+    if not value or value == "[]":
+        return ""
+    if isinstance(value, str):
+        return _issuers_json(value)
+    if isinstance(value, list):
+        return ISSUER_SEPARATOR.join(str(x) for x in value if x is not None)
+    return str(value)
+
+
+@lru_cache(maxsize=4096)
+def _issuers_json(text: str) -> str:
+    """Decoded and joined; cached because a handful of issuer lists recur across thousands of rows."""
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return text
+    if isinstance(value, list):
+        return ISSUER_SEPARATOR.join(str(x) for x in value if x is not None)
+    return str(value)
+
+
+def _reader(cols: Sequence[str]) -> Callable[[Any], tuple[str, ...]]:
+    """A function turning a row (id, *cols) into the matcher's seven texts, as one expression:
+    this runs for every stored notice, so no per-row dicts or loops."""
+    parts = []
+    for f in _COLUMNS:
+        if f not in cols:
+            parts.append('""')
+        else:
+            i = cols.index(f) + 1
+            parts.append(f"_issuers(r[{i}])" if f == "issuer" else f'(r[{i}] or "")')
+    code = f"lambda r: ({', '.join(parts)},)"
+    return eval(code, {"_issuers": _issuers})  # safe: built from column indexes only
+
+
+def _select_columns(cols: Sequence[str]) -> list:
+    # issuers is read as raw text: SQLAlchemy's JSON decoding per row costs more than matching
+    return [type_coerce(_COLUMNS[c], Text) if c == "issuer" else _COLUMNS[c] for c in cols]
 
 
 def _batches(
@@ -158,19 +190,21 @@ def _batches(
 ) -> Iterator[list]:
     """Notice rows (id + cols) in id order, a batch at a time. Keyset pagination rather than one
     open cursor, so the writes between batches never interleave with a pending SELECT."""
-    columns = [Notice.id, *(_COLUMNS[c] for c in cols)]
+    columns = [Notice.id, *_select_columns(cols)]
     if ids is not None:
         ids = sorted(set(ids))
         for i in range(0, len(ids), 500):
             chunk = ids[i : i + 500]
             yield list(
-                session.execute(select(*columns).where(Notice.id.in_(chunk)).order_by(Notice.id))
+                session.connection().execute(
+                    select(*columns).where(Notice.id.in_(chunk)).order_by(Notice.id)
+                )
             )
         return
     last = 0
     while True:
         rows = list(
-            session.execute(
+            session.connection().execute(
                 select(*columns).where(Notice.id > last).order_by(Notice.id).limit(size)
             )
         )
@@ -200,6 +234,7 @@ def apply_topics(
     or edited (``topics=[id]``: "re-apply to history"; ``result.added`` is the new-match count).
     """
     t0 = time.perf_counter()
+    session.flush()  # rows are read on the session's connection, bypassing autoflush
     result = ApplyResult()
     chosen = list_topics(session, enabled_only=True)
     if topics is not None:
@@ -214,6 +249,7 @@ def apply_topics(
     topic_ids = [t.key for t in live]
     names = {t.key: t.name for t in live}
     cols = _needed_columns(t.query for t in live)
+    read = _reader(cols)
     existing_stmt = select(TopicMatch.notice_id, TopicMatch.topic_id, TopicMatch.terms).where(
         TopicMatch.topic_id.in_(topic_ids)
     )
@@ -228,7 +264,7 @@ def apply_topics(
         existing = {(n, t): terms for n, t, terms in session.execute(existing_stmt.where(scope))}
         adds, changes = [], []
         for row in rows:
-            for hit in matcher.match_texts(_texts(row, cols)):
+            for hit in matcher.match_texts(read(row)):
                 key = (row[0], hit.key)
                 terms = _stored_terms(hit)
                 old = existing.pop(key, None)
@@ -311,26 +347,35 @@ def test_query(
     Raises QueryError for a malformed query. Reads only the columns the query looks at."""
     t0 = time.perf_counter()
     parse(query)  # QueryError before any work
+    session.flush()
     tq = TopicQuery("draft", query, tuple(sources) if sources else None, tuple(map(tuple, aliases)))
     matcher = Matcher([tq], glossary)
     if matcher.errors:
         raise next(iter(matcher.errors.values()))
     cols = _needed_columns([query])
-    stmt = (
-        select(Notice.id, *(_COLUMNS[c] for c in cols))
-        .order_by(Notice.published_date.desc().nulls_last(), Notice.id.desc())
-        .execution_options(yield_per=5000)
-    )
+    read = _reader(cols)
+    # No ORDER BY: sorting the whole table costs more than matching it. The newest matches are
+    # kept in a small heap keyed by (published date, id) instead.
+    # Dates as raw ISO text (they sort the same) and a Core connection rather than the ORM
+    # session: per-row type processing would cost more than the matching.
+    stmt = select(
+        Notice.id, *_select_columns(cols), type_coerce(Notice.published_date, Text)
+    ).execution_options(yield_per=5000)
     count = scanned = 0
-    first: list[tuple[int, TopicHit]] = []
+    newest: list[tuple[tuple[bool, Any, int], TopicHit]] = []
     match_texts = matcher.match_texts
-    for row in session.execute(stmt):
+    for row in session.connection().execute(stmt):
         scanned += 1
-        hits = match_texts(_texts(row, cols))
+        hits = match_texts(read(row))
         if hits:
             count += 1
-            if len(first) < sample:
-                first.append((row[0], hits[0]))
+            if sample:
+                key = (row[-1] is not None, row[-1] or "", row[0])
+                if len(newest) < sample:
+                    heapq.heappush(newest, (key, hits[0]))
+                elif key > newest[0][0]:
+                    heapq.heapreplace(newest, (key, hits[0]))
+    first = [(key[2], hit) for key, hit in sorted(newest, key=lambda x: x[0], reverse=True)]
     out: list[SampleHit] = []
     if first:
         info = {
