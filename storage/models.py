@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -114,6 +115,9 @@ class Notice(Base):
     written_date: Mapped[dt.date | None] = mapped_column(Date)
     published_date: Mapped[dt.date | None] = mapped_column(Date, index=True)
     list_date: Mapped[dt.date | None] = mapped_column(Date)
+    # published_date, else list_date, else the day first seen: kept by an ORM hook (below) so that
+    # long lists sort on an index.
+    sort_date: Mapped[dt.date | None] = mapped_column(Date)
     doc_type: Mapped[str | None] = mapped_column(String(100))
     source_label: Mapped[str | None] = mapped_column(String(200))
     topic_class: Mapped[str | None] = mapped_column(String(200))
@@ -153,12 +157,18 @@ class Notice(Base):
         back_populates="notice", cascade="all, delete-orphan"
     )
 
-    @property
-    def sort_date(self) -> dt.date | None:
-        return self.published_date or self.list_date
+    def refresh_sort_date(self) -> None:
+        first = self.first_seen or utcnow()
+        self.sort_date = self.published_date or self.list_date or first.date()
 
 
-Index("ix_notices_sort", Notice.published_date.desc(), Notice.id.desc())
+@event.listens_for(Notice, "before_insert")
+@event.listens_for(Notice, "before_update")
+def _keep_sort_date(_mapper, _conn, notice: Notice) -> None:
+    notice.refresh_sort_date()
+
+
+Index("ix_notices_sort", Notice.sort_date.desc(), Notice.id.desc())
 
 
 class NoticeVersion(Base):

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-24 18:06:15.226539
+Create Date: 2026-11-24 18:08:25.300458
 """
 
 import sqlalchemy as sa
@@ -59,6 +59,7 @@ def upgrade() -> None:
         sa.Column("written_date", sa.Date(), nullable=True),
         sa.Column("published_date", sa.Date(), nullable=True),
         sa.Column("list_date", sa.Date(), nullable=True),
+        sa.Column("sort_date", sa.Date(), nullable=True),
         sa.Column("doc_type", sa.String(length=100), nullable=True),
         sa.Column("source_label", sa.String(length=200), nullable=True),
         sa.Column("topic_class", sa.String(length=200), nullable=True),
@@ -100,7 +101,7 @@ def upgrade() -> None:
         )
         batch_op.create_index(
             "ix_notices_sort",
-            [sa.literal_column("published_date DESC"), sa.literal_column("id DESC")],
+            [sa.literal_column("sort_date DESC"), sa.literal_column("id DESC")],
             unique=False,
         )
         batch_op.create_index(batch_op.f("ix_notices_source"), ["source"], unique=False)

@@ -1,0 +1,71 @@
+"""``regwatch items``: list stored notices (``--json``: one object per line, a contract)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+
+from app.errors import UserError
+
+
+def iso_date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{value}' is not a date in the form YYYY-MM-DD"
+        ) from None
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("items", help="list stored notices")
+    p.add_argument("--json", action="store_true", help="one JSON object per line")
+    p.add_argument("--source", action="append", metavar="KEY", help="only this source (repeatable)")
+    p.add_argument("--topic", metavar="NAME", help="only notices matched by this watch topic")
+    p.add_argument("--flagged", action="store_true", help="only flagged notices")
+    p.add_argument("--unread", action="store_true", help="only unread notices")
+    p.add_argument("--since", type=iso_date, metavar="YYYY-MM-DD", help="published on or after")
+    p.add_argument(
+        "--search", metavar="TEXT", default="", help="full-text search (Chinese or English)"
+    )
+    p.add_argument("--limit", type=int, metavar="N", help="at most N notices (newest first)")
+    p.set_defaults(func=run)
+
+
+def run(args, ctx) -> int:
+    from storage.models import Topic
+    from storage.queries import NoticeFilter, list_notices, notice_to_json, version_counts
+
+    if args.limit is not None and args.limit < 0:
+        raise UserError("--limit must be zero or more")
+    db = ctx.db
+    with db.read() as session:
+        if args.topic and session.query(Topic).filter_by(name=args.topic).first() is None:
+            raise UserError(
+                f"there is no watch topic named '{args.topic}' (see: regwatch topics list)"
+            )
+        f = NoticeFilter(
+            sources=args.source or (),
+            topic=args.topic,
+            flagged=True if args.flagged else None,
+            unread=True if args.unread else None,
+            since=args.since,
+            query=args.search,
+        )
+        notices = list_notices(f, session, limit=args.limit)
+        counts = version_counts(session, [n.id for n in notices])
+        out = sys.stdout
+        for n in notices:
+            if args.json:
+                rec = notice_to_json(n, versions=counts.get(n.id, 0))
+                out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+            else:
+                date = (n.sort_date or "").__str__()
+                flag = "⚑" if n.state and n.state.flagged else " "
+                en = f"\n      {n.title_en}" if n.title_en else ""
+                out.write(f"{flag} {date:10}  {n.source:8}  {n.title}{en}\n      {n.url}\n")
+        if not args.json and not notices:
+            out.write("no notices match\n")
+    return 0
