@@ -1,0 +1,220 @@
+"""Why a topic matched: which terms fired, in which field, at which offsets of the original text.
+
+Worked out lazily per notice (``NoticeScan``): the fast scan only records which terms fired;
+the detailed scan with positions runs the first time a matched topic's ``hits`` are read.
+Only terms that made the query true are reported — never a NOT'ed term, and for a match that
+rests only on absent terms (``NOT x``) the explanation says so instead of naming a term.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from app.topics.ast import NOTICE_FIELDS, And, Node, Not, Or, Term
+from app.topics.normalise import LATIN_CHARS, OffsetMap
+
+if TYPE_CHECKING:
+    from app.topics.matcher import CompiledTopic, Matcher
+
+MAX_REGEX_SPANS = 50
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One occurrence: ``term`` is the name that fired (an alias or the query's own word),
+    ``via`` the query term it came from; ``start``/``end`` index the ORIGINAL field text."""
+
+    term: str
+    field: str
+    start: int
+    end: int
+    via: str
+
+    def to_json(self) -> dict[str, Any]:
+        """The TopicMatch.terms entry: {"term", "field", "start", "end", "via"}."""
+        return {
+            "term": self.term,
+            "field": self.field,
+            "start": self.start,
+            "end": self.end,
+            "via": self.via,
+        }
+
+
+class NoticeScan:
+    """One notice as the matcher saw it; computes positions on demand."""
+
+    def __init__(self, matcher: Matcher, texts, norm: str, enc: str, bstarts, fired: set[int]):
+        self.matcher = matcher
+        self.texts = texts
+        self.norm = norm  # normalised fields joined by NUL
+        self.enc = enc  # the same as UTF-8 bytes in a latin-1 str (what the automata scan)
+        self.bstarts = bstarts  # byte offset of each field in enc
+        self.fired = fired
+        self._regex: dict[int, list[tuple[int, int, int]]] = {}
+        self._maps: dict[int, OffsetMap] = {}
+        self._occ: dict[int, list[tuple[int, int, int, bool]]] = {}
+
+    def regex(self, tid: int) -> bool:
+        """Whether regex term ``tid`` matches (searched once, first match only)."""
+        if tid not in self._regex:
+            self._regex[tid] = self.regex_spans(tid, first_only=True)
+        return bool(self._regex[tid])
+
+    @cached_property
+    def starts(self) -> list[int]:
+        """Character offset of each field in ``norm``."""
+        from app.topics.matcher import field_starts
+
+        return field_starts(self.norm)
+
+    def regex_spans(self, tid: int, first_only: bool = False) -> list[tuple[int, int, int]]:
+        """Regex matches as (field, start, end) in normalised-character offsets."""
+        info = self.matcher.terms[tid]
+        spans: list[tuple[int, int, int]] = []
+        norm, starts = self.norm, self.starts
+        for f in range(len(NOTICE_FIELDS)):
+            if not info.mask >> f & 1:
+                continue
+            a = starts[f]
+            b = starts[f + 1] - 1 if f + 1 < len(starts) else len(norm)
+            for m in info.regex.finditer(norm, a, b):
+                if m.end() > m.start():
+                    spans.append((f, m.start(), m.end()))
+                    if first_only or len(spans) >= MAX_REGEX_SPANS:
+                        return spans
+        return spans
+
+    def occurrences(self, pid: int) -> list[tuple[int, int, int, bool]]:
+        """Where pattern ``pid`` occurs with its left boundary ok: (field, start, end, right
+        boundary ok), in normalised-character offsets. str.find is C speed; only the patterns
+        of terms that made a match are ever looked up."""
+        found = self._occ.get(pid)
+        if found is not None:
+            return found
+        text = self.matcher.pattern_text[pid]
+        norm, starts = self.norm, self.starts
+        lcheck, rcheck = text[0] in LATIN_CHARS, text[-1] in LATIN_CHARS
+        found = []
+        i = norm.find(text)
+        while i >= 0:
+            j = i + len(text)
+            if not (lcheck and i and norm[i - 1] in LATIN_CHARS):
+                right_ok = not (rcheck and j < len(norm) and norm[j] in LATIN_CHARS)
+                found.append((bisect_right(starts, i) - 1, i, j, right_ok))
+            i = norm.find(text, i + 1)
+        self._occ[pid] = found
+        return found
+
+    def hit(self, display: str, f: int, s: int, e: int, via: str) -> Hit:
+        """A Hit for normalised-character span [s, e) of field ``f``, in original offsets."""
+        omap = self._maps.get(f)
+        if omap is None:
+            omap = self._maps[f] = OffsetMap(self.texts[f])
+        base = self.starts[f]
+        return Hit(display, NOTICE_FIELDS[f], omap.start(s - base), omap.end(e - base), via)
+
+
+def plan(node: Node, tids: dict[Term, int]) -> tuple:
+    """The tree as nested tuples for ``contributing``; an OR of plain terms becomes one set."""
+    if isinstance(node, Term):
+        return ("R" if node.regex else "T", tids[node])
+    if isinstance(node, Not):
+        return ("NOT", plan(node.child, tids))
+    if isinstance(node, Or) and all(isinstance(c, Term) and not c.regex for c in node.children):
+        return ("ANY", frozenset(tids[c] for c in node.children))
+    kind = "AND" if isinstance(node, And) else "OR"
+    return (kind, tuple(plan(c, tids) for c in node.children))
+
+
+def contributing(p: tuple, fired: set[int], regex, used: set[int]) -> bool:
+    """Evaluate a plan, collecting the positive terms that make it true (never NOT'ed ones)."""
+    kind = p[0]
+    if kind == "ANY":
+        hit = p[1] & fired
+        used |= hit
+        return bool(hit)
+    if kind == "T":
+        if p[1] in fired:
+            used.add(p[1])
+            return True
+        return False
+    if kind == "R":
+        if regex(p[1]):
+            used.add(p[1])
+            return True
+        return False
+    if kind == "NOT":
+        return not contributing(p[1], fired, regex, set())
+    if kind == "AND":
+        mine: set[int] = set()
+        for c in p[1]:
+            if not contributing(c, fired, regex, mine):
+                return False
+        used |= mine
+        return True
+    return any([contributing(c, fired, regex, used) for c in p[1]])
+
+
+class TopicHit:
+    """A topic that matched a notice. ``hits`` and ``explain()`` are computed on first use."""
+
+    def __init__(self, compiled: CompiledTopic, scan: NoticeScan):
+        self._ct = compiled
+        self._scan = scan
+
+    @property
+    def topic(self):
+        return self._ct.topic
+
+    @property
+    def name(self) -> str:
+        return self._ct.topic.name
+
+    @property
+    def key(self) -> Any:
+        return self._ct.topic.key
+
+    @cached_property
+    def hits(self) -> tuple[Hit, ...]:
+        """Occurrences of the terms that made the query true, in field then text order."""
+        ct, scan = self._ct, self._scan
+        terms = scan.matcher.terms
+        used: set[int] = set()
+        contributing(ct.plan, scan.fired, scan.regex, used)
+        out: list[Hit] = []
+        for tid in used:
+            info = terms[tid]
+            if info.regex is not None:
+                for f, s, e in scan.regex_spans(tid):
+                    out.append(scan.hit(info.term.text, f, s, e, info.via))
+            for pid, display in info.patterns:
+                for f, s, e, right_ok in scan.occurrences(pid):
+                    if info.mask >> f & 1 and (right_ok or info.term.prefix):
+                        out.append(scan.hit(display, f, s, e, info.via))
+        out.sort(key=lambda h: (NOTICE_FIELDS.index(h.field), h.start, -h.end))
+        return tuple(dict.fromkeys(out))
+
+    @property
+    def excluded(self) -> tuple[str, ...]:
+        """NOT'ed terms that are absent (what a match without positive terms rests on)."""
+        return tuple(text for tid, text in self._ct.excluded if tid not in self._scan.fired)
+
+    @property
+    def terms(self) -> list[str]:
+        """The distinct names that fired, in order of first appearance."""
+        return list(dict.fromkeys(h.term for h in self.hits))
+
+    def explain(self) -> str:
+        """ "matched because: 生成式人工智能 (title), generative AI (title_en)"."""
+        if not self.hits:
+            absent = ", ".join(self.excluded) or "no term"
+            return f"matched because none of the excluded terms appear ({absent})"
+        seen = dict.fromkeys(f"{h.term} ({h.field})" for h in self.hits)
+        return "matched because: " + ", ".join(seen)
+
+    def __repr__(self) -> str:
+        return f"TopicHit({self.name!r})"
