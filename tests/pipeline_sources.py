@@ -33,7 +33,6 @@ GOV = "https://www.gov.cn/zhengce"
 def _page_text(content: bytes, url: str) -> Notice:
     soup = BeautifulSoup(content, "lxml")
     node = soup.select_one("#UCAP-CONTENT") or soup.select_one("div.pages_content") or soup.body
-    title_node = soup.select_one("h1") or soup.title
     body = "\n".join(clean_text(p.get_text(" ")) for p in (node.find_all("p") or [node]) if p)
     labels = {}
     for td in soup.select("td"):
@@ -42,9 +41,10 @@ def _page_text(content: bytes, url: str) -> Notice:
             nxt = td.find_next_sibling("td")
             if nxt:
                 labels["doc_number"] = clean_text(nxt.get_text()) or None
+    # No title: the stand-in keeps the list title (BaseSource fills it in).
     return Notice(
         url=url,
-        title=clean_title(title_node.get_text()) if title_node else "",
+        title="",
         body=body.strip(),
         doc_number=labels.get("doc_number"),
     )

@@ -85,6 +85,9 @@ class SourceRun:
         self._progress = progress
         self._cancelled = cancelled
         self.report = SourceReport(key=self.key)
+        # channel -> (URLs, oldest date) of lists read completely, for removal detection
+        self.coverage: dict[str, tuple[set[str], dt.date]] = {}
+        self.listed: set[str] = set()  # every URL seen in any list of this source this run
 
     # -- helpers -----------------------------------------------------------------------------
 
@@ -118,6 +121,7 @@ class SourceRun:
             for channel in self.channels:
                 self.check_cancel()
                 rep.channels[channel.key] = self.read_channel(channel)
+            self.mark_removals()
             plan: DetailPlan = plan_details(
                 self.db, self.key, rep.new_ids, self.settings, first_run
             )
@@ -159,6 +163,7 @@ class SourceRun:
                 new = self.store_page(channel, page, ch)
                 self.validators.flush()  # only now: the page's items are safely stored
                 listed.update(i.url for i in page.items)
+                self.listed.update(listed)
                 dates.extend(i.date for i in page.items if i.date is not None)
                 complete = complete and page.complete
                 self.progress("list", channel=channel.key, done=ch.pages)
@@ -175,15 +180,21 @@ class SourceRun:
         except Cancelled:
             self.validators.discard()
             raise
+        except Exception as exc:  # a parser bug: this channel fails, the others still run
+            log.exception("reading %s/%s failed", self.key, channel.key)
+            self.validators.discard()
+            ch.state = HealthState.ERROR.value
+            ch.message = (
+                f"{self.label(channel)}: regwatch could not read the list "
+                f"({type(exc).__name__}: {exc}); stored items are safe — please report this."
+            )
+            return ch
         finally:
             close = getattr(pages, "close", None)
             if close is not None:
                 close()
         if complete and exhausted and ch.pages and listed and dates:
-            with self.db.write() as session:
-                removed = mark_missing_removed(session, self.key, channel.key, listed, min(dates))
-            ch.removed = len(removed)
-            self.report.removed += len(removed)
+            self.coverage[channel.key] = (listed, min(dates))
         ch.state = OK if ch.new else NO_NEW
         if ch.new:
             ch.message = f"{ch.new} new item{'s' if ch.new != 1 else ''}."
@@ -192,6 +203,16 @@ class SourceRun:
         else:
             ch.message = "No new items."
         return ch
+
+    def mark_removals(self) -> None:
+        """Flag notices gone from a complete list (and from every list read this run)."""
+        if not self.coverage:
+            return
+        with self.db.write() as session:
+            for key, (listed, oldest) in self.coverage.items():
+                removed = mark_missing_removed(session, self.key, key, listed | self.listed, oldest)
+                self.report.channels[key].removed = len(removed)
+                self.report.removed += len(removed)
 
     def store_page(self, channel: Channel, page: ListPage, ch: ChannelReport) -> int:
         """Store a page's new rows at once (with English titles); update known ones."""
