@@ -385,6 +385,7 @@ def _not_modified(headers: Mapping[str, str], etag: str, modified: str) -> bool:
 class _Handler(BaseHTTPRequestHandler):
     replay: ReplayServer
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out in two writes: no 40 ms stalls
     server_version = "regwatch-replay/1"
 
     def log_message(self, format: str, *args: Any) -> None:

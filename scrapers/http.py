@@ -289,7 +289,10 @@ class PoliteClient:
         conditional: bool = False,
     ) -> Response:
         try:
-            real = httpx.URL(url, params=dict(params) if params else None)
+            # httpx.URL(url, params=None) would drop the URL's own query (?id=…): merge instead.
+            real = httpx.URL(url)
+            if params:
+                real = real.copy_merge_params(dict(params))
         except (httpx.InvalidURL, TypeError, ValueError) as exc:
             raise FetchError(f"{url!r} is not a valid web address ({exc}).", url=url) from None
         if real.scheme not in ("http", "https") or not real.host:
