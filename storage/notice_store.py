@@ -296,12 +296,15 @@ def mark_missing_removed(
     present_urls: set[str],
     oldest_listed: dt.date,
     *,
+    read_channels: set[str] | None = None,
     now: dt.datetime | None = None,
 ) -> list[int]:
     """Flag notices of a channel missing from its complete list as removed; returns their ids.
 
     Only notices dated after the oldest listed date count: older ones fell off the end of the
-    list, they were not taken down.
+    list, they were not taken down. A notice also in a channel not in ``read_channels`` (lists
+    read completely in this run) is left alone: it may still be on that list (e.g. it answered
+    304 Not Modified, or failed).
     """
     now = now or utcnow()
     stmt = select(Notice).where(
@@ -311,7 +314,10 @@ def mark_missing_removed(
     )
     removed = []
     for notice in session.scalars(stmt):
-        if channel in (notice.channels or []) and notice.url not in present_urls:
+        chans = set(notice.channels or [])
+        if read_channels is not None and not chans <= read_channels | {channel}:
+            continue
+        if channel in chans and notice.url not in present_urls:
             notice.removed = True
             notice.removed_at = now
             removed.append(notice.id)

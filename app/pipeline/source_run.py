@@ -210,7 +210,14 @@ class SourceRun:
             return
         with self.db.write() as session:
             for key, (listed, oldest) in self.coverage.items():
-                removed = mark_missing_removed(session, self.key, key, listed | self.listed, oldest)
+                removed = mark_missing_removed(
+                    session,
+                    self.key,
+                    key,
+                    listed | self.listed,
+                    oldest,
+                    read_channels=set(self.coverage),
+                )
                 self.report.channels[key].removed = len(removed)
                 self.report.removed += len(removed)
 
