@@ -120,7 +120,7 @@ class SourceRun:
         try:
             for channel in self.channels:
                 self.check_cancel()
-                rep.channels[channel.key] = self.read_channel(channel)
+                self.read_channel(channel)
             self.mark_removals()
             plan: DetailPlan = plan_details(
                 self.db, self.key, rep.new_ids, self.settings, first_run
@@ -145,6 +145,7 @@ class SourceRun:
     def read_channel(self, channel: Channel) -> ChannelReport:
         """Walk the channel's pages newest first until a page holds nothing new."""
         ch = ChannelReport(channel.key)
+        self.report.channels[channel.key] = ch  # partial counts survive a cancel
         pages = self.source.list_pages(channel, self.client)
         listed: set[str] = set()
         dates: list[dt.date] = []
@@ -309,7 +310,7 @@ class SourceRun:
             touched = list(dict.fromkeys(rep.new_ids + rep.changed_ids + rep.detailed_ids))
             link_duplicates(session, touched)
             self.hooks.matched(session, list(dict.fromkeys(rep.detailed_ids + rep.changed_ids)))
-            for ch in chans:
+            for ch in chans if not rep.cancelled else []:
                 rec = channel_record(session, self.key, ch.key)
                 rec.state, rec.message, rec.last_run, rec.new_items = (
                     ch.state,
