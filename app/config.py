@@ -85,6 +85,8 @@ class ProviderConfig:
     region: str = ""  # Microsoft / Tencent region
     app_id: str = ""  # Baidu appid / Youdao appKey / Tencent SecretId (not secret)
     timeout: float = 20.0
+    proxy: str = ""  # e.g. http://proxy.example:3128; empty: HTTP(S)_PROXY env vars
+    retries: int = 2  # on 429, 5xx and timeouts, with backoff; never on quota errors
 
 
 @dataclass
@@ -313,9 +315,23 @@ provider = "offline"       # offline | openai | deepl | microsoft | google | lib
 improve_partial = true     # let the provider improve titles the offline engine left partial
 max_per_minute = 30
 
+# Provider settings; API keys go to the OS keyring (service "regwatch", user
+# "translation:<provider>"), never here. Every provider takes timeout, proxy and retries.
 # [translation.providers.openai]
 # base_url = "http://127.0.0.1:11434/v1"   # Ollama, llama.cpp, vLLM or a hosted API
 # model = "qwen2.5:7b"
+# [translation.providers.deepl]            # Free keys (ending ":fx") use api-free.deepl.com
+# [translation.providers.microsoft]
+# region = "westeurope"
+# [translation.providers.libretranslate]
+# base_url = "http://127.0.0.1:5000"
+# [translation.providers.baidu]
+# app_id = "2015063000000001"
+# [translation.providers.youdao]
+# app_id = "your appKey"
+# [translation.providers.tencent]
+# app_id = "your SecretId"
+# region = "ap-beijing"
 
 [email]
 host = ""

@@ -1,0 +1,455 @@
+"""Document names and free phrases: glossary segmentation and head-first English composition.
+
+Chinese names are modifier-before-head ("人形机器人创新发展指导意见"); English titles put the
+document type first and pivot the final action noun ("Guiding Opinions on the Innovative
+Development of Humanoid Robots"). The composer segments greedily by the longest glossary match,
+then renders clauses ([adverb] verb object) and noun phrases (modifiers, pivoting action).
+Whatever it cannot match stays Chinese in the output and is recorded as unknown.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from app.translation.data import (
+    POS_ACTION,
+    POS_ADVERB,
+    POS_CONJ,
+    POS_NOUN,
+    POS_VERB,
+    Head,
+    Lexicon,
+)
+from app.translation.text import (
+    CJK_RUN,
+    ZH_NUMBER,
+    has_cjk,
+    ordinal,
+    ordinal_word,
+    sentence_case,
+    title_case,
+    zh_int,
+)
+
+# Token kinds besides the glossary parts of speech.
+UNKNOWN, LITERAL, DE, BREAK, DUI = "x", "lit", "de", "break", "dui"
+
+_FYP = re.compile(r"“?([一二三四五六七八九十]+)五”?(?:时期)?")
+_FYP_TOKEN = re.compile(r"^“?(十[一二三四五六七八九]?|[一二三四五六七八九])五”?")
+_YEAR_RANGE = re.compile(r"^(\d{4})\s*[—-]\s*(\d{4})年?")
+_YEAR = re.compile(r"^(\d{4})年(?:度)?")
+_BATCH = re.compile(rf"^第({ZH_NUMBER})批")
+_PART = re.compile(rf"^第({ZH_NUMBER})部分[：:]\s*")
+_ASCII = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.+\-]*")
+_SUFFIX = re.compile(r"（([^（）]*)）$")
+_EDITION = re.compile(r"^(\d{4})年?(?:版|本)$")
+_REVISION = re.compile(r"^(\d{4})年?(?:修订|修正)(?:版)?$")
+_PERIOD = re.compile(r"^(\d{4})\s*[—-]\s*(\d{4})年?$")
+_PRC = "中华人民共和国"
+_PUNCT = {"、": (POS_CONJ, ","), "，": (BREAK, ","), "；": (BREAK, ";"), "：": (BREAK, ":")}
+_PUNCT.update({"！": (BREAK, "!"), "？": (BREAK, "?"), "。": (BREAK, ".")})
+_PUNCT.update({"×": (LITERAL, "×"), "·": (LITERAL, "·"), "/": (LITERAL, "/")})
+
+
+@dataclass
+class Token:
+    kind: str
+    en: str
+    zh: str = ""
+
+
+@dataclass
+class Unknowns:
+    """Chinese segments the engine could not translate (kept in the output)."""
+
+    items: list[str] = field(default_factory=list)
+    issuer_runs: list[str] = field(default_factory=list)  # never sent to a provider
+    partial_docs: list[str] = field(default_factory=list)  # document names left partial
+    overrides: dict[str, str] = field(default_factory=dict)  # zh -> English from a provider
+
+    def add(self, zh: str, *, issuer: bool = False) -> str:
+        for run in CJK_RUN.findall(zh):
+            if run not in self.items:
+                self.items.append(run)
+            if issuer and run not in self.issuer_runs:
+                self.issuer_runs.append(run)
+        return zh
+
+
+class Composer:
+    """Composes English for document names and phrases from a Lexicon."""
+
+    def __init__(self, lex: Lexicon):
+        self.lex = lex
+        # first character -> candidate lengths, longest first (fast longest match)
+        self._lengths: dict[str, list[int]] = {}
+        for zh in lex.all_terms:
+            self._lengths.setdefault(zh[0], []).append(len(zh))
+        for k, v in self._lengths.items():
+            self._lengths[k] = sorted(set(v), reverse=True)
+        self._verbs = lex.terms.get(POS_VERB, {})
+        self._verb_lengths: dict[str, list[int]] = {}
+        for zh in self._verbs:
+            self._verb_lengths.setdefault(zh[0], []).append(len(zh))
+        for k, v in self._verb_lengths.items():
+            self._verb_lengths[k] = sorted(set(v), reverse=True)
+        self.nested: Callable[[str, Unknowns], str | None] | None = None  # set by the engine
+
+    # -- document names --------------------------------------------------------------------
+
+    def document(self, name: str, unk: Unknowns, *, style: str = "title") -> str:
+        """English title of a document name (the text of 《》 or a bare title), suffixes kept."""
+        name = name.strip().strip("《》").strip()
+        known = self.lex.documents.get(name) or unk.overrides.get(name)
+        if known:
+            return known
+        before = len(unk.items)
+        core, suffixes = self.split_suffixes(name, unk)
+        en = self.lex.documents.get(core) or unk.overrides.get(core)
+        if en is None:
+            en = self._document_core(core, unk, style)
+        if len(unk.items) > before and core not in unk.partial_docs:
+            unk.partial_docs.append(core)
+        return en + "".join(f" ({s})" for s in suffixes)
+
+    def split_suffixes(self, name: str, unk: Unknowns) -> tuple[str, list[str]]:
+        """Peel （试行）（征求意见稿）（2024版）… off the end; returns the core and their English."""
+        suffixes: list[str] = []
+        while True:
+            m = _SUFFIX.search(name)
+            if not m or m.start() == 0:
+                break
+            label = self.suffix_label(m.group(1), unk)
+            suffixes.insert(0, label)
+            name = name[: m.start()].rstrip()
+        return name, suffixes
+
+    def suffix_label(self, inner: str, unk: Unknowns) -> str:
+        inner = inner.strip()
+        if inner in self.lex.suffixes:
+            return self.lex.suffixes[inner]
+        if m := _EDITION.match(inner):
+            return f"{m.group(1)} Edition"
+        if m := _REVISION.match(inner):
+            return f"{m.group(1)} Revision"
+        if m := _PERIOD.match(inner):
+            return f"{m.group(1)}–{m.group(2)}"
+        if m := re.fullmatch(rf"第({ZH_NUMBER})批", inner):
+            n = zh_int(m.group(1)) or 0
+            return f"{title_case(ordinal_word(n))} Batch"
+        if m := re.fullmatch(r"(\d{4})年(?:第(\d+)号)?", inner):
+            return m.group(1) if not m.group(2) else f"No. {m.group(2)} of {m.group(1)}"
+        return title_case(self.phrase(inner, unk))
+
+    def _document_core(self, core: str, unk: Unknowns, style: str) -> str:
+        if core.startswith("关于") and self.nested:
+            nested = self.nested(core, unk)
+            if nested:
+                return nested
+        if "——" in core:
+            parts = [p for p in core.split("——") if p]
+            return "—".join(self.document(p, unk, style=style) for p in parts)
+        if core.startswith(_PRC) and len(core) > len(_PRC):
+            inner = self._document_core(core[len(_PRC) :], unk, style)
+            return f"{inner} of the People's Republic of China"
+        domain, rest = self._standard_split(core)
+        if domain:
+            return self._standard(domain, rest, unk)
+        raw = self.named(core, unk, lower_template=style == "sentence")
+        return sentence_case(raw) if style == "sentence" else title_case(raw)
+
+    # -- national standard titles ------------------------------------------------------------
+
+    def _standard_split(self, core: str) -> tuple[str, str]:
+        if " " not in core:
+            return "", core
+        first, rest = core.split(" ", 1)
+        if first in self.lex.standard_domains:
+            return first, rest
+        return "", core
+
+    def _standard(self, domain: str, rest: str, unk: Unknowns) -> str:
+        """GB style: 'Cybersecurity technology—Labeling method for …', one element per dash."""
+        elements = [self.lex.standard_domains[domain]]
+        for part in rest.split(" "):
+            m = _PART.match(part)
+            prefix = ""
+            if m:
+                prefix = f"Part {zh_int(m.group(1))}: "
+                part = part[m.end() :]
+            if part in self.lex.standard_domains:
+                elements.append(prefix + self.lex.standard_domains[part])
+                continue
+            en = self.named(part, unk, lower_template=True)
+            elements.append(prefix + sentence_case(en))
+        return "—".join(elements)
+
+    # -- names with a document-type head -----------------------------------------------------
+
+    def head_of(self, core: str) -> Head | None:
+        """The document-type head ending the name, unless a longer glossary term ends it."""
+        head = next((h for h in self.lex.heads if core.endswith(h.zh)), None)
+        if head is None:
+            return None
+        for n in range(len(core), len(head.zh), -1):
+            if core[-n:] in self.lex.all_terms:
+                return None
+        return head
+
+    def named(self, core: str, unk: Unknowns, *, lower_template: bool = False) -> str:
+        """Raw English (not yet cased) of a name: 'Measures for the administration of …'."""
+        head = self.head_of(core)
+        if head is None:
+            return self.phrase(core, unk)
+        rest = core[: -len(head.zh)]
+
+        def fill(template: str, x: str) -> str:
+            if lower_template:
+                template = template.lower()
+            return template.replace("{x}", x)
+
+        if head.zh in ("规划", "发展规划", "规划纲要") and (m := _FYP.search(rest)):
+            n = zh_int(m.group(1))
+            rest2 = (rest[: m.start()] + rest[m.end() :]).strip()
+            if head.zh == "发展规划":
+                rest2 += "发展"
+            plan = f"{ordinal(n or 0)} Five-Year Plan"
+            x = self.phrase(rest2, unk) if rest2 else ""
+            if head.zh == "规划纲要":
+                plan = f"Outline of the {plan}"
+            return fill(f"{plan} for {{x}}" if x else plan, x)
+        if not rest:
+            return fill(head.bare, "")
+        period = ""
+        if m := _FYP.search(rest):
+            n = zh_int(m.group(1)) or 0
+            rest = (rest[: m.start()] + rest[m.end() :]).strip()
+            period = f" for the {ordinal(n)} Five-Year Plan Period"
+            if not rest:
+                return fill(head.bare, "") + period
+        tokens = self.tokens(rest, unk)
+        x = self.render(tokens, subject_in=True)
+        verbal = next((t for t in tokens if t.kind != POS_ADVERB), None)
+        if head.verbal and verbal is not None and verbal.kind == POS_VERB:
+            return fill(head.verbal, x) + period
+        if head.en.startswith("{x}") and x.startswith("the "):
+            # prefix-style heads take a plain compound, not a pivoted phrase
+            x = self.render(tokens, pivot=False)
+        return fill(head.en, x) + period
+
+    # -- phrases ----------------------------------------------------------------------------
+
+    def phrase(self, text: str, unk: Unknowns) -> str:
+        """Raw English of a free phrase (clauses joined, Chinese kept for unknown parts)."""
+        return self.render(self.tokens(text, unk))
+
+    def tokens(self, text: str, unk: Unknowns) -> list[Token]:
+        """Segment by longest glossary match; verbs preferred where a clause starts."""
+        out: list[Token] = []
+        i, n = 0, len(text)
+        pending = ""
+
+        def flush() -> None:
+            nonlocal pending
+            if pending:
+                if pending in unk.overrides:
+                    out.append(Token(POS_NOUN, unk.overrides[pending], pending))
+                else:
+                    out.append(Token(UNKNOWN, unk.add(pending), pending))
+                pending = ""
+
+        while i < n:
+            ch = text[i]
+            rest = text[i:]
+            tok, size = self._special(rest, unk)
+            if tok is None:
+                tok, size = self._term(
+                    text,
+                    i,
+                    clause_start=not out
+                    or out[-1].kind in (POS_ADVERB, POS_CONJ, BREAK)
+                    and not pending,
+                )
+            if tok is None and ch in _PUNCT:
+                kind, en = _PUNCT[ch]
+                tok, size = Token(kind, en, ch), 1
+            if tok is None and ch == " ":
+                tok, size = Token(BREAK, "", ch), 1
+            if tok is None and ch == "的":
+                tok, size = Token(DE, "", ch), 1
+            if tok is None and ch == "对":
+                tok, size = Token(DUI, "on", ch), 1
+            if tok is None and not has_cjk(ch) and ch not in "“”《》（）":
+                tok, size = Token(LITERAL, ch, ch), 1
+            if tok is None:
+                if ch not in "“”《》（）":
+                    pending += ch
+                i += 1
+                continue
+            flush()
+            out.append(tok)
+            i += size
+        flush()
+        return out
+
+    def _term(self, text: str, i: int, *, clause_start: bool) -> tuple[Token | None, int]:
+        ch = text[i]
+        best: Token | None = None
+        size = 0
+        for length in self._lengths.get(ch, ()):
+            zh = text[i : i + length]
+            if zh in self.lex.all_terms:
+                pos, en = self.lex.all_terms[zh]
+                best, size = Token(pos, en, zh), length
+                break
+        if clause_start or best is None or best.kind != POS_VERB:
+            for length in self._verb_lengths.get(ch, ()):
+                if length < size:
+                    break
+                zh = text[i : i + length]
+                if zh in self._verbs and (clause_start or length > size):
+                    return Token(POS_VERB, self._verbs[zh], zh), length
+        return best, size
+
+    def _special(self, rest: str, unk: Unknowns) -> tuple[Token | None, int]:
+        ch = rest[0]
+        if ch == "“":
+            end = rest.find("”")
+            if end > 0:
+                inner = rest[1:end]
+                if m := _FYP_TOKEN.match(rest):
+                    n = zh_int(m.group(1)) or 0
+                    size = end + 1 + (2 if rest.startswith("规划", end + 1) else 0)
+                    return Token(POS_NOUN, f"{ordinal(n)} Five-Year Plan", rest[:size]), size
+                known = self.lex.all_terms.get(inner)
+                en = known[1] if known else self.phrase(inner, unk)
+                return Token(POS_NOUN, f"“{title_case(en)}”", rest[: end + 1]), end + 1
+        if ch in "《〈":
+            end = rest.find("》" if ch == "《" else "〉")
+            if end > 0:
+                return Token(POS_NOUN, self.document(rest[1:end], unk), rest[: end + 1]), end + 1
+        if ch.isdigit():
+            if m := _YEAR_RANGE.match(rest):
+                return Token(POS_NOUN, f"{m.group(1)}–{m.group(2)}", m.group(0)), m.end()
+            if m := _YEAR.match(rest):
+                return Token(POS_NOUN, m.group(1), m.group(0)), m.end()
+        if ch == "第" and (m := _BATCH.match(rest)):
+            n = zh_int(m.group(1)) or 0
+            return Token(POS_NOUN, f"{ordinal_word(n)} batch", m.group(0)), m.end()
+        if (
+            ch in "十一二三四五六七八九"
+            and (m := _FYP_TOKEN.match(rest))
+            and rest[m.end() :].startswith(("规划", "时期"))
+        ):
+            n = zh_int(m.group(1)) or 0
+            return Token(POS_NOUN, f"{ordinal(n)} Five-Year Plan", m.group(0)), m.end()
+        if ch.isascii() and ch.isalnum() and (m := _ASCII.match(rest)):
+            word = m.group(0)
+            known = self.lex.all_terms.get(word)
+            return Token(POS_NOUN, known[1] if known else word, word), m.end()
+        return None, 0
+
+    # -- rendering --------------------------------------------------------------------------
+
+    def render(self, tokens: list[Token], *, pivot: bool = True, subject_in: bool = False) -> str:
+        """Clauses ([adverb] verb object) in order, joined by 'and'."""
+        clauses: list[list[Token]] = [[]]
+        joiners: list[str] = [""]  # how each clause attaches to the previous one
+        for tok in tokens:
+            cur = clauses[-1]
+            if tok.kind == BREAK:
+                clauses.append([])
+                joiners.append({"": " and ", ":": ": "}.get(tok.en, f"{tok.en} "))
+                continue
+            starts = tok.kind == POS_VERB and any(t.kind not in (POS_ADVERB,) for t in cur)
+            if starts and cur and cur[0].kind == DUI and not any(t.kind == POS_VERB for t in cur):
+                starts = False  # 对X加征Y: the verb belongs to the 对 clause
+            if tok.kind == POS_ADVERB and any(t.kind != POS_ADVERB for t in cur):
+                starts = True
+            if starts and cur and cur[-1].kind == POS_CONJ:
+                cur.pop()
+            if starts:
+                clauses.append([tok])
+                subject = len(clauses) == 2 and not any(t.kind == POS_VERB for t in clauses[0])
+                joiners.append(": " if subject else " and ")
+            else:
+                cur.append(tok)
+        if subject_in and len(clauses) > 1 and joiners[1] == ": " and clauses[0]:
+            # inside a document name a leading subject is a setting: "… in Beijing Municipality"
+            subject = self._clause(clauses[0], pivot)
+            rest = self.render([t for c in clauses[1:] for t in c], pivot=pivot)
+            return f"{rest} in {subject}"
+        out = ""
+        joiner = ""
+        for clause, join in zip(clauses, joiners, strict=True):
+            joiner = join if join.strip() not in ("and", "") or not joiner.strip() else joiner
+            text = self._clause(clause, pivot) if clause else ""
+            if not text:
+                continue
+            out += (joiner if out else "") + text
+            joiner = ""
+        return out
+
+    def _clause(self, toks: list[Token], pivot: bool) -> str:
+        if toks[0].kind == DUI:  # 对 X 加征 Y -> imposing additional Y on X
+            j = next((k for k, t in enumerate(toks) if t.kind == POS_VERB), None)
+            if j is not None and j > 1:
+                target = self._noun_phrase(toks[1:j], pivot)
+                return f"{self._clause(toks[j:], pivot)} on {target}"
+            toks = toks[1:]
+            if not toks:
+                return ""
+            k = next((k for k, t in enumerate(toks) if t.zh in self._verbs), None)
+            if k:  # the verb was read as a noun ("实施"): read it as the verb of the 对 clause
+                verb = Token(POS_VERB, self._verbs[toks[k].zh], toks[k].zh)
+                return self._clause(
+                    [Token(DUI, "on", "对"), *toks[:k], verb, *toks[k + 1 :]], pivot
+                )
+        lead: list[str] = []
+        i = 0
+        while i < len(toks) and toks[i].kind in (POS_ADVERB, POS_VERB):
+            lead.append(toks[i].en)
+            i += 1
+        np = self._noun_phrase(toks[i:], pivot)
+        if lead and np and not np.startswith("the ") and lead[-1].endswith("of"):
+            np = "the " + np
+        return " ".join([*lead, np]).strip()
+
+    def _noun_phrase(self, toks: list[Token], pivot: bool) -> str:
+        if not toks:
+            return ""
+        if any(t.kind == DE for t in toks):  # A的B -> B of A
+            k = max(i for i, t in enumerate(toks) if t.kind == DE)
+            head = self._noun_phrase(toks[k + 1 :], pivot)
+            mod = self._noun_phrase(toks[:k], pivot)
+            if not head:
+                return mod
+            if not mod:
+                return head
+            if mod.split(" ", 1)[0].endswith("ing"):  # a participle follows its noun
+                return f"{head} {mod}"
+            return f"{head} of {mod}" if head.startswith("the ") else f"the {head} of {mod}"
+        while toks and toks[-1].kind == POS_CONJ:
+            toks = toks[:-1]
+        if pivot and len(toks) > 1 and toks[-1].kind == POS_ACTION and toks[-2].kind != POS_CONJ:
+            action = toks[-1].en
+            prep = "of"
+            if action.endswith((" for", " of", " on", " in")):
+                action, prep = action.rsplit(" ", 1)
+            rest = self._words(toks[:-1])
+            return f"the {action} {prep} {rest}"
+        return self._words(toks)
+
+    @staticmethod
+    def _words(toks: list[Token]) -> str:
+        out = ""
+        for t in toks:
+            if t.kind == POS_CONJ and t.en == ",":
+                out += ","
+            elif t.kind == LITERAL and t.en in ":+×/·":
+                out += t.en if t.en in "+/·" else (t.en if t.en == ":" else f" {t.en}")
+            elif t.en:
+                out += (" " if out and not out.endswith(("/", "·")) else "") + t.en
+        return out.strip()

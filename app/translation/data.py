@@ -1,0 +1,113 @@
+"""The engine's hand-written data (resources/translation/*.toml), loaded once and cached."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parents[2] / "resources" / "translation"
+
+POS_NOUN, POS_ACTION, POS_VERB, POS_ADVERB, POS_CONJ = "noun", "action", "verb", "adverb", "conj"
+
+
+class DataError(Exception):
+    """A translation data file is missing or malformed; the message names the file."""
+
+
+@dataclass(frozen=True)
+class Issuer:
+    zh: str
+    en: str
+    abbr: str = ""
+    office: bool = False
+
+
+@dataclass(frozen=True)
+class Head:
+    zh: str
+    en: str
+    bare: str
+    verbal: str = ""
+
+
+@dataclass
+class Lexicon:
+    """Everything the engine looks up, indexed for longest-match scanning."""
+
+    version: str
+    issuers: dict[str, Issuer]
+    terms: dict[str, dict[str, str]]  # pos -> zh -> en
+    heads: list[Head]  # longest first
+    genres: dict[str, str]
+    frame_verbs: dict[str, str]
+    suffixes: dict[str, str]
+    standard_domains: dict[str, str]
+    documents: dict[str, str]
+    # derived
+    term_max: int = 0
+    issuer_max: int = 0
+    all_terms: dict[str, tuple[str, str]] = field(default_factory=dict)  # zh -> (pos, en)
+
+    def __post_init__(self) -> None:
+        # A word listed under several parts of speech keeps the first of this order; the
+        # composer asks for verbs explicitly where a clause may start.
+        # Issuers are nouns with their official names wherever a phrase mentions them.
+        for zh, issuer in self.issuers.items():
+            if len(zh) > 2:
+                self.all_terms[zh] = (POS_NOUN, issuer.en)
+        for pos in (POS_NOUN, POS_ACTION, POS_ADVERB, POS_CONJ, POS_VERB):
+            for zh, en in self.terms.get(pos, {}).items():
+                self.all_terms.setdefault(zh, (pos, en))
+        # Known documents are nouns too, so a phrase that names one gets its established title.
+        for zh, en in self.documents.items():
+            if " " not in zh:
+                self.all_terms.setdefault(zh, (POS_NOUN, en))
+        self.term_max = max((len(k) for k in self.all_terms), default=1)
+        self.issuer_max = max((len(k) for k in self.issuers), default=1)
+
+
+def _read(name: str) -> dict:
+    path = DATA_DIR / name
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except OSError as exc:
+        raise DataError(f"cannot read translation data {path}: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise DataError(f"translation data {path} is not valid TOML: {exc}") from None
+    if "version" not in data:
+        raise DataError(f"translation data {path} has no version field")
+    return data
+
+
+@cache
+def lexicon() -> Lexicon:
+    """Load and index all data files (once per process)."""
+    issuers_doc = _read("issuers.toml")
+    terms_doc = _read("terms.toml")
+    grammar = _read("grammar.toml")
+    docs = _read("documents.toml")
+    issuers: dict[str, Issuer] = {}
+    for entry in issuers_doc.get("issuer", []):
+        for zh in entry["zh"]:
+            issuers[zh.replace(" ", "")] = Issuer(
+                zh, entry["en"], entry.get("abbr", ""), entry.get("office", False)
+            )
+    heads = sorted(
+        (Head(h["zh"], h["en"], h["bare"], h.get("verbal", "")) for h in grammar["head"]),
+        key=lambda h: -len(h.zh),
+    )
+    version = ".".join(str(d["version"]) for d in (issuers_doc, terms_doc, grammar, docs))
+    return Lexicon(
+        version=version,
+        issuers=issuers,
+        terms={k: v for k, v in terms_doc.items() if isinstance(v, dict)},
+        heads=heads,
+        genres=grammar["genre"],
+        frame_verbs=grammar["frame_verb"],
+        suffixes=grammar["suffix"],
+        standard_domains=grammar["standard_domain"],
+        documents=docs["document"],
+    )

@@ -1,0 +1,177 @@
+"""Title frames: "X关于印发《Y》的通知", comment solicitations, approvals of standards, orders.
+
+Each frame reads one formula of Chinese official titles and returns raw English, leaving the
+document names to the Composer and the issuer names to the IssuerParser.
+"""
+
+from __future__ import annotations
+
+import re
+
+from app.translation.compose import Composer, Unknowns
+from app.translation.issuers import IssuerParser, Issuers
+from app.translation.text import ZH_NUMBER, title_case, zh_int
+
+_STD_QUAL = r"(?:强制性|推荐性)?(?:国家标准|行业标准|国家军用标准|团体标准)(?:计划)?"
+_OBJECT = re.compile(
+    rf"^(?P<q1>{_STD_QUAL})?(?P<docs>《.+》)"
+    rf"(?P<ver>[VvＶ]?\d+(?:\.\d+)*版)?(?P<draft>（?征求意见稿）?)?(?P<etc>等(?:{ZH_NUMBER})?项?)?(?P<q2>{_STD_QUAL})?$"
+)
+_DOC = re.compile(r"《([^《》]+)》")
+_DOC_JOINERS = re.compile(r"^[和、及与以及，]*$")
+_QUALIFIERS = {
+    "强制性国家标准": "Mandatory National Standard",
+    "推荐性国家标准": "Recommended National Standard",
+    "国家标准": "National Standard",
+    "行业标准": "Industry Standard",
+    "团体标准": "Group Standard",
+    "国家军用标准": "National Military Standard",
+    "国家标准计划": "National Standard Plan",
+}
+_SOLICIT = [
+    # 《Y（征求意见稿）》公开征求意见 (CAC), 就《Y》公开征求意见
+    (re.compile(r"^(?:就)?(?P<obj>.+?)(?P<pub>公开)?征求意见$"), "Soliciting Comments on"),
+    # (公开)征求(对)《Y》(的)意见(建议)
+    (
+        re.compile(r"^(?P<pub>公开)?征求(?:对)?(?P<obj>.+?)(?:的)?意见(?:建议)?$"),
+        "Soliciting Comments on",
+    ),
+]
+_NUMBER_SUFFIX = re.compile(r"（(?:(\d{4})年)?第?(\d+|[零〇一二三四五六七八九十百]+)号）$")
+
+
+def inside_brackets(text: str, index: int) -> bool:
+    return text.count("《", 0, index) > text.count("》", 0, index)
+
+
+def doc_number(match: re.Match[str]) -> str:
+    """（2016年第66号） -> No. 66 of 2016; （第九十一号） -> No. 91."""
+    year, num = match.group(1), match.group(2)
+    n = zh_int(num) if not num.isdigit() else int(num)
+    return f"No. {n} of {year}" if year else f"No. {n}"
+
+
+class Frames:
+    def __init__(self, composer: Composer, issuers: IssuerParser):
+        self.c = composer
+        self.issuers = issuers
+        self.lex = composer.lex
+
+    # -- X关于Z的GENRE -----------------------------------------------------------------------
+
+    def about(self, t: str, unk: Unknowns) -> str | None:
+        """'Notice of X on Z' for titles with 关于 outside 《》."""
+        i = t.find("关于")
+        if i < 0 or inside_brackets(t, i):
+            return None
+        prefix, rest = t[:i].strip(), t[i + 2 :].strip()
+        number = ""
+        if m := _NUMBER_SUFFIX.search(rest):
+            number, rest = f" ({doc_number(m)})", rest[: m.start()].rstrip()
+        issuers: Issuers | None = None
+        if prefix:
+            issuers = self.issuers.parse(prefix, unk) or Issuers(
+                names=[unk.add(prefix, issuer=True)]
+            )
+        genre, body = self.split_genre(rest)
+        body_en = self.body(body, unk) if body else ""
+        head = genre or ""
+        if issuers:
+            head = f"{head} of {issuers.english()}" if head else issuers.english()
+        if body_en:
+            head = f"{head} on {body_en}" if head else f"On {body_en}"
+        return head + number
+
+    def split_genre(self, rest: str) -> tuple[str | None, str]:
+        for zh in sorted(self.lex.genres, key=len, reverse=True):
+            if rest.endswith("的" + zh):
+                return self.lex.genres[zh], rest[: -len(zh) - 1]
+        for zh in sorted(self.lex.genres, key=len, reverse=True):
+            if rest.endswith(zh) and len(rest) > len(zh) and not rest.endswith("征求意见"):
+                return self.lex.genres[zh], rest[: -len(zh)]
+        return None, rest
+
+    def body(self, body: str, unk: Unknowns) -> str:
+        """What the document is about: an action on documents, or a composed phrase."""
+        for pattern, verb in _SOLICIT:
+            m = pattern.match(body)
+            if m and (obj := self.object(m.group("obj"), unk, loose=False)):
+                public = "Publicly " if m.group("pub") else ""
+                return f"{public}{verb} {obj}"
+        for zh in sorted(self.lex.frame_verbs, key=len, reverse=True):
+            if body.startswith(zh) and len(body) > len(zh):
+                loose = zh in ("印发", "发布", "公布", "转发", "下达")
+                obj = self.object(body[len(zh) :], unk, loose=loose)
+                if obj:
+                    return f"{self.lex.frame_verbs[zh]} {obj}"
+                break
+        en = title_case(self.c.phrase(body, unk))
+        return "the " + en[4:] if en.startswith("The ") else en
+
+    def object(self, obj: str, unk: Unknowns, *, loose: bool) -> str | None:
+        """'the Y', 'the Mandatory National Standard "Y"', '"Y" and Other … Standards'."""
+        obj = obj.strip()
+        m = _OBJECT.match(obj)
+        if not m:
+            if loose and "《" not in obj:
+                return "the " + self.c.document(obj, unk)
+            return None
+        docs_text = m.group("docs")
+        names = _DOC.findall(docs_text)
+        if not names or not _DOC_JOINERS.match(_DOC.sub("", docs_text)):
+            return None
+        qual = m.group("q1") or m.group("q2") or ""
+        qual_en = _QUALIFIERS.get(qual, "")
+        if qual_en:
+            titles = [f"“{self.c.document(n, unk)}”" for n in names]
+        else:
+            titles = [self.c.document(n, unk) for n in names]
+        draft = " (Draft for Comment)" if m.group("draft") else ""
+        if m.group("ver"):
+            draft = f" (Version {m.group('ver').strip('Vv版')})" + draft
+        joined = " and the ".join(titles) if not qual_en else " and ".join(titles)
+        if m.group("etc"):
+            plural = f"{qual_en}s" if qual_en else "Documents"
+            return f"{joined}{draft} and Other {plural}"
+        if qual_en:
+            plural = "s" if len(names) > 1 else ""
+            return f"the {qual_en}{plural} {joined}{draft}"
+        return f"the {joined}{draft}"
+
+    # -- other frames ------------------------------------------------------------------------
+
+    def issued_by(self, t: str, unk: Unknowns) -> str | None:
+        """'中办国办印发《Y》' -> 'General Offices … Issue the Y' (news-style titles)."""
+        m = re.match(r"^(.+?)(印发|发布|公布)(《.+》.*)$", t)
+        if not m:
+            return None
+        probe = Unknowns()
+        issuers = self.issuers.parse(m.group(1), probe)
+        if issuers is None or probe.items:
+            return None
+        obj = self.object(m.group(3), unk, loose=False)
+        if not obj:
+            return None
+        verb = {"印发": "Issue", "发布": "Release", "公布": "Publish"}[m.group(2)]
+        many = len(issuers.names) > 1 or issuers.others or issuers.count_only > 1
+        subject = issuers.english()
+        subject = subject[0].upper() + subject[1:]
+        return f"{subject} {verb if many else verb + 's'} {obj}"
+
+    def order(self, t: str, unk: Unknowns, translate) -> str | None:
+        """'中华人民共和国交通运输部令（2016年第66号） Y' -> 'Order of the … (No. 66 of 2016): Y'."""
+        m = re.match(r"^(.+?)令(（[^（）]*号）)\s*(.*)$", t)
+        if not m:
+            return None
+        who, num, rest = m.group(1).strip(), m.group(2), m.group(3)
+        nm = _NUMBER_SUFFIX.search(num)
+        number = f" ({doc_number(nm)})" if nm else ""
+        if who.replace("中华人民共和国", "") == "主席":
+            head = "Order of the President of the People's Republic of China"
+        else:
+            issuers = self.issuers.parse(who, unk)
+            if issuers is None:
+                return None
+            head = f"Order of {issuers.english()}"
+        head += number
+        return f"{head}: {translate(rest, unk)}" if rest else head

@@ -1,0 +1,133 @@
+"""Issuing bodies in a title prefix: official English names, never guessed.
+
+"工业和信息化部 国家发展改革委 生态环境部", "中办国办", "工业和信息化部等七部门", "五部门" are all
+issuer prefixes. A body not in the data stays Chinese and makes the result partial.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from app.translation.compose import Unknowns
+from app.translation.data import Issuer, Lexicon
+from app.translation.text import ZH_NUMBER, number_word, title_case, zh_int
+
+_DEPARTMENTS = re.compile(rf"^(.*?)等?({ZH_NUMBER})?(部门|部委|单位)$")
+_PRC = "中华人民共和国"
+_SEPARATORS = " 、，,和与及"
+
+
+@dataclass
+class Issuers:
+    """Parsed issuers: English names in order, plus an 'and N other departments' tail."""
+
+    names: list[str] = field(default_factory=list)
+    others: int = 0  # X等N部门 -> N-1 others
+    count_only: int = 0  # N部门 with nobody named
+    unit: str = "Departments"
+
+    def english(self) -> str:
+        """'the A, the B and the C' / 'the A and Six Other Departments' / 'Five Departments'."""
+        if self.count_only:
+            return f"{title_case(number_word(self.count_only))} {self.unit}"
+        names = [n if _CJK_START(n) else f"the {n}" for n in self.names]
+        if self.others < 0:  # X等部门: a count was not given
+            return ", ".join(names) + f" and Other {self.unit}"
+        if self.others:
+            noun = self.unit if self.others > 1 else self.unit[:-1]
+            tail = f"{title_case(number_word(self.others))} Other {noun}"
+            return ", ".join(names) + f" and {tail}"
+        if len(names) <= 1:
+            return "".join(names)
+        return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _CJK_START(s: str) -> bool:
+    return bool(s) and "\u3400" <= s[0] <= "\u9fff"
+
+
+class IssuerParser:
+    def __init__(self, lex: Lexicon):
+        self.lex = lex
+
+    def lookup(self, text: str) -> Issuer | None:
+        """One issuer by any of its Chinese names (with or without 中华人民共和国)."""
+        key = text.replace(" ", "")
+        found = self.lex.issuers.get(key)
+        if found is None and key.startswith(_PRC):
+            found = self.lex.issuers.get(key[len(_PRC) :])
+        return found
+
+    def parse(self, text: str, unk: Unknowns) -> Issuers | None:
+        """Issuers of a prefix; None if the prefix names no known body at all."""
+        text = text.strip()
+        result = Issuers()
+        m = _DEPARTMENTS.match(text)
+        if m:
+            n = zh_int(m.group(2)) or 0 if m.group(2) else 0
+            if not n and not m.group(1):
+                return None
+            result.unit = {"部委": "Ministries and Commissions", "单位": "Entities"}.get(
+                m.group(3), "Departments"
+            )
+            if result.unit != "Departments":
+                result.unit = "Departments"  # keep the one established rendering
+            if not m.group(1):
+                result.count_only = n
+                return result
+            text = m.group(1)
+            named = self._scan(text, unk)
+            result.names = named
+            result.others = max(n - len(named), 0) if n else -1
+            return result if any(not _CJK_START(x) for x in named) else None
+        named = self._scan(text, unk)
+        if not any(not _CJK_START(x) for x in named):
+            return None
+        result.names = named
+        return result
+
+    def _scan(self, text: str, unk: Unknowns) -> list[str]:
+        """Greedy longest match over the prefix with spaces removed; unknown runs kept."""
+        s = text.replace(" ", "").replace("\u3000", "")
+        out: list[str] = []
+        pending = ""
+        i = 0
+        while i < len(s):
+            issuer, size = self._match(s, i)
+            if issuer is None:
+                if s[i] in _SEPARATORS and not pending:
+                    i += 1
+                    continue
+                if s[i] in _SEPARATORS:
+                    out.append(unk.add(pending, issuer=True))
+                    pending = ""
+                    i += 1
+                    continue
+                pending += s[i]
+                i += 1
+                continue
+            if pending:
+                out.append(unk.add(pending, issuer=True))
+                pending = ""
+            out.append(issuer)
+            i += size
+        if pending:
+            out.append(unk.add(pending, issuer=True))
+        return out
+
+    def _match(self, s: str, i: int) -> tuple[str | None, int]:
+        start = i
+        if s.startswith(_PRC, i):
+            i += len(_PRC)
+        for length in range(min(self.lex.issuer_max, len(s) - i), 0, -1):
+            issuer = self.lex.issuers.get(s[i : i + length])
+            if issuer is None:
+                continue
+            end = i + length
+            if s.startswith("办公厅", end) and issuer.office:
+                return f"General Office of the {issuer.en}", end + 3 - start
+            if s.startswith("秘书处", end) and "Committee" in issuer.en:
+                return f"Secretariat of the {issuer.en}", end + 3 - start
+            return issuer.en, end - start
+        return None, 0

@@ -1,0 +1,234 @@
+"""One interface for every online provider: translate texts, test the connection.
+
+A provider is a thin httpx client registered by name. The shared ``_send`` gives all of them
+the same timeouts, proxy, retries (429/5xx/timeouts, with backoff and Retry-After) and typed
+errors; each subclass only builds its request and reads its vendor's answer and error shapes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import httpx
+
+from app.translation.providers.errors import (
+    AuthError,
+    BadResponse,
+    ProviderConfigError,
+    ProviderError,
+    ProviderTimeout,
+    ProviderUnavailable,
+    RateLimited,
+    RejectedOutput,
+    ServerError,
+    UnknownProvider,
+)
+from app.translation.text import cjk_ratio
+
+USER_AGENT = "regwatch/0.1 (+translation)"
+REGISTRY: dict[str, type[Provider]] = {}
+
+
+def register(name: str) -> Callable[[type[Provider]], type[Provider]]:
+    def deco(cls: type[Provider]) -> type[Provider]:
+        cls.name = name
+        REGISTRY[name] = cls
+        return cls
+
+    return deco
+
+
+@dataclass
+class ProviderSettings:
+    """What a provider needs; built from the config's [translation.providers.<name>]."""
+
+    base_url: str = ""
+    model: str = ""
+    region: str = ""
+    app_id: str = ""
+    timeout: float = 20.0
+    proxy: str = ""
+    retries: int = 2
+    backoff: float = 0.5  # seconds before the first retry, doubled each time
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Provider:
+    """Base of all online providers. Subclasses set ``default_base`` and implement _translate."""
+
+    name: ClassVar[str] = ""
+    needs_key: ClassVar[bool] = True
+    default_base: ClassVar[str] = ""
+
+    def __init__(self, settings: ProviderSettings, key: str | None = None):
+        self.settings = settings
+        self.key = key or ""
+        if self.needs_key and not self.key:
+            raise ProviderConfigError(
+                f"no API key for the {self.name} provider is stored in the keyring"
+            )
+        self.requests = 0
+        self._client = httpx.Client(
+            timeout=httpx.Timeout(settings.timeout),
+            proxy=settings.proxy or None,
+            headers={"User-Agent": USER_AGENT},
+            trust_env=not settings.proxy,
+        )
+
+    @property
+    def model(self) -> str | None:
+        return self.settings.model or None
+
+    @property
+    def base_url(self) -> str:
+        return (self.settings.base_url or self.default_base).rstrip("/")
+
+    def close(self) -> None:
+        self._client.close()
+
+    # -- the interface -----------------------------------------------------------------------
+
+    def translate(self, texts: list[str], hints: dict[str, str] | None = None) -> list[str]:
+        """English for each Chinese text, in order; output is checked before it is returned."""
+        if not texts:
+            return []
+        out = self._translate(texts, hints or {})
+        if len(out) != len(texts):
+            raise BadResponse(
+                f"{self.name} returned {len(out)} translations for {len(texts)} texts"
+            )
+        return [
+            check_output(src, clean_output(dst), self.name)
+            for src, dst in zip(texts, out, strict=True)
+        ]
+
+    def test(self) -> str:
+        """A cheap connection and key check; returns a short success message."""
+        self.translate(["测试"])
+        return f"{self.name}: connection and key accepted"
+
+    def _translate(self, texts: list[str], hints: dict[str, str]) -> list[str]:
+        raise NotImplementedError
+
+    # -- HTTP with retries -------------------------------------------------------------------
+
+    def _send(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        last: ProviderError | None = None
+        for attempt in range(self.settings.retries + 1):
+            if attempt:
+                time.sleep(self._delay(attempt, last))
+            self.requests += 1
+            try:
+                response = self._client.request(method, url, **kwargs)
+            except httpx.TimeoutException:
+                last = ProviderTimeout(
+                    f"{self.name} did not answer within {self.settings.timeout:g} seconds"
+                )
+                continue
+            except httpx.TransportError as exc:
+                last = ProviderUnavailable(f"cannot reach {self.name} at {url}: {exc}")
+                continue
+            error = self._error(response)
+            if error is None:
+                return response
+            error.retry_after = response.headers.get("Retry-After")
+            if not error.retryable:
+                raise error
+            last = error
+        assert last is not None
+        raise last
+
+    def _delay(self, attempt: int, error: ProviderError | None) -> float:
+        retry_after = error.retry_after if error else None
+        if retry_after and retry_after.isdigit():
+            return min(float(retry_after), 10.0)
+        return self.settings.backoff * 2 ** (attempt - 1)
+
+    def _error(self, response: httpx.Response) -> ProviderError | None:
+        """The typed error of a response, or None if it is a success. Vendors refine this."""
+        status = response.status_code
+        if status < 400:
+            return None
+        detail = self._error_detail(response)
+        if status in (401, 403):
+            return AuthError(f"{self.name} refused the API key ({status}{detail})")
+        if status == 429:
+            return RateLimited(f"{self.name} is rate limiting requests (429{detail})")
+        if status >= 500:
+            return ServerError(f"{self.name} had a server error ({status}{detail})")
+        return BadResponse(f"{self.name} rejected the request ({status}{detail})")
+
+    @staticmethod
+    def _error_detail(response: httpx.Response) -> str:
+        try:
+            data = response.json()
+        except ValueError:
+            return ""
+        msg = ""
+        if isinstance(data, dict):
+            err = data.get("error", data.get("message", ""))
+            if isinstance(err, dict):
+                err = err.get("message", "")
+            msg = str(err)
+        return f": {msg[:200]}" if msg else ""
+
+    def _json(self, response: httpx.Response) -> Any:
+        try:
+            return response.json()
+        except (ValueError, json.JSONDecodeError):
+            raise BadResponse(f"{self.name} answered with something that is not JSON") from None
+
+
+_QUOTES = "\"'“”‘’「」『』"
+
+
+def clean_output(text: str) -> str:
+    """Strip what chat models wrap around a translation: quotes, 'Translation:' labels."""
+    text = (text or "").strip()
+    text = re.sub(r"^(?:english\s+)?translation\s*[:：]\s*", "", text, flags=re.I)
+    if len(text) > 1 and text[0] in _QUOTES and text[-1] in _QUOTES:
+        text = text[1:-1].strip()
+    return " ".join(text.split())
+
+
+def check_output(source: str, text: str, provider: str) -> str:
+    """Reject empty, still-Chinese or absurdly long output (the offline result is kept)."""
+    if not text:
+        raise RejectedOutput(f"{provider} returned an empty translation")
+    if cjk_ratio(text) > 0.2:
+        raise RejectedOutput(f"{provider} returned text that is still mostly Chinese")
+    if len(text) > 60 + 8 * len(source):
+        raise RejectedOutput(f"{provider} returned a translation far longer than the source")
+    return text
+
+
+def provider_class(name: str) -> type[Provider]:
+    _load_all()
+    try:
+        return REGISTRY[name]
+    except KeyError:
+        known = ", ".join(sorted(["offline", *REGISTRY]))
+        raise UnknownProvider(f"unknown translation provider '{name}' (known: {known})") from None
+
+
+def provider_names() -> list[str]:
+    _load_all()
+    return sorted(REGISTRY)
+
+
+def _load_all() -> None:
+    from app.translation.providers import (  # noqa: F401  (registers the classes)
+        baidu,
+        deepl,
+        google,
+        libretranslate,
+        microsoft,
+        openai,
+        tencent,
+        youdao,
+    )
