@@ -102,7 +102,7 @@ def run_cycle(
         recheck_hours=fetch.recheck_hours,
         started_at=started,
     )
-    hooks = hooks if hooks is not None else default_hooks(config)
+    hooks = hooks if hooks is not None else default_hooks(config, db)
     cancelled = _as_check(cancel)
     opts: dict[str, Any] = {"mirror": effective_mirror(config, mirror)}
     if spacing is not None:

@@ -63,22 +63,20 @@ class PipelineHooks:
             log.exception("topic matching failed for %d notices; they stay unmatched", len(ids))
 
 
-def default_hooks(config: Any = None) -> PipelineHooks:
-    """The app's translator and topic matcher when those packages are installed."""
+def default_hooks(config: Any = None, db: Any = None) -> PipelineHooks:
+    """The app's translator (offline engine + translation memory, no network at store time)
+    and, once app.topics provides ``apply_topics``, the topic matcher."""
     hooks = PipelineHooks()
     try:
-        from app.translation import Translator  # type: ignore[attr-defined]
-    except ImportError:
-        Translator = None
-    if Translator is not None:
-        try:
-            translator = Translator.from_config(config) if config is not None else Translator()
-            hooks.title_en = translator.title_en
-        except Exception:
-            log.exception("the translator could not be set up; titles stay untranslated")
+        from app.translation.service import Translator
+
+        translator = Translator(getattr(config, "translation", None))
+        hooks.title_en = lambda title: translator.title_en(title, db)
+    except Exception:  # a broken translator setup must not stop fetching
+        log.exception("the translator could not be set up; titles stay untranslated")
     try:
         from app.topics import apply_topics  # type: ignore[attr-defined]
-    except ImportError:
+    except ImportError:  # not landed yet: notices are matched when topics are next applied
         apply_topics = None
     if apply_topics is not None:
         hooks.on_new_notices = apply_topics

@@ -189,3 +189,13 @@ def test_first_run_fetches_only_recent_details_and_fills_the_rest_later(db, serv
     assert {n.url for n in ok} == {n.url for n in newest}
     second = fetch(db, ["govcn"], config=cfg).source("govcn")
     assert second.details == 3 and second.state == "no_new"
+
+
+def test_new_notices_get_an_english_title_from_the_default_hooks(sqlite_db, server, config):
+    from app.pipeline import run_cycle
+
+    run_cycle(sqlite_db, config, sources=["govcn"], mirror=server.url, spacing=0)
+    with sqlite_db.read() as s:
+        notices = list(s.scalars(select(Notice)))
+    assert notices and all(n.title_en and n.title_en_provider for n in notices)
+    assert any(n.title_en_complete for n in notices)
