@@ -1,0 +1,89 @@
+"""``regwatch daemon``: the scheduled fetches without a GUI, logging to stderr; Ctrl-C stops.
+
+Same cycles as ``regwatch fetch`` (app.pipeline.run_cycle), one job per source on its
+interval (app.scheduling), inside the office-hours window.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+
+from app.errors import UserError
+
+log = logging.getLogger("regwatch.daemon")
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("daemon", help="fetch on a schedule without the GUI (Ctrl-C stops)")
+    p.add_argument("--source", action="append", metavar="KEY", help="only this source (repeatable)")
+    p.add_argument("--mirror", metavar="URL", help="fetch from a mirror (as in regwatch fetch)")
+    p.add_argument(
+        "--ignore-office-hours", action="store_true", help="fetch at any time of day and week"
+    )
+    p.add_argument("-v", "--verbose", action="store_true", help="log every request decision")
+    p.set_defaults(func=run)
+
+
+def run(args, ctx) -> int:
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    from app.pipeline import UnknownSourceError, run_cycle
+    from app.scheduling import add_fetch_jobs
+
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    config, db = ctx.config, ctx.db
+    stop = threading.Event()
+
+    def fetch_source(key: str) -> None:
+        report = run_cycle(db, config, sources=[key], mirror=args.mirror, cancel=stop)
+        for s in report.sources:
+            level = logging.WARNING if s.failed else logging.INFO
+            log.log(
+                level,
+                "%s: %s, %d new, %d updated, %d details, %d requests — %s",
+                s.key,
+                s.state,
+                s.new,
+                s.updated,
+                s.details,
+                s.requests,
+                s.message,
+            )
+
+    scheduler = BlockingScheduler(timezone="UTC")
+    try:
+        jobs = add_fetch_jobs(
+            scheduler,
+            config,
+            fetch_source,
+            sources=args.source,
+            ignore_office_hours=args.ignore_office_hours,
+        )
+    except UnknownSourceError as exc:
+        raise UserError(str(exc)) from None
+    if not jobs:
+        raise UserError("no source is enabled in the config; nothing to schedule")
+    for job in jobs:
+        log.info("scheduled %s every %s", job.name, job.trigger.interval)
+
+    def on_term(_signum, _frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, on_term)
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        log.info("stopping: finishing the current request, then exiting")
+    finally:
+        stop.set()
+        if scheduler.running:
+            scheduler.shutdown(wait=True)
+        signal.signal(signal.SIGTERM, previous)
+    return 0

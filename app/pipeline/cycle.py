@@ -1,0 +1,164 @@
+"""``run_cycle``: the one fetch path shared by ``regwatch fetch``, the daemon, the GUI and jobs.
+
+Sources run in parallel worker threads (each site has its own host, and the shared HostSpacer
+keeps each host polite); their database writes are short transactions serialised by
+``db.write()``. Callable from any thread; ``cancel`` is checked between requests.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from app.pipeline.hooks import PipelineHooks, default_hooks
+from app.pipeline.report import CycleReport, ProgressEvent, SourceReport
+from app.pipeline.source_run import CycleSettings, SourceRun
+from scrapers.base import Channel, get_source, source_keys
+from scrapers.http import HostSpacer, PoliteClient
+from storage.db import Database
+from storage.fetch_state import BufferedValidators, interrupt_stale_runs
+from storage.models import utcnow
+
+log = logging.getLogger(__name__)
+
+# One run per source at a time in this process (a scheduled job and "Fetch now" may overlap).
+_running: dict[str, threading.Lock] = {}
+_running_guard = threading.Lock()
+
+
+class UnknownSourceError(ValueError):
+    """A source key that no registered source has; the message lists the known keys."""
+
+
+def resolve_sources(config: Any, sources: Iterable[str] | None) -> list[str]:
+    """Keys to run: the given ones (checked), else every source enabled in the config."""
+    known = source_keys()
+    if sources is None:
+        return [k for k in known if config.source(k).enabled]
+    keys = list(dict.fromkeys(sources))
+    unknown = [k for k in keys if k not in known]
+    if unknown:
+        raise UnknownSourceError(
+            f"unknown source {', '.join(repr(k) for k in unknown)} "
+            f"(known: {', '.join(known) or 'none registered'})"
+        )
+    return keys
+
+
+def enabled_channels(config: Any, source) -> list[Channel]:
+    wanted = config.source(source.info.key).channels
+    return [c for c in source.info.channels if wanted.get(c.key, c.enabled_by_default)]
+
+
+def effective_mirror(config: Any, mirror: str | None) -> str:
+    """--mirror, else env REGWATCH_MIRROR, else config ``fetch.mirror`` (empty: the live sites)."""
+    if mirror is not None:
+        return mirror
+    return os.environ.get("REGWATCH_MIRROR") or config.fetch.mirror or ""
+
+
+def _as_check(cancel: Any) -> Callable[[], bool]:
+    if cancel is None:
+        return lambda: False
+    if hasattr(cancel, "is_set"):
+        return cancel.is_set
+    return cancel
+
+
+def run_cycle(
+    db: Database,
+    config: Any,
+    *,
+    sources: Iterable[str] | None = None,
+    mirror: str | None = None,
+    spacing: float | None = None,
+    max_details: int | None = None,
+    progress: Callable[[ProgressEvent], None] | None = None,
+    cancel: Any = None,
+    hooks: PipelineHooks | None = None,
+    parallel: bool = True,
+    client_options: dict[str, Any] | None = None,
+) -> CycleReport:
+    """Fetch every enabled source (or ``sources``) once; see the package docstring.
+
+    ``cancel`` is a ``threading.Event`` or a callable returning True to stop. Raises
+    UnknownSourceError for an unknown key before touching the network.
+    """
+    keys = resolve_sources(config, sources)
+    fetch = config.fetch
+    started = utcnow()
+    report = CycleReport(started_at=started)
+    with db.write() as session:
+        report.interrupted_runs = interrupt_stale_runs(session)
+    settings = CycleSettings(
+        max_details=fetch.max_details if max_details is None else max_details,
+        first_run_days=fetch.first_run_days,
+        first_run_max=fetch.first_run_max,
+        recheck_days=fetch.recheck_days,
+        recheck_hours=fetch.recheck_hours,
+        started_at=started,
+    )
+    hooks = hooks if hooks is not None else default_hooks(config, db)
+    cancelled = _as_check(cancel)
+    opts: dict[str, Any] = {"mirror": effective_mirror(config, mirror)}
+    if spacing is not None:
+        opts["spacing"] = spacing
+        opts["jitter"] = 0.0 if spacing < 1 else fetch.jitter
+    opts.update(client_options or {})
+    host_spacing = {
+        h: float(v.spacing) for h, v in (fetch.hosts or {}).items() if v.spacing is not None
+    }
+    spacer = HostSpacer(
+        opts.get("spacing", fetch.spacing), opts.get("jitter", fetch.jitter), host_spacing
+    )
+
+    def one(key: str) -> SourceReport:
+        with _running_guard:
+            lock = _running.setdefault(key, threading.Lock())
+        if not lock.acquire(blocking=False):
+            return SourceReport(key=key, skipped=True, message="Already being fetched.")
+        try:
+            return _run_source(db, config, key, settings, hooks, opts, spacer, progress, cancelled)
+        finally:
+            lock.release()
+
+    if parallel and len(keys) > 1:
+        with ThreadPoolExecutor(max_workers=min(4, len(keys)), thread_name_prefix="fetch") as pool:
+            report.sources = list(pool.map(one, keys))
+    else:
+        report.sources = [one(k) for k in keys]
+    report.cancelled = cancelled()
+    report.finished_at = utcnow()
+    return report
+
+
+def _run_source(db, config, key, settings, hooks, opts, spacer, progress, cancelled):
+    source = get_source(key)
+    validators = BufferedValidators(db)
+    client = PoliteClient.from_config(config.fetch, validators=validators, **opts)
+    client.spacer = spacer  # one spacing schedule per host across all sources
+    try:
+        run = SourceRun(
+            db,
+            source,
+            enabled_channels(config, source),
+            client,
+            validators,
+            settings,
+            hooks,
+            progress=progress,
+            cancelled=cancelled,
+        )
+        rep = run.run()
+    finally:
+        client.close()
+    if progress is not None:
+        try:
+            progress(ProgressEvent(source=key, phase="done", message=rep.message, report=rep))
+        except Exception:
+            log.exception("progress callback failed")
+    return rep

@@ -1,0 +1,156 @@
+"""Which detail pages a run fetches, and fetching them without ever losing a list item.
+
+Order within the per-source budget (``max_details``): this cycle's new items, then older items
+still pending or failed (up to ``max_detail_attempts``), then re-checks of recent items for edits.
+On a source's first run only recent items (``first_run_days``) or the newest ``first_run_max``
+get details now; the rest stay pending and are filled in later cycles.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from sqlalchemy import or_, select
+
+from scrapers.base import BlockedError, ListItem, ScrapeError
+from storage.models import Notice
+from storage.notice_store import apply_detail, detail_attempts, detail_failed
+
+if TYPE_CHECKING:
+    from app.pipeline.source_run import CycleSettings, SourceRun
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class DetailPlan:
+    ids: list[int] = field(default_factory=list)
+    rechecks: set[int] = field(default_factory=set)
+
+
+def _newest_first(notices: list[Notice]) -> list[Notice]:
+    return sorted(notices, key=lambda n: (n.list_date or dt.date.min, -n.id), reverse=True)
+
+
+def plan_details(
+    db, source: str, new_ids: list[int], settings: CycleSettings, first_run: bool
+) -> DetailPlan:
+    """The notices whose detail pages this run fetches, in order, within the budget."""
+    budget = max(0, settings.max_details)
+    plan = DetailPlan()
+    if budget == 0:
+        return plan
+    started = settings.started_at
+    with db.read() as session:
+        new = _newest_first(
+            list(session.scalars(select(Notice).where(Notice.id.in_(new_ids)))) if new_ids else []
+        )
+        if first_run:
+            recent = settings.today - dt.timedelta(days=settings.first_run_days)
+            new = [
+                n
+                for rank, n in enumerate(new)
+                if rank < settings.first_run_max or (n.list_date and n.list_date >= recent)
+            ]
+        plan.ids = [n.id for n in new][:budget]
+        if first_run or len(plan.ids) >= budget:
+            return plan
+        chosen = set(new_ids)
+        backlog_q = (
+            select(Notice)
+            .where(
+                Notice.source == source,
+                Notice.detail_state.in_(("pending", "failed")),
+                or_(Notice.detail_checked_at.is_(None), Notice.detail_checked_at < started),
+            )
+            .order_by(Notice.sort_date.desc().nulls_last(), Notice.id.desc())
+        )
+        for n in session.scalars(backlog_q):
+            if len(plan.ids) >= budget:
+                return plan
+            if n.id in chosen or detail_attempts(n) >= settings.max_detail_attempts:
+                continue
+            plan.ids.append(n.id)
+            chosen.add(n.id)
+        since = settings.today - dt.timedelta(days=settings.recheck_days)
+        checked_before = (started or dt.datetime.now(dt.UTC)) - dt.timedelta(
+            hours=settings.recheck_hours
+        )
+        recheck_q = (
+            select(Notice)
+            .where(
+                Notice.source == source,
+                Notice.detail_state == "ok",
+                Notice.sort_date >= since,
+                or_(Notice.detail_checked_at.is_(None), Notice.detail_checked_at <= checked_before),
+            )
+            .order_by(Notice.detail_checked_at.asc().nulls_first(), Notice.id)
+            .limit(budget - len(plan.ids))
+        )
+        for n in session.scalars(recheck_q):
+            if n.id not in chosen:
+                plan.ids.append(n.id)
+                plan.rechecks.add(n.id)
+    return plan
+
+
+def _list_item(n: Notice) -> ListItem:
+    extra = {k: v for k, v in (n.extra or {}).items() if not k.startswith("_")}
+    return ListItem(url=n.url, title=n.title, date=n.list_date, channel=n.channel, extra=extra)
+
+
+def fetch_details(run: SourceRun, plan: DetailPlan) -> ScrapeError | None:
+    """Fetch the planned detail pages; returns the BlockedError that stopped them, if any.
+
+    A failing page keeps its list item (``detail_state="failed"``); a failing re-check keeps the
+    stored body. A block stops this source's detail fetches: more requests would only prolong it.
+    """
+    rep = run.report
+    total = len(plan.ids)
+    for done, nid in enumerate(plan.ids):
+        run.check_cancel()
+        with run.db.read() as session:
+            notice = session.get(Notice, nid)
+            if notice is None:
+                continue
+            item = _list_item(notice)
+            human = notice.title_en_human
+        try:
+            detail = run.source.fetch_detail(item, run.client)
+        except ScrapeError as exc:
+            _record_failure(run, nid, exc.message)
+            if isinstance(exc, BlockedError):
+                return exc
+            continue
+        except Exception as exc:  # a parser bug on one page must not stop the others
+            log.exception("parsing the detail page %s failed", item.url)
+            _record_failure(
+                run, nid, f"the page could not be parsed ({type(exc).__name__}: {exc})."
+            )
+            continue
+        title_en = None
+        if detail.title and detail.title != item.title and not human:
+            title_en = run.hooks.translate(detail.title)
+        with run.db.write() as session:
+            notice = session.get(Notice, nid)
+            outcome = apply_detail(notice, detail)
+            if title_en is not None and not notice.title_en_human:
+                notice.title_en, notice.title_en_complete, notice.title_en_provider = title_en
+        rep.details += 1
+        if outcome.changed:
+            rep.changed_ids.append(nid)
+        if outcome.first or outcome.changed:
+            rep.detailed_ids.append(nid)
+        run.progress("details", done=done + 1, total=total)
+    return None
+
+
+def _record_failure(run: SourceRun, nid: int, message: str) -> None:
+    with run.db.write() as session:
+        notice = session.get(Notice, nid)
+        if notice is not None:
+            detail_failed(notice, message)
+    run.report.details_failed += 1

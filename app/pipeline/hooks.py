@@ -1,0 +1,83 @@
+"""What the pipeline asks of the rest of the app: English titles and topic matching.
+
+Kept behind a small interface so a fetch works (and is testable) without a translator or topics,
+and wiring the real ones is one line each in ``default_hooks``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TitleEn:
+    text: str
+    complete: bool
+    provider: str
+
+
+def _no_title(_title: str) -> TitleEn | None:
+    return None
+
+
+def _no_match(_session: Any, _ids: Sequence[int]) -> None:
+    return None
+
+
+@dataclass
+class PipelineHooks:
+    """``title_en(title)`` for new notices; ``on_new_notices(session, ids)`` after storing.
+
+    Both are called from fetch worker threads, serialised by a lock; a hook that raises is
+    logged and never fails the fetch (the notices are stored either way).
+    """
+
+    title_en: Callable[[str], TitleEn | None] = _no_title
+    on_new_notices: Callable[[Any, Sequence[int]], None] = _no_match
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def translate(self, title: str) -> tuple[str, bool, str] | None:
+        try:
+            with self._lock:
+                result = self.title_en(title)
+        except Exception:  # a translator failure must not lose the notice
+            log.exception("translating a title failed; the notice is stored without English")
+            return None
+        if result is None or not getattr(result, "text", ""):
+            return None
+        return (result.text, bool(result.complete), str(result.provider or ""))
+
+    def matched(self, session: Any, ids: Sequence[int]) -> None:
+        if not ids:
+            return
+        try:
+            with self._lock, session.begin_nested():
+                self.on_new_notices(session, list(ids))
+        except Exception:
+            log.exception("topic matching failed for %d notices; they stay unmatched", len(ids))
+
+
+def default_hooks(config: Any = None, db: Any = None) -> PipelineHooks:
+    """The app's translator (offline engine + translation memory, no network at store time)
+    and, once app.topics provides ``apply_topics``, the topic matcher."""
+    hooks = PipelineHooks()
+    try:
+        from app.translation.service import Translator
+
+        translator = Translator(getattr(config, "translation", None))
+        hooks.title_en = lambda title: translator.title_en(title, db)
+    except Exception:  # a broken translator setup must not stop fetching
+        log.exception("the translator could not be set up; titles stay untranslated")
+    try:
+        from app.topics import apply_topics  # type: ignore[attr-defined]
+    except ImportError:  # not landed yet: notices are matched when topics are next applied
+        apply_topics = None
+    if apply_topics is not None:
+        hooks.on_new_notices = apply_topics
+    return hooks

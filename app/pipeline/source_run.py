@@ -1,0 +1,345 @@
+"""One run of one source: read its lists, store what is new, fetch details, record health.
+
+The new / known / not-modified / failed decision for a list is in ``read_channel``; the choice
+of detail pages in ``details.plan_details``. Every write is a short ``db.write()`` transaction
+made right after the data arrived, so a crash or kill loses at most the page in flight.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import exists, select
+from sqlalchemy.exc import IntegrityError
+
+from app.pipeline.details import DetailPlan, fetch_details, plan_details
+from app.pipeline.hooks import PipelineHooks
+from app.pipeline.report import ChannelReport, ProgressEvent, SourceReport, combine_states
+from scrapers.base import Channel, HealthState, LayoutError, ListPage, ScrapeError, Source
+from storage.db import Database
+from storage.fetch_state import BufferedValidators, channel_record, source_record, start_run
+from storage.models import FetchRun, Notice, utcnow
+from storage.notice_store import (
+    ListRow,
+    add_list_row,
+    link_duplicates,
+    mark_missing_removed,
+    notices_by_url,
+    see_known_row,
+)
+
+log = logging.getLogger(__name__)
+
+OK, NO_NEW = HealthState.OK.value, HealthState.NO_NEW.value
+
+
+class Cancelled(Exception):
+    """The user (or shutdown) asked the cycle to stop; raised between requests."""
+
+
+@dataclass
+class CycleSettings:
+    max_details: int = 50
+    first_run_days: int = 30
+    first_run_max: int = 50
+    recheck_days: int = 30
+    recheck_hours: int = 24
+    max_detail_attempts: int = 3
+    started_at: dt.datetime | None = None  # cycle start (UTC): "not yet tried in this cycle"
+
+    @property
+    def today(self) -> dt.date:
+        # Beijing calendar date: list dates are Beijing dates.
+        start = self.started_at or utcnow()
+        return (start + dt.timedelta(hours=8)).date()
+
+
+class SourceRun:
+    """Everything one source does in one cycle; ``run()`` never raises (but for Cancelled)."""
+
+    def __init__(
+        self,
+        db: Database,
+        source: Source,
+        channels: list[Channel],
+        client,
+        validators: BufferedValidators,
+        settings: CycleSettings,
+        hooks: PipelineHooks,
+        *,
+        progress: Callable[[ProgressEvent], None] | None = None,
+        cancelled: Callable[[], bool] = lambda: False,
+    ):
+        self.db = db
+        self.source = source
+        self.info = source.info
+        self.key = source.info.key
+        self.channels = channels
+        self.client = client
+        self.validators = validators
+        self.settings = settings
+        self.hooks = hooks
+        self._progress = progress
+        self._cancelled = cancelled
+        self.report = SourceReport(key=self.key)
+        # channel -> (URLs, oldest date) of lists read completely, for removal detection
+        self.coverage: dict[str, tuple[set[str], dt.date]] = {}
+        self.listed: set[str] = set()  # every URL seen in any list of this source this run
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def check_cancel(self) -> None:
+        if self._cancelled():
+            raise Cancelled()
+
+    def progress(self, phase: str, **kw) -> None:
+        if self._progress is None:
+            return
+        try:
+            self._progress(ProgressEvent(source=self.key, phase=phase, **kw))
+        except Exception:
+            log.exception("progress callback failed")
+
+    def label(self, channel: Channel | None = None) -> str:
+        if channel is None:
+            return self.info.name_en
+        return f"{self.info.name_en} – {channel.name_en}"
+
+    # -- the run -----------------------------------------------------------------------------
+
+    def run(self) -> SourceReport:
+        rep = self.report
+        with self.db.write() as session:
+            rep.run_id = start_run(session, self.key).id
+            first_run = not session.scalar(select(exists().where(Notice.source == self.key)))
+        self.progress("start", message=self.label())
+        detail_failure: ScrapeError | None = None
+        try:
+            for channel in self.channels:
+                self.check_cancel()
+                self.read_channel(channel)
+            self.mark_removals()
+            plan: DetailPlan = plan_details(
+                self.db, self.key, rep.new_ids, self.settings, first_run
+            )
+            detail_failure = fetch_details(self, plan)
+        except Cancelled:
+            rep.cancelled = True
+        except Exception as exc:  # a bug in a parser or here: report it, keep what is stored
+            log.exception("internal error while fetching %s", self.key)
+            rep.state = HealthState.ERROR.value
+            rep.message = (
+                f"regwatch hit an internal error while fetching {self.label()} "
+                f"({type(exc).__name__}: {exc}); stored items are safe — please report this."
+            )
+            self.finish(internal_error=True)
+            return rep
+        self.finish(detail_failure=detail_failure)
+        return rep
+
+    # -- lists -------------------------------------------------------------------------------
+
+    def read_channel(self, channel: Channel) -> ChannelReport:
+        """Walk the channel's pages newest first until a page holds nothing new."""
+        ch = ChannelReport(channel.key)
+        self.report.channels[channel.key] = ch  # partial counts survive a cancel
+        pages = self.source.list_pages(channel, self.client)
+        listed: set[str] = set()
+        dates: list[dt.date] = []
+        complete, exhausted = True, False
+        try:
+            for page in pages:
+                ch.pages += 1
+                if page.not_modified:  # 304: nothing changed since the last run
+                    ch.not_modified = True
+                    break
+                if not page.items and ch.pages == 1:
+                    raise LayoutError(
+                        "the first list page answered but listed no items; the site layout may "
+                        "have changed (the source needs an update)."
+                    )
+                new = self.store_page(channel, page, ch)
+                self.validators.flush()  # only now: the page's items are safely stored
+                listed.update(i.url for i in page.items)
+                self.listed.update(listed)
+                dates.extend(i.date for i in page.items if i.date is not None)
+                complete = complete and page.complete
+                self.progress("list", channel=channel.key, done=ch.pages)
+                self.check_cancel()
+                if not new and not page.complete:
+                    break  # everything on this page is known: older pages are too
+            else:
+                exhausted = True
+        except ScrapeError as exc:
+            self.validators.discard()
+            ch.state = exc.state.value
+            ch.message = f"{self.label(channel)}: {exc.message}"
+            return ch
+        except Cancelled:
+            self.validators.discard()
+            raise
+        except Exception as exc:  # a parser bug: this channel fails, the others still run
+            log.exception("reading %s/%s failed", self.key, channel.key)
+            self.validators.discard()
+            ch.state = HealthState.ERROR.value
+            ch.message = (
+                f"{self.label(channel)}: regwatch could not read the list "
+                f"({type(exc).__name__}: {exc}); stored items are safe — please report this."
+            )
+            return ch
+        finally:
+            close = getattr(pages, "close", None)
+            if close is not None:
+                close()
+        if complete and exhausted and ch.pages and listed and dates:
+            self.coverage[channel.key] = (listed, min(dates))
+        ch.state = OK if ch.new else NO_NEW
+        if ch.new:
+            ch.message = f"{ch.new} new item{'s' if ch.new != 1 else ''}."
+        elif ch.not_modified:
+            ch.message = "Not modified since the last check."
+        else:
+            ch.message = "No new items."
+        return ch
+
+    def mark_removals(self) -> None:
+        """Flag notices gone from a complete list (and from every list read this run)."""
+        if not self.coverage:
+            return
+        with self.db.write() as session:
+            for key, (listed, oldest) in self.coverage.items():
+                removed = mark_missing_removed(
+                    session,
+                    self.key,
+                    key,
+                    listed | self.listed,
+                    oldest,
+                    read_channels=set(self.coverage),
+                )
+                self.report.channels[key].removed = len(removed)
+                self.report.removed += len(removed)
+
+    def store_page(self, channel: Channel, page: ListPage, ch: ChannelReport) -> int:
+        """Store a page's new rows at once (with English titles); update known ones."""
+        rows: dict[str, ListRow] = {}
+        for item in page.items:
+            rows.setdefault(
+                item.url, ListRow(item.url, item.title, item.date, item.extra, item.link_text)
+            )
+        with self.db.read() as session:
+            known = set(notices_by_url(session, rows))
+        titles = {url: self.hooks.translate(r.title) for url, r in rows.items() if url not in known}
+        for attempt in (1, 2):
+            try:
+                return self._write_page(channel, rows, titles, ch)
+            except IntegrityError:  # another process stored one of these URLs meanwhile
+                if attempt == 2:
+                    raise
+        return 0  # pragma: no cover
+
+    def _write_page(self, channel, rows, titles, ch: ChannelReport) -> int:
+        now = utcnow()
+        new_ids: list[int] = []
+        changed_ids: list[int] = []
+        restored = 0
+        with self.db.write() as session:
+            existing = notices_by_url(session, rows)
+            added: list[Notice] = []
+            for url, row in rows.items():
+                notice = existing.get(url)
+                if notice is None:
+                    added.append(
+                        add_list_row(session, self.key, channel.key, row, title_en=titles.get(url))
+                    )
+                    continue
+                if notice.source != self.key:
+                    notice.last_seen = now
+                    continue
+                was_removed = notice.removed
+                if see_known_row(notice, channel.key, row, now=now) == "stage":
+                    changed_ids.append(notice.id)
+                restored += int(was_removed and not notice.removed)
+            session.flush()
+            new_ids = [n.id for n in added]
+            self.hooks.matched(session, new_ids + changed_ids)
+        ch.new += len(new_ids)
+        ch.updated += len(changed_ids)
+        ch.restored += restored
+        self.report.new_ids.extend(new_ids)
+        self.report.changed_ids.extend(changed_ids)
+        return len(new_ids)
+
+    # -- the end -----------------------------------------------------------------------------
+
+    def finish(
+        self, *, detail_failure: ScrapeError | None = None, internal_error: bool = False
+    ) -> None:
+        """Link duplicates, match topics, and record health and the FetchRun."""
+        rep = self.report
+        rep.new = len(rep.new_ids)
+        rep.updated = len(set(rep.changed_ids))
+        rep.requests = self.client.stats.requests
+        chans = list(rep.channels.values())
+        if not internal_error:
+            failing = combine_states(chans)
+            if detail_failure is not None and detail_failure.state == HealthState.BLOCKED:
+                rep.state = HealthState.BLOCKED.value
+                rep.message = f"{self.label()} (detail pages): {detail_failure.message}"
+            elif failing is not None:
+                rep.state, rep.message = failing.state, failing.message
+                others = sum(1 for c in chans if c is not failing and c.state == failing.state)
+                if others:
+                    rep.message += f" ({others} more channel{'s' if others > 1 else ''} too.)"
+            else:
+                rep.state = OK if rep.new else NO_NEW
+                rep.message = (
+                    f"{rep.new} new item{'s' if rep.new != 1 else ''}."
+                    if rep.new
+                    else "No new items."
+                )
+            if rep.details_failed and not rep.failed:
+                rep.message += (
+                    f" {rep.details_failed} detail page{'s' if rep.details_failed > 1 else ''} "
+                    "could not be read; the list entries are kept and will be retried."
+                )
+        now = utcnow()
+        with self.db.write() as session:
+            touched = list(dict.fromkeys(rep.new_ids + rep.changed_ids + rep.detailed_ids))
+            link_duplicates(session, touched)
+            self.hooks.matched(session, list(dict.fromkeys(rep.detailed_ids + rep.changed_ids)))
+            for ch in chans if not rep.cancelled else []:
+                rec = channel_record(session, self.key, ch.key)
+                rec.state, rec.message, rec.last_run, rec.new_items = (
+                    ch.state,
+                    ch.message,
+                    now,
+                    ch.new,
+                )
+                if ch.state in (OK, NO_NEW):
+                    rec.last_ok = now
+            run = session.get(FetchRun, rep.run_id)
+            run.finished_at = now
+            run.new_items, run.updated_items = rep.new, rep.updated
+            run.details_fetched, run.requests = rep.details, rep.requests
+            run.channels = {k: c.to_json() for k, c in rep.channels.items()}
+            if rep.cancelled:
+                run.outcome = "cancelled"
+                run.error = "Stopped on request before the run finished."
+                return
+            src = source_record(session, self.key)
+            src.state, src.message, src.last_run, src.new_items = (
+                rep.state,
+                rep.message,
+                now,
+                rep.new,
+            )
+            if rep.failed:
+                src.consecutive_failures = (src.consecutive_failures or 0) + 1
+                run.error = rep.message
+            else:
+                src.consecutive_failures = 0
+                src.last_ok = now
+            run.outcome = rep.state

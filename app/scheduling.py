@@ -1,0 +1,157 @@
+"""Scheduled fetches on any APScheduler 3 scheduler (BlockingScheduler in the daemon,
+QtScheduler or BackgroundScheduler in the GUI).
+
+Each enabled source gets one interval job (config interval, else the source's default) with
+jitter, ``coalesce=True`` and no misfire limit: a laptop waking from sleep runs each missed job
+once, not once per missed interval. Jobs only fetch inside the office-hours window (Beijing time,
+``fetch.office_hours`` / ``fetch.office_days``); outside it they skip quietly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from apscheduler.triggers.interval import IntervalTrigger
+
+from app.errors import UserError
+
+log = logging.getLogger(__name__)
+
+BEIJING = dt.timezone(dt.timedelta(hours=8), "CST")  # no DST in China since 1991
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+JOB_PREFIX = "fetch:"
+
+
+@dataclass(frozen=True)
+class OfficeHours:
+    """A weekly window in Beijing time; ``start == end`` (or 00:00-24:00) means all day."""
+
+    start: dt.time
+    end: dt.time | None  # None: until midnight (24:00)
+    days: frozenset[int]  # 0 = Monday
+
+    @classmethod
+    def parse(cls, hours: str, days: str) -> OfficeHours:
+        """From ``"08:00-18:00"`` and ``"mon-fri"`` / ``"mon,wed,fri"`` / ``"daily"``."""
+        m = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*", hours or "")
+        if not m:
+            raise UserError(
+                f"config key 'fetch.office_hours' must look like 08:00-18:00, not {hours!r}"
+            )
+        h1, m1, h2, m2 = map(int, m.groups())
+        if h1 > 23 or m1 > 59 or h2 > 24 or m2 > 59 or (h2 == 24 and m2):
+            raise UserError(f"config key 'fetch.office_hours' has an invalid time: {hours!r}")
+        end = None if h2 == 24 else dt.time(h2, m2)
+        return cls(dt.time(h1, m1), end, _parse_days(days))
+
+    def is_open(self, when: dt.datetime) -> bool:
+        local = when.astimezone(BEIJING)
+        if local.weekday() not in self.days:
+            return False
+        t = local.time().replace(tzinfo=None)
+        if self.end is None:
+            return t >= self.start
+        if self.start == self.end:
+            return True
+        if self.start < self.end:
+            return self.start <= t < self.end
+        return t >= self.start or t < self.end  # a window across midnight
+
+
+def _parse_days(text: str) -> frozenset[int]:
+    text = (text or "").strip().lower()
+    if text in ("", "daily", "all", "*"):
+        return frozenset(range(7))
+    out: set[int] = set()
+    for part in text.split(","):
+        part = part.strip()
+        lo, _, hi = part.partition("-")
+        if lo not in DAYS or (hi and hi not in DAYS):
+            raise UserError(
+                f"config key 'fetch.office_days' must be like mon-fri or mon,wed,fri, not {text!r}"
+            )
+        a, b = DAYS.index(lo), DAYS.index(hi or lo)
+        out.update(range(a, b + 1) if a <= b else [*range(a, 7), *range(0, b + 1)])
+    return frozenset(out)
+
+
+def source_interval(config: Any, key: str) -> int:
+    """Minutes between two fetches of ``key``: config, else the source's default."""
+    from scrapers.base import get_source
+
+    minutes = config.source(key).interval
+    return int(minutes or get_source(key).info.default_interval_minutes)
+
+
+def gated(
+    hours: OfficeHours,
+    fetch_source: Callable[[str], Any],
+    key: str,
+    *,
+    clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+) -> Callable[[], Any]:
+    """The job body: fetch ``key`` if the office-hours window is open now, else skip."""
+
+    def job() -> Any:
+        if not hours.is_open(clock()):
+            log.info("skipping %s: outside office hours (Beijing time)", key)
+            return None
+        return fetch_source(key)
+
+    job.__name__ = f"fetch_{key}"
+    return job
+
+
+def add_fetch_jobs(
+    scheduler: Any,
+    config: Any,
+    fetch_source: Callable[[str], Any],
+    *,
+    sources: list[str] | None = None,
+    ignore_office_hours: bool = False,
+    start_now: bool = True,
+    stagger_seconds: float = 20.0,
+    clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+) -> list[Any]:
+    """Add (or replace) one interval job per enabled source; returns the jobs.
+
+    ``fetch_source(key)`` runs one cycle for one source (e.g. ``run_cycle(db, config,
+    sources=[key])``). ``start_now`` runs each source soon after start, staggered.
+    """
+    from app.pipeline import resolve_sources
+
+    keys = resolve_sources(config, sources)
+    fetch = config.fetch
+    hours = (
+        OfficeHours.parse("00:00-24:00", "daily")
+        if ignore_office_hours
+        else OfficeHours.parse(fetch.office_hours, fetch.office_days)
+    )
+    now = clock()
+    jobs = []
+    for i, key in enumerate(keys):
+        minutes = source_interval(config, key)
+        jitter = max(1, min(300, int(minutes * 60 * 0.05)))  # up to 5 %, at most 5 min
+        trigger = IntervalTrigger(minutes=minutes, jitter=jitter, timezone=dt.UTC)
+        kwargs: dict[str, Any] = {}
+        if start_now:
+            kwargs["next_run_time"] = now + dt.timedelta(seconds=i * stagger_seconds)
+        jobs.append(
+            scheduler.add_job(
+                gated(hours, fetch_source, key, clock=clock),
+                trigger,
+                id=JOB_PREFIX + key,
+                name=f"fetch {key}",
+                replace_existing=True,
+                coalesce=True,
+                misfire_grace_time=None,  # however late (sleep), run once
+                max_instances=1,
+                **kwargs,
+            )
+        )
+    return jobs

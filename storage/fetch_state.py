@@ -1,0 +1,165 @@
+"""Fetch bookkeeping kept in the database: HTTP validators, fetch runs, source/channel health.
+
+Pure database code, used by the pipeline (app/pipeline). Validators are buffered per page and
+written only after the page's items are stored: a crash between "got 200 + ETag" and "stored the
+items" must not leave an ETag that makes the next run answer 304 and miss those items.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import select
+
+from storage.db import Database
+from storage.models import ChannelRecord, FetchRun, SourceRecord, Validator, utcnow
+
+# ---------------------------------------------------------------------------------------------
+# Conditional-request validators (the PoliteClient's ValidatorStore interface)
+
+
+class BufferedValidators:
+    """Reads validators from ``http_validators``; new ones wait in memory until ``flush()``."""
+
+    def __init__(self, db: Database):
+        self.db = db
+        self._pending: dict[str, tuple[str | None, str | None]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, url: str) -> tuple[str | None, str | None] | None:
+        with self.db.read() as session:
+            row = session.get(Validator, url)
+            return (row.etag, row.last_modified) if row is not None else None
+
+    def set(self, url: str, etag: str | None, last_modified: str | None) -> None:
+        with self._lock:
+            self._pending[url] = (etag, last_modified)
+
+    def flush(self) -> int:
+        """Persist the validators of everything fetched since the last flush or discard."""
+        with self._lock:
+            pending, self._pending = self._pending, {}
+        if not pending:
+            return 0
+        with self.db.write() as session:
+            for url, (etag, modified) in pending.items():
+                row = session.get(Validator, url)
+                if row is None:
+                    session.add(Validator(url=url, etag=etag, last_modified=modified))
+                else:
+                    row.etag, row.last_modified, row.updated_at = etag, modified, utcnow()
+        return len(pending)
+
+    def discard(self) -> None:
+        """Forget validators of pages whose items were not stored (errors, broken lists)."""
+        with self._lock:
+            self._pending.clear()
+
+
+def forget_validators(session, urls: list[str] | None = None) -> int:
+    """Drop stored validators (all, or of ``urls``) so the next fetch is unconditional."""
+    stmt = select(Validator)
+    if urls is not None:
+        stmt = stmt.where(Validator.url.in_(urls))
+    rows = list(session.scalars(stmt))
+    for row in rows:
+        session.delete(row)
+    return len(rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# Fetch runs
+
+
+def run_owner() -> dict[str, Any]:
+    """Who is running a fetch: lets the next start tell a crashed run from a live one."""
+    return {"host": socket.gethostname(), "pid": os.getpid()}
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
+
+
+def start_run(session, source: str) -> FetchRun:
+    run = FetchRun(source=source, outcome="running", channels={"_owner": run_owner()})
+    session.add(run)
+    session.flush()
+    return run
+
+
+def interrupt_stale_runs(
+    session,
+    *,
+    stale_after: dt.timedelta = dt.timedelta(hours=6),
+    now: dt.datetime | None = None,
+    alive: Callable[[int], bool] = _pid_alive,
+    active_ids: set[int] | frozenset[int] = frozenset(),
+) -> list[int]:
+    """Mark runs left "running" by a crashed process as "interrupted"; returns their ids.
+
+    A run is stale when its owning process on this machine is gone, or (another machine's, or
+    an ownerless run) it started more than ``stale_after`` ago. Runs in ``active_ids`` belong to
+    this process and are still going.
+    """
+    now = now or utcnow()
+    me = socket.gethostname()
+    stale = []
+    for run in session.scalars(select(FetchRun).where(FetchRun.outcome == "running")):
+        if run.id in active_ids:
+            continue
+        owner = (run.channels or {}).get("_owner") or {}
+        started = run.started_at
+        if started is not None and started.tzinfo is None:
+            started = started.replace(tzinfo=dt.UTC)
+        if owner.get("host") == me and isinstance(owner.get("pid"), int):
+            dead = owner["pid"] != os.getpid() and not alive(owner["pid"])
+        else:
+            dead = False
+        too_old = started is not None and now - started > stale_after
+        if dead or too_old:
+            run.outcome = "interrupted"
+            run.finished_at = now
+            run.error = (
+                run.error
+                or "The run stopped before it finished (the program was closed or crashed)."
+            )
+            run.channels = {k: v for k, v in (run.channels or {}).items() if k != "_owner"}
+            stale.append(run.id)
+    return stale
+
+
+# ---------------------------------------------------------------------------------------------
+# Health records
+
+
+def source_record(session, key: str) -> SourceRecord:
+    rec = session.get(SourceRecord, key)
+    if rec is None:
+        rec = SourceRecord(key=key, state="never_run", message="", new_items=0)
+        session.add(rec)
+        session.flush()
+    return rec
+
+
+def channel_record(session, source_key: str, key: str) -> ChannelRecord:
+    rec = session.get(ChannelRecord, (source_key, key))
+    if rec is None:
+        source_record(session, source_key)
+        rec = ChannelRecord(source_key=source_key, key=key, state="never_run", message="")
+        rec.new_items = 0
+        session.add(rec)
+        session.flush()
+    return rec
