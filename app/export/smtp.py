@@ -7,6 +7,7 @@ Every failure becomes a ``SendError`` with one clear sentence.
 
 from __future__ import annotations
 
+import base64
 import os
 import smtplib
 import socket
@@ -191,6 +192,30 @@ def _reply(resp: bytes | str) -> str:
     return " ".join(text.split())
 
 
+def _login(server: smtplib.SMTP, user: str, password: str) -> None:
+    """Log in; UTF-8 credentials over PLAIN / LOGIN, since smtplib only encodes ASCII."""
+    if (user + password).isascii():
+        server.login(user, password)
+        return
+    mechanisms = server.esmtp_features.get("auth", "").upper().split()
+
+    def b64(text: str) -> str:
+        return base64.b64encode(text.encode("utf-8")).decode("ascii")
+
+    if "PLAIN" in mechanisms:
+        code, resp = server.docmd("AUTH", "PLAIN " + b64(f"\0{user}\0{password}"))
+    elif "LOGIN" in mechanisms:
+        code, resp = server.docmd("AUTH", "LOGIN " + b64(user))
+        if code == 334:
+            code, resp = server.docmd(b64(password))
+    else:
+        raise smtplib.SMTPAuthenticationError(
+            504, b"the server offers no login method for a non-ASCII password"
+        )
+    if code not in (235, 503):  # 503: already authenticated
+        raise smtplib.SMTPAuthenticationError(code, resp)
+
+
 def _connect(settings: SmtpSettings, password: str | None) -> smtplib.SMTP:
     where = _describe(settings)
     ctx = settings.tls_context() if settings.security != "plain" else None
@@ -220,7 +245,7 @@ def _connect(settings: SmtpSettings, password: str | None) -> smtplib.SMTP:
                     f"the SMTP server {where} does not offer login (AUTH) on this connection; "
                     "nothing was sent"
                 )
-            server.login(settings.username, password or "")
+            _login(server, settings.username, password or "")
     except BaseException:
         server.close()
         raise
