@@ -60,8 +60,9 @@ def add_parser(sub) -> None:
     p.set_defaults(func=run, security=None)
 
 
-def print_message(msg, out=sys.stdout) -> None:
+def print_message(msg, out=None) -> None:
     """Headers (decoded) and the text part: what ``--dry-run`` shows."""
+    out = out or sys.stdout
     for key, value in msg.items():
         out.write(f"{key}: {value}\n")
     out.write("\n")
