@@ -252,9 +252,20 @@ def _connect(settings: SmtpSettings, password: str | None) -> smtplib.SMTP:
     return server
 
 
+def _caused_by_timeout(exc: BaseException | None) -> bool:
+    seen = 0
+    while exc is not None and seen < 5:
+        if isinstance(exc, TimeoutError):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
+
+
 def _translate(exc: BaseException, settings: SmtpSettings) -> SendError:
     where = _describe(settings)
     tail = "; nothing was sent"
+    if _caused_by_timeout(exc):  # smtplib reports a read timeout as "disconnected"
+        return SendTimeout(f"the SMTP server {where} did not answer in time{tail}")
     if isinstance(exc, smtplib.SMTPAuthenticationError):
         return AuthError(
             f"the SMTP server {where} refused the login for {settings.username} "

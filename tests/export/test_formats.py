@@ -165,3 +165,19 @@ def test_preview_matches_the_sent_parts(digest):
     assert msg.get_body(("plain",)).get_content().replace("\r\n", "\n") == p.text.replace(
         "\r\n", "\n"
     )
+
+
+def test_an_organisation_can_override_a_template(digest, tmp_path, monkeypatch):
+    from app.export.text import environment
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    custom = tmp_path / "regwatch" / "templates"
+    custom.mkdir(parents=True)
+    (custom / "subject.txt.j2").write_text(
+        "Veille Chine : {{ digest.count }} textes\nsecond line", encoding="utf-8"
+    )
+    environment.cache_clear()
+    try:
+        assert render_subject(digest) == "Veille Chine : 3 textes second line"
+    finally:
+        environment.cache_clear()

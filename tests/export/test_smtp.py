@@ -1,5 +1,7 @@
 """Sending through a real aiosmtpd server on 127.0.0.1: plain, STARTTLS, implicit TLS, AUTH."""
 
+import socket
+
 import pytest
 from sqlalchemy import select
 
@@ -9,6 +11,7 @@ from app.export.smtp import (
     AuthError,
     ConnectError,
     RecipientRefused,
+    SendTimeout,
     SmtpConfigError,
     SmtpSettings,
     TlsError,
@@ -164,6 +167,20 @@ def test_connection_refused_marks_nothing(seeded):
     )
     with pytest.raises(ConnectError, match="connection refused"):
         send_digest(seeded.db, settings, _digest(seeded), to=TO)
+    _assert_nothing_marked(seeded, before)
+
+
+def test_silent_server_times_out_and_marks_nothing(seeded):
+    before = _sent_state(seeded.db)
+    with socket.socket() as listener:  # accepts TCP connections, never greets
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        port = listener.getsockname()[1]
+        settings = SmtpSettings(
+            host="127.0.0.1", port=port, security="plain", sender="a@example.org", timeout=0.5
+        )
+        with pytest.raises(SendTimeout, match="did not answer in time"):
+            send_digest(seeded.db, settings, _digest(seeded), to=TO)
     _assert_nothing_marked(seeded, before)
 
 
