@@ -116,6 +116,9 @@ class EmailConfig:
     to: list[str] = field(default_factory=list)
     cc: list[str] = field(default_factory=list)
     subject: str = "China regulatory watch: {count} items ({period})"
+    cafile: str = ""  # extra CA certificate file to trust (a company relay's own CA)
+    timeout: float = 30.0  # seconds
+    attach: list[str] = field(default_factory=list)  # formats attached to digests: csv, xlsx, ics
     schedule: EmailScheduleConfig = field(default_factory=EmailScheduleConfig)
 
 
@@ -341,7 +344,10 @@ username = ""
 sender = ""
 to = []
 cc = []
-subject = "China regulatory watch: {count} items ({period})"
+subject = "China regulatory watch: {count} items ({period})"   # also {topics}, {deadlines_soon}, {date}; "" uses templates/subject.txt.j2
+cafile = ""                # extra CA certificate file to trust (a company relay's own CA)
+timeout = 30.0             # seconds
+attach = []                # formats attached to digest emails: "csv", "xlsx", "ics"
 
 [email.schedule]
 enabled = false
