@@ -1,0 +1,62 @@
+"""The seams between the GUI and the services built in other packages.
+
+Each function imports its service lazily and raises ``ServiceUnavailable`` (a one-sentence
+reason) when that part of regwatch is not installed, so a dialog can say so instead of failing.
+Keeping every call in one short module keeps late wiring a one-line change.
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from app.config import Config
+from storage.db import Database
+
+
+class ServiceUnavailable(Exception):
+    """A part of regwatch this build does not have (yet)."""
+
+
+def _module(name: str, what: str):
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name and (name == exc.name or name.startswith(exc.name + ".")):
+            raise ServiceUnavailable(f"{what} is not available in this build") from None
+        raise
+
+
+def available(name: str) -> bool:
+    try:
+        importlib.import_module(name)
+    except ModuleNotFoundError:
+        return False
+    return True
+
+
+def run_cycle(
+    db: Database,
+    config: Config,
+    *,
+    sources: list[str] | None = None,
+    progress: Callable[..., Any] | None = None,
+    cancel: threading.Event | None = None,
+) -> Any:
+    """One fetch cycle through the pipeline (the one path for "Fetch now" and scheduled jobs)."""
+    pipeline = _module("app.pipeline", "the fetch pipeline")
+    return pipeline.run_cycle(db, config, sources=sources, progress=progress, cancel=cancel)
+
+
+def topics_module():
+    return _module("app.topics", "the topic query language")
+
+
+def translation_module():
+    return _module("app.translation", "translation")
+
+
+def export_module():
+    return _module("app.export", "digest export")
