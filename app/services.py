@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from app.config import Config
@@ -60,3 +61,36 @@ def translation_module():
 
 def export_module():
     return _module("app.export", "digest export")
+
+
+# ---------------------------------------------------------------------------------------------
+# "Test now" for one source: what the parser extracts from the first list page.
+
+
+@dataclass(frozen=True)
+class SourceTest:
+    state: str  # a HealthState value
+    message: str
+    channel: str = ""
+    rows: tuple[tuple[str, str, str], ...] = ()  # (date, title, url)
+
+
+def test_source(config: Config, key: str, channel: str | None = None) -> SourceTest:
+    """Fetch and parse the first list page of one channel, politely, through the real client."""
+    from scrapers.base import HealthState, ScrapeError, get_source
+
+    http = _module("scrapers.http", "the HTTP client")
+    source = get_source(key)
+    chans = [c for c in source.info.channels if channel in (None, c.key)]
+    if not chans:
+        return SourceTest(HealthState.ERROR.value, f"{key} has no channel {channel!r}")
+    chan = chans[0]
+    try:
+        with http.PoliteClient.from_config(config.fetch) as client:
+            page = next(iter(source.list_pages(chan, client)), None)
+    except ScrapeError as exc:
+        return SourceTest(exc.state.value, exc.message, chan.key)
+    if page is None or not page.items:
+        return SourceTest(HealthState.BROKEN.value, "the first list page has no rows", chan.key)
+    rows = tuple((i.date.isoformat() if i.date else "", i.title, i.url) for i in page.items[:50])
+    return SourceTest(HealthState.OK.value, f"{len(page.items)} rows on page 1", chan.key, rows)

@@ -111,6 +111,7 @@ def health_tooltip(h: dict) -> str:
 
 class Sidebar(QTreeWidget):
     view_selected = Signal(object)  # View
+    counts_changed = Signal(object)  # SidebarCounts
 
     def __init__(
         self, db: Database, tasks: TaskManager, config: Config | None, parent: QWidget | None = None
@@ -187,6 +188,7 @@ class Sidebar(QTreeWidget):
             kind="topic",
         )
         self._sync_sources(c.sources)
+        self.counts_changed.emit(c)
 
     def _child(self, root: QTreeWidgetItem, kind: str, key: str, label: str) -> QTreeWidgetItem:
         for i in range(root.childCount()):
