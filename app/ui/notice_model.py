@@ -16,11 +16,12 @@ from dataclasses import dataclass, replace
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from sqlalchemy import true
+from sqlalchemy.orm import Session
 
 from app.ui.ops import Op, TaskManager
 from storage.db import Database
 from storage.models import Notice
-from storage.queries import NoticeFilter, count_notices, list_notices
+from storage.queries import NoticeFilter, count_notices, list_notices, select_notices
 
 STATUS_LABELS = {
     "new": "New",
@@ -79,6 +80,24 @@ SORT_KEYS = {0: "date", 1: "source", 2: "title", 3: "title_en"}
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
+def load_page(
+    session: Session, f: NoticeFilter, offset: int, limit: int, sort: str, desc: bool
+) -> list[NoticeRow]:
+    """One page of rows: ids first (an index-only scan, cheap even at a deep OFFSET), then
+    the notices with their topics and state for just those ids."""
+    ids_stmt = (
+        select_notices(f, session, sort=sort, descending=desc)
+        .with_only_columns(Notice.id)
+        .offset(offset)
+        .limit(limit)
+    )
+    ids = list(session.scalars(ids_stmt))
+    if not ids:
+        return []
+    by_id = {n.id: n for n in list_notices(NoticeFilter(ids=ids), session)}
+    return [row_from(by_id[i]) for i in ids if i in by_id]
+
+
 def nonempty(f: NoticeFilter) -> NoticeFilter:
     """The filter with an always-true clause: storage's empty ``and_()`` is deprecated."""
     return replace(f, extra=[*f.extra, true()])
@@ -135,8 +154,7 @@ class NoticeTableModel(QAbstractTableModel):
         def work() -> tuple[int, list[NoticeRow]]:
             with self._db.read() as s:
                 total = count_notices(f, s)
-                rows = list_notices(f, s, offset=0, limit=self.PAGE, sort=sort, descending=desc)
-                return total, [row_from(n) for n in rows]
+                return total, load_page(s, f, 0, self.PAGE, sort, desc)
 
         def done(result: tuple[int, list[NoticeRow]]) -> None:
             if gen != self._generation:
@@ -215,10 +233,7 @@ class NoticeTableModel(QAbstractTableModel):
 
         def work() -> list[NoticeRow]:
             with self._db.read() as s:
-                rows = list_notices(
-                    f, s, offset=p * self.PAGE, limit=self.PAGE, sort=sort, descending=desc
-                )
-                return [row_from(n) for n in rows]
+                return load_page(s, f, p * self.PAGE, self.PAGE, sort, desc)
 
         def done(rows: list[NoticeRow]) -> None:
             if gen != self._generation:
