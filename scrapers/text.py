@@ -126,34 +126,136 @@ def extract_doc_number(text: str | None, *, head_chars: int = 600) -> str | None
     return value
 
 
+# A date as notices write it: 2025年3月15日 / 2025-03-15 / 2025.3.15 / 2025/3/15.
+_D = r"(?:19|20)\d{2}\s*(?:年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[-./]\d{1,2}[-./]\d{1,2}(?!\d))"
+# An optional clock time after the date: 24:00, （17:00）, 17时.
+_CLOCK = r"(?:\s*[（(]?\s*\d{1,2}\s*(?:[:：]\s*\d{2}|时|点)\s*[）)]?)?"
+# Words that make a bare 截止/截至 date a comment deadline rather than a statistics cut-off.
+_COMMENT_CONTEXT = r"(?:意见|建议|反馈|征求|回执|报名)"
+
 _DEADLINE_PATTERNS = [
+    # 意见反馈截止时间为… / 反馈意见截止日期：… / 征求意见截止日期为… / 反馈时间截至…
     re.compile(
-        r"(?:意见)?反馈截止(?:时间|日期)?[为是：:]?\s*(?P<date>(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)"
+        _COMMENT_CONTEXT
+        + r"[^。；;]{0,30}?截[止至](?:时间|日期)?\s*(?:为|是|到|至|：|:)?\s*(?P<date>"
+        + _D
+        + ")"
     ),
+    # a labelled deadline: 截止日期：2025-03-15 / 截止时间为…
+    re.compile(r"截止(?:时间|日期)\s*(?:为|是|：|:)\s*(?P<date>" + _D + ")"),
+    # 征求意见时间/期（为）：2025年1月1日至2025年1月31日 → the end of the period
     re.compile(
-        r"请于\s*(?P<date>(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*(?:\d{1,2}[:：]\d{2}\s*)?(?:[（(]?\s*\d{1,2}[:：]\d{2}\s*[）)]?\s*)?(?:以)?前"
-    ),
-    re.compile(
-        r"截止(?:时间|日期)?[为是：:]?\s*(?P<date>(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)"
-    ),
-    re.compile(
-        r"(?P<date>(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*(?:\d{1,2}[:：]\d{2}\s*)?(?:[（(]\s*\d{1,2}[:：]\d{2}\s*[）)]\s*)?(?:以)?前\s*[，,]?\s*(?:将|通过|反馈|提出|发送|寄送|报送|以)"
-    ),
-    re.compile(
-        r"(?:征求意见|公示|反馈)(?:时间|期)[为是：:]?\s*\S{0,20}?至\s*(?P<date>(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)"
+        r"(?:征求意见|公示|反馈|意见反馈)(?:时间|期限?|日期)\s*(?:为|是|：|:)?\s*"
+        r"(?P<start>" + _D + r")?[^。；;]{0,12}?(?:至|到|—|－|-|~|～)\s*"
+        r"(?P<date>(?:(?:19|20)\d{2}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*日|" + _D + ")"
     ),
 ]
+# "Before <date>" sentences are deadlines for comments only when comments are mentioned
+# nearby (各地要在2025年6月30日前将实施情况报送 is a reporting duty, not a comment deadline).
+_BEFORE_PATTERNS = [
+    # 请于…前 / 请在…之前 / 请于…24:00前
+    re.compile(r"请\s*[于在]\s*(?P<date>" + _D + ")" + _CLOCK + r"\s*(?:以|之)?前"),
+    # …前将意见反馈 / …前通过电子邮件反馈
+    re.compile(
+        r"(?P<date>" + _D + ")" + _CLOCK + r"\s*(?:以|之)?前\s*[，,]?\s*"
+        r"(?:将|把|通过|以|反馈|提出|提交|发送|寄送|报送|书面|填写|登录)"
+    ),
+]
+_NEAR_COMMENTS = re.compile(r"意见|建议|反馈|回执")
 
 
 def extract_comment_deadline(text: str | None) -> dt.date | None:
-    """The comment deadline a notice states (征求意见…截止 / 反馈时间 / 请于…前), else None."""
+    """The comment deadline a notice states (征求意见…截止 / 反馈时间 / 请于…前), else None.
+
+    The earliest statement wins. A bare 截至 date without comment context (截至2024年12月31日，
+    全国共…) is a statistics cut-off and a "before <date>" sentence that mentions no comments
+    is some other duty: neither is a deadline.
+    """
     if not text:
         return None
     text = unicodedata.normalize("NFKC", text)
+    found: list[tuple[int, dt.date]] = []
     for pat in _DEADLINE_PATTERNS:
-        m = pat.search(text)
-        if m:
-            d = parse_date(m["date"])
-            if d:
-                return d
-    return None
+        for m in pat.finditer(text):
+            if d := _deadline_date(m):
+                found.append((m.start(), d))
+                break
+    for pat in _BEFORE_PATTERNS:
+        for m in pat.finditer(text):
+            window = text[max(0, m.start() - 40) : m.end() + 40]
+            if _NEAR_COMMENTS.search(window) and (d := _deadline_date(m)):
+                found.append((m.start(), d))
+                break
+    return min(found, key=lambda f: f[0])[1] if found else None
+
+
+def _deadline_date(m: re.Match[str]) -> dt.date | None:
+    raw = m["date"]
+    d = parse_date(raw)
+    if d is None and "start" in m.groupdict():
+        # "至3月15日": the year is the start date's (or the next one when the period wraps).
+        start = parse_date(m["start"]) if m["start"] else None
+        md = re.search(r"(\d{1,2})\s*月\s*(\d{1,2})\s*日", raw)
+        if start and md:
+            try:
+                d = dt.date(start.year, int(md[1]), int(md[2]))
+            except ValueError:
+                return None
+            if d < start:
+                d = d.replace(year=start.year + 1)
+    return d
+
+
+# ---------------------------------------------------------------------------------------------
+# Standard numbers and signature blocks
+
+_STD_NO = re.compile(
+    r"(?<![A-Za-z])(GB(?:\s*/\s*[TZ])?)\s*(\d{1,6}(?:\.\d{1,3})*)\s*[-—－]\s*((?:19|20)\d{2})(?!\d)"
+)
+
+
+def extract_standard_number(text: str | None) -> str | None:
+    """The first national standard number (GB 45438-2025, GB/T 41819-2022) in ``text``."""
+    if not text:
+        return None
+    m = _STD_NO.search(unicodedata.normalize("NFKC", text))
+    if not m:
+        return None
+    prefix = re.sub(r"\s+", "", m[1])
+    return f"{prefix} {m[2]}-{m[3]}"
+
+
+_SIG_DATE = re.compile(
+    r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|(?:19|20)\d{2}-\d{1,2}-\d{1,2}"
+)
+_SIG_NOT_NAME = re.compile(r"[。，,；;：:！？!?“”\"《》]|\d")
+# Organisation names end like this (部, 委员会, 秘书处, 总局 …), after an optional （…） aside.
+_ORG_END = re.compile(r"[部委局院会办室司厅署处组心府行社所馆站队团]$")
+_ATTACHMENT_LINE = re.compile(r"^附\s*件|\.(?:pdf|docx?|xlsx?|wps|ofd|zip|rar|et)$", re.I)
+
+
+def signature_block(lines: list[str]) -> tuple[list[str], dt.date | None]:
+    """Issuers and signature date at the end of a body (one paragraph per line).
+
+    Chinese notices end with the issuing bodies (one or more per line, space separated) and
+    the date they were signed, possibly followed by attachment lines; returns ([], None) when
+    the body does not end that way.
+    """
+    i = len(lines) - 1
+    while i >= 0 and (not lines[i].strip() or _ATTACHMENT_LINE.search(lines[i].strip())):
+        i -= 1
+    date = None
+    if i >= 0 and _SIG_DATE.fullmatch(clean_text(lines[i]).replace(" ", "")):
+        date = parse_date(lines[i])
+        i -= 1
+    names: list[str] = []
+    while i >= 0 and len(names) < 6:
+        line = clean_text(lines[i])
+        parts = line.split(" ")
+        if not line or len(line) > 60 or _SIG_NOT_NAME.search(line):
+            break
+        if not all(_ORG_END.search(re.sub(r"[（(][^）)]*[）)]$", "", p)) for p in parts):
+            break
+        names[:0] = parts
+        i -= 1
+    return names, date

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, true
 from sqlalchemy.orm import Session, selectinload
 
 from storage.models import (
@@ -119,12 +119,12 @@ def select_notices(
     col = SORT_COLUMNS.get(sort, Notice.sort_date)
     order = [col.desc().nulls_last() if descending else col.asc().nulls_last()]
     order.append(Notice.id.desc() if descending else Notice.id.asc())
-    stmt = select(Notice).where(and_(*where_clauses(f, session))).order_by(*order)
+    stmt = select(Notice).where(and_(true(), *where_clauses(f, session))).order_by(*order)
     return stmt
 
 
 def count_notices(f: NoticeFilter, session: Session) -> int:
-    stmt = select(func.count(Notice.id)).where(and_(*where_clauses(f, session)))
+    stmt = select(func.count(Notice.id)).where(and_(true(), *where_clauses(f, session)))
     return int(session.scalar(stmt) or 0)
 
 

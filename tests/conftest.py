@@ -13,3 +13,57 @@ for var in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy
 os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
 for var in ("REGWATCH_DB", "REGWATCH_CONFIG", "REGWATCH_MIRROR", "REGWATCH_SMTP_PASSWORD"):
     os.environ.pop(var, None)
+
+
+# ---------------------------------------------------------------------------------------------
+# Databases: every storage/pipeline test that takes ``db`` runs on SQLite and, when CI has
+# started a throw-away PostgreSQL server (TEST_PG_URL), on PostgreSQL too.
+
+import pytest  # noqa: E402
+
+PG_URL = os.environ.get("TEST_PG_URL")
+
+
+def _reset_pg(url: str) -> None:
+    from sqlalchemy import create_engine
+
+    from storage.db import normalise_url
+
+    engine = create_engine(normalise_url(url))
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("DROP SCHEMA IF EXISTS public CASCADE")
+            conn.exec_driver_sql("CREATE SCHEMA public")
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
+def db_url(request, tmp_path):
+    """A fresh, empty database URL: SQLite file, or the CI PostgreSQL with a clean schema."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'regwatch.sqlite3'}"
+    if not PG_URL:
+        pytest.skip("no PostgreSQL server (TEST_PG_URL unset)")
+    _reset_pg(PG_URL)
+    return PG_URL
+
+
+@pytest.fixture
+def db(db_url):
+    """An open, migrated Database on ``db_url``; disposed after the test."""
+    from storage.db import Database
+
+    database = Database.open(db_url)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def sqlite_db(tmp_path):
+    """An open, migrated SQLite Database (for tests that are SQLite-specific)."""
+    from storage.db import Database
+
+    database = Database.open(f"sqlite:///{tmp_path / 'regwatch.sqlite3'}")
+    yield database
+    database.close()

@@ -1,0 +1,341 @@
+"""www.cac.gov.cn (国家网信办) — 政策法规, 网信发布, 征求意见.
+
+Page 1 of a column is static HTML (``div#loadingInfoPage li``); later pages come from
+``POST /cms/JsonList`` (``index_2.htm`` does not exist). Detail pages carry title, time and 来源
+but no 文号 field: 令号, issuers and signature date are read from the body's opening lines.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from urllib.parse import urlencode, urlsplit
+
+from scrapers import dom
+from scrapers.base import (
+    BaseSource,
+    Channel,
+    Fetcher,
+    FetchError,
+    LayoutError,
+    ListItem,
+    ListPage,
+    Notice,
+    SourceInfo,
+    register,
+)
+from scrapers.text import (
+    canonical_url,
+    clean_text,
+    clean_title,
+    extract_comment_deadline,
+    extract_doc_number,
+    parse_date,
+)
+
+JSON_LIST = "https://www.cac.gov.cn/cms/JsonList"
+DEFAULT_PER_PAGE = 20
+MAX_PAGES = 200  # a runaway guard: 4,000 rows is far beyond any column's useful history
+
+_CHANNEL_CODE = re.compile(r"(A\d{4,12})index(?:_\d+)?\.htm")
+_JS_PARAM = {
+    "channelCode": re.compile(r"""channelCode\s*[:=]\s*['"]?(A\d{4,12})"""),
+    "perPage": re.compile(r"""perPage\s*[:=]\s*['"]?(\d{1,3})"""),
+    "total": re.compile(r"""total\s*[:=]\s*['"]?(\d{1,7})"""),
+}
+_ROW_SELECTORS = ("#loadingInfoPage li", "div.list-content li", "ul.list li")
+_BODY_IDS = ("BodyLabel", "content", "article")
+_TITLE_SELECTORS = ("h1.title", "div.main-title h1", "h1")
+_ORDER_NO = re.compile(r"^第\s*(\d{1,4})\s*号$")
+_DATE_ONLY = re.compile(r"^(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
+
+
+def channel_code(url: str) -> str | None:
+    """``A093703`` from a column URL such as ``…/A093703index_1.htm``."""
+    m = _CHANNEL_CODE.search(url)
+    return m.group(1) if m else None
+
+
+def page_params(content: bytes | str) -> dict[str, str]:
+    """channelCode / perPage / total from a column page's inline paging script."""
+    text = content if isinstance(content, str) else content.decode("utf-8", "replace")
+    found = {}
+    for key, pat in _JS_PARAM.items():
+        m = pat.search(text)
+        if m:
+            found[key] = m.group(1)
+    return found
+
+
+def parse_list_page(content: bytes, url: str, channel: str = "") -> list[ListItem]:
+    """Rows of a column's HTML page 1 (``li > a[title]`` + ``.times``)."""
+    page = dom.soup(content)
+    rows = []
+    for sel in _ROW_SELECTORS:
+        rows = page.select(sel)
+        if rows:
+            break
+    items: list[ListItem] = []
+    seen: set[str] = set()
+    for li in rows:
+        a = li.find("a", href=True)
+        if a is None:
+            continue
+        href = str(a["href"]).strip()
+        if not href or href.lower().startswith(("javascript:", "#")):
+            continue
+        item_url = canonical_url(href, url)
+        link_text = clean_title(a.get_text(" "))
+        title = clean_title(str(a.get("title") or "")) or link_text
+        if not title or item_url in seen:
+            continue
+        seen.add(item_url)
+        times = li.select_one(".times, .time, span.date")
+        date = parse_date(dom.text_of(times)) if times is not None else parse_date(dom.text_of(li))
+        item = ListItem(url=item_url, title=title, date=date, channel=channel)
+        if link_text and link_text != title:
+            item.link_text = link_text
+        items.append(item)
+    return items
+
+
+def parse_json_list(content: bytes, url: str, channel: str = "") -> list[ListItem]:
+    """Rows of a ``/cms/JsonList`` answer (``{"list": [{topic, infourl, pubtime}], "totalRec"}``)."""
+    rows, _ = _json_rows(content, url)
+    items: list[ListItem] = []
+    for row in rows:
+        if not isinstance(row, dict):
+            continue
+        href = str(row.get("infourl") or row.get("url") or "").strip()
+        title = clean_title(str(row.get("topic") or row.get("title") or ""))
+        if not href or not title:
+            continue
+        items.append(
+            ListItem(
+                url=canonical_url(href, "https://www.cac.gov.cn/"),
+                title=title,
+                date=parse_date(str(row.get("pubtime") or row.get("publishTime") or "")),
+                channel=channel,
+            )
+        )
+    return items
+
+
+def _json_rows(content: bytes, url: str) -> tuple[list, int | None]:
+    data = dom.load_json(content, url)
+    if not isinstance(data, dict) or not isinstance(data.get("list", []), list):
+        raise LayoutError(
+            f"The CAC list service {url} answered in an unknown format; the site may have changed.",
+            url=url,
+        )
+    total = data.get("totalRec")
+    try:
+        total = int(total) if total is not None else None
+    except (TypeError, ValueError):
+        total = None
+    return data.get("list") or [], total
+
+
+def _signature(lines: list[str], notice: Notice, rules: list[str]) -> None:
+    """令 header (issuers / 令 / 第N号) and signature (issuers, date) from the body's first lines."""
+    head = lines[:15]
+    for i, line in enumerate(head):
+        if line.startswith("第") and ("条" in line[:6]):
+            break  # the regulation's articles start: no more header
+        compact = re.sub(r"\s", "", line)
+        if compact == "令" or (compact.endswith("令") and dom.org_names(compact[:-1])):
+            names = dom.org_names(compact[:-1]) if compact != "令" else []
+            if not names and i > 0:
+                names = dom.org_names(head[i - 1])
+            if names and not notice.issuers:
+                notice.issuers = names
+                rules.append("issuers:body 令 header")
+            if i + 1 < len(head):
+                m = _ORDER_NO.match(re.sub(r"\s", "", head[i + 1]))
+                if m and not notice.doc_number:
+                    notice.doc_number = f"第{m.group(1)}号"
+                    rules.append("doc_number:body 令 header")
+        elif _DATE_ONLY.match(line) and notice.written_date is None:
+            notice.written_date = parse_date(line)
+            rules.append("written_date:body signature")
+            if not notice.issuers and i > 0:
+                names = dom.org_names(head[i - 1])
+                if names:
+                    notice.issuers = names
+                    rules.append("issuers:body signature")
+
+
+def parse_detail(content: bytes, url: str) -> Notice:
+    """A CAC article page (``h1.title``, ``#pubtime``, ``#source``, ``#BodyLabel``)."""
+    page = dom.soup(content)
+    rules: list[str] = []
+    title_el, title_sel = dom.select_first(page, _TITLE_SELECTORS)
+    title = dom.text_of(title_el)
+    if title:
+        rules.append(f"title:{title_sel}")
+    else:
+        title = clean_title(dom.meta_content(page, "ArticleTitle") or "")
+        if not title and page.title is not None:
+            title = clean_text(re.sub(r"[_-]+[^_-]*$", "", page.title.get_text()))
+        if title:
+            rules.append("title:meta/<title>")
+    body_el = None
+    for ident in _BODY_IDS:
+        body_el = dom.find_id(page, ident)
+        if body_el is not None:
+            rules.append(f"body:#{ident}")
+            break
+    if body_el is None:
+        body_el, sel = dom.select_first(page, ("div.main-content", "div.article", "div.content"))
+        if sel:
+            rules.append(f"body:{sel}")
+    lines = dom.body_lines(body_el)
+    body = "\n".join(lines)
+    if not title and not body:
+        raise LayoutError(
+            f"The CAC page {url} has neither a title nor a text; its layout may have changed.",
+            url=url,
+        )
+    notice = Notice(url=url, title=title, body=body, rules=rules)
+
+    pubtime = dom.find_id(page, "pubtime")
+    notice.published_date = parse_date(dom.text_of(pubtime)) if pubtime is not None else None
+    if notice.published_date:
+        rules.append("date:#pubtime")
+    else:
+        for name in ("PubDate", "publishdate", "firstpublishedtime"):
+            notice.published_date = parse_date(dom.meta_content(page, name))
+            if notice.published_date:
+                rules.append(f"date:meta {name}")
+                break
+    source = dom.find_id(page, "source")
+    if source is not None:
+        label = re.sub(r"^\s*来源\s*[：:]\s*", "", dom.text_of(source))
+        notice.source_label = label or None
+        rules.append("source:#source")
+    else:
+        info = page.select_one("div.info, div.main-title")
+        m = re.search(r"来源[：:]\s*(\S+)", dom.text_of(info))
+        if m:
+            notice.source_label = m.group(1)
+            rules.append("source:来源 text")
+
+    _signature(lines, notice, rules)
+    if notice.doc_number is None:
+        notice.doc_number = extract_doc_number(body)
+        if notice.doc_number:
+            rules.append("doc_number:body head")
+    notice.comment_deadline = extract_comment_deadline(body)
+    if notice.comment_deadline:
+        rules.append("comment_deadline:body")
+    notice.attachments = dom.attachments(body_el, url)
+    return notice
+
+
+@register("cac")
+class Cac(BaseSource):
+    """国家互联网信息办公室 columns: HTML page 1, JSON paging, article pages."""
+
+    info = SourceInfo(
+        key="cac",
+        name_zh="国家互联网信息办公室",
+        name_en="Cyberspace Administration of China (CAC)",
+        home="https://www.cac.gov.cn/",
+        channels=(
+            Channel(
+                "zcfg",
+                "政策法规",
+                "Policies and regulations",
+                "https://www.cac.gov.cn/wxzw/zcfg/A093703index_1.htm",
+            ),
+            Channel(
+                "wxfb",
+                "网信发布",
+                "CAC releases",
+                "https://www.cac.gov.cn/wxzw/wxfb/A093702index_1.htm",
+            ),
+            Channel(
+                "zqyj",
+                "征求意见",
+                "Drafts for comment",
+                "https://www.cac.gov.cn/hdfw/wxan/A093802index_1.htm",
+            ),
+        ),
+        default_interval_minutes=60,
+        capabilities=frozenset(
+            {"details", "attachments", "comment_deadlines", "paging", "conditional"}
+        ),
+    )
+
+    def list_pages(self, channel: Channel, fetcher: Fetcher) -> Iterator[ListPage]:
+        code = channel_code(channel.url)
+        per_page = DEFAULT_PER_PAGE
+        total: int | None = None
+        seen: set[str] = set()
+        try:
+            resp = fetcher.get(channel.url, conditional=True)
+        except FetchError as exc:
+            if exc.status != 404 or not code:
+                raise
+            resp = None  # the column page is missing, the JSON service may still answer
+        if resp is not None and resp.not_modified:
+            yield ListPage(resp.url, 1, [], not_modified=True)  # page 1 unchanged: nothing new
+            return
+        pageno = 1
+        number = 1
+        if resp is not None:
+            params = page_params(resp.text)
+            code = params.get("channelCode") or code
+            per_page = int(params.get("perPage") or per_page) or DEFAULT_PER_PAGE
+            total = int(params["total"]) if params.get("total") else None
+            items = parse_list_page(resp.content, resp.url, channel.key)
+            if not items:
+                raise LayoutError(
+                    f"The CAC column {channel.url} answered but no rows were found; its layout may have changed.",
+                    url=channel.url,
+                )
+            yield ListPage(resp.url, 1, items)
+            seen.update(i.url for i in items)
+            number = 2
+            pageno = len(items) // per_page + 1
+            if total is not None and len(items) >= total:
+                return
+        if not code:
+            return
+        for _ in range(MAX_PAGES):
+            form = {"channelCode": code, "perPage": str(per_page), "pageno": str(pageno)}
+            reply = fetcher.post(
+                JSON_LIST,
+                data=form,
+                headers={"Referer": channel.url, "X-Requested-With": "XMLHttpRequest"},
+            )
+            page_url = f"{JSON_LIST}?{urlencode(form)}"
+            rows, rec = _json_rows(reply.content, page_url)
+            total = rec if rec is not None else total
+            items = parse_json_list(reply.content, page_url, channel.key)
+            if not rows:
+                if number == 1:
+                    raise LayoutError(
+                        f"The CAC column {channel.url} has no rows in its list service; the column may have moved.",
+                        url=page_url,
+                    )
+                return
+            fresh = [i for i in items if i.url not in seen]
+            seen.update(i.url for i in fresh)
+            if fresh:
+                yield ListPage(page_url, number, fresh)
+                number += 1
+            if total is not None and pageno * per_page >= total:
+                return
+            pageno += 1
+
+    def parse(self, content: bytes, url: str) -> list[ListItem] | Notice:
+        path = urlsplit(url).path
+        if path.rstrip("/").endswith("/cms/JsonList"):
+            return parse_json_list(content, url)
+        if _CHANNEL_CODE.search(path):
+            return parse_list_page(content, url)
+        return parse_detail(content, url)
+
+    def parse_detail(self, content: bytes, url: str) -> Notice:
+        return parse_detail(content, url)

@@ -1,0 +1,502 @@
+"""The polite HTTP client every source fetches through (implements ``scrapers.base.Fetcher``).
+
+Polite: a browser User-Agent, one request at a time per host with a minimum spacing plus jitter,
+bounded retries with exponential backoff that honour Retry-After, conditional GETs so an unchanged
+feed costs a 304, and a size cap. Honest: WAF pages become ``BlockedError``, refusals and
+exhausted retries become ``FetchError`` with one sentence naming the host and the likely cause.
+
+Mirror mode (``mirror="http://127.0.0.1:PORT"``) sends ``https://HOST/PATH?Q`` to
+``MIRROR/HOST/PATH?Q`` unchanged otherwise; URLs, Referers and cookies stay keyed by the real
+site, so sources cannot tell the replay server from the live sites.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import ipaddress
+import os
+import random
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Protocol
+from urllib.parse import urlencode, urljoin, urlsplit
+
+import httpx
+
+from scrapers.base import BlockedError, FetchError, Response
+from scrapers.charset import decode_body
+from scrapers.waf import block_reason, status_phrase
+
+DEFAULT_USER_AGENT = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/142.0.0.0 Safari/537.36"
+)
+_BROWSER_HEADERS = {
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,application/json;q=0.8,*/*;q=0.7",
+    "Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8",
+}
+_RETRY_STATUSES = {429, 500, 502, 503, 504, 520, 522, 523, 524}
+_REDIRECTS = {301, 302, 303, 307, 308}
+_MAX_REDIRECTS = 5
+
+
+# ---------------------------------------------------------------------------------------------
+# Validators (ETag / Last-Modified), pluggable so the pipeline can keep them in the database
+
+
+class ValidatorStore(Protocol):
+    def get(self, url: str) -> tuple[str | None, str | None] | None: ...
+
+    def set(self, url: str, etag: str | None, last_modified: str | None) -> None: ...
+
+
+class MemoryValidators:
+    """Validators kept in memory for one process (the default)."""
+
+    def __init__(self) -> None:
+        self._data: dict[str, tuple[str | None, str | None]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, url: str) -> tuple[str | None, str | None] | None:
+        with self._lock:
+            return self._data.get(url)
+
+    def set(self, url: str, etag: str | None, last_modified: str | None) -> None:
+        with self._lock:
+            self._data[url] = (etag, last_modified)
+
+
+# ---------------------------------------------------------------------------------------------
+# Spacing
+
+
+class HostSpacer:
+    """One request at a time per host, at least ``spacing`` (+ jitter) seconds apart.
+
+    The gap is measured from the end of one request to the start of the next, so a slow
+    server gets more rest, never less. ``clock`` and ``sleep`` are injectable for tests.
+    """
+
+    def __init__(
+        self,
+        spacing: float = 2.0,
+        jitter: float = 0.5,
+        host_spacing: Mapping[str, float] | None = None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+        rng: random.Random | None = None,
+    ):
+        self.spacing = spacing
+        self.jitter = jitter
+        self.host_spacing = {k.lower(): v for k, v in (host_spacing or {}).items()}
+        self.clock = clock
+        self.sleep = sleep
+        self._rng = rng or random.Random()
+        self._lock = threading.Lock()
+        self._host_locks: dict[str, threading.Lock] = {}
+        self._next: dict[str, float] = {}
+
+    def gap(self, host: str) -> float:
+        base = self.host_spacing.get(host, self.spacing)
+        with self._lock:
+            extra = self._rng.uniform(0, self.jitter) if self.jitter > 0 else 0.0
+        return base + extra
+
+    @contextmanager
+    def slot(self, host: str) -> Iterator[None]:
+        """Hold the host's single request slot, waiting for its spacing first."""
+        host = host.lower()
+        with self._lock:
+            lock = self._host_locks.setdefault(host, threading.Lock())
+        with lock:
+            wait = self._next.get(host, float("-inf")) - self.clock()
+            if wait > 0:
+                self.sleep(wait)
+            try:
+                yield
+            finally:
+                self._next[host] = self.clock() + self.gap(host)
+
+
+# ---------------------------------------------------------------------------------------------
+# The client
+
+
+@dataclass
+class FetchStats:
+    requests: int = 0  # HTTP requests sent (incl. retries and redirects)
+    bytes: int = 0  # body bytes received
+    retries: int = 0
+    not_modified: int = 0
+
+
+def parse_retry_after(value: str | None, *, now: dt.datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or HTTP-date), None if unusable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    now = now or dt.datetime.now(dt.UTC)
+    return max(0.0, (when - now).total_seconds())
+
+
+def _is_loopback(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class _Retryable(Exception):
+    def __init__(self, error: FetchError, wait: float | None = None):
+        super().__init__(error.message)
+        self.error = error
+        self.wait = wait
+
+
+class PoliteClient:
+    """httpx behind politeness, retries, WAF detection and mirror routing; one per run."""
+
+    def __init__(
+        self,
+        *,
+        spacing: float = 2.0,
+        jitter: float = 0.5,
+        timeout: float = 30.0,
+        retries: int = 3,
+        max_bytes: int = 20_000_000,
+        mirror: str = "",
+        proxy: str = "",
+        user_agent: str = "",
+        host_spacing: Mapping[str, float] | None = None,
+        validators: ValidatorStore | None = None,
+        backoff: float = 1.0,
+        max_backoff: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+        rng: random.Random | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ):
+        self.timeout = timeout
+        self.retries = max(0, retries)
+        self.max_bytes = max_bytes
+        self.mirror = mirror.rstrip("/")
+        self.user_agent = user_agent or DEFAULT_USER_AGENT
+        self.validators: ValidatorStore = (
+            validators if validators is not None else MemoryValidators()
+        )
+        self.backoff = backoff
+        self.max_backoff = max_backoff
+        self.sleep = sleep
+        self.stats = FetchStats()
+        self._stats_lock = threading.Lock()
+        self._rng = rng or random.Random()
+        self.spacer = HostSpacer(
+            spacing, jitter, host_spacing, clock=clock, sleep=sleep, rng=self._rng
+        )
+        self._cookies = httpx.Cookies()  # keyed by the REAL host, whatever the mirror is
+        self._cookie_lock = threading.Lock()
+        # A loopback mirror must not be sent through a corporate proxy from the environment.
+        trust_env = not (self.mirror and _is_loopback(self.mirror))
+        self._client = httpx.Client(
+            timeout=httpx.Timeout(timeout),
+            proxy=proxy or None,
+            trust_env=trust_env,
+            follow_redirects=False,
+            transport=transport,
+        )
+
+    @classmethod
+    def from_config(cls, fetch: Any, **kwargs: Any) -> PoliteClient:
+        """Build from a FetchConfig-like object (attributes spacing, jitter, timeout, retries,
+        max_bytes, mirror, proxy, user_agent, hosts{host: obj with .spacing}); env
+        REGWATCH_MIRROR applies when the config names no mirror."""
+        hosts = getattr(fetch, "hosts", {}) or {}
+        host_spacing = {
+            h: float(v.spacing) for h, v in hosts.items() if getattr(v, "spacing", None) is not None
+        }
+        opts: dict[str, Any] = dict(
+            spacing=fetch.spacing,
+            jitter=fetch.jitter,
+            timeout=fetch.timeout,
+            retries=fetch.retries,
+            max_bytes=fetch.max_bytes,
+            mirror=getattr(fetch, "mirror", "") or os.environ.get("REGWATCH_MIRROR", ""),
+            proxy=getattr(fetch, "proxy", ""),
+            user_agent=getattr(fetch, "user_agent", ""),
+            host_spacing=host_spacing,
+        )
+        opts.update(kwargs)
+        return cls(**opts)
+
+    # -- Fetcher protocol -------------------------------------------------------------------
+
+    def get(
+        self,
+        url: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        conditional: bool = False,
+    ) -> Response:
+        """GET ``url``; FetchError / BlockedError on failure; 304 -> ``not_modified``."""
+        return self.request("GET", url, params=params, headers=headers, conditional=conditional)
+
+    def post(
+        self,
+        url: str,
+        *,
+        data: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Response:
+        """POST a form (x-www-form-urlencoded)."""
+        return self.request("POST", url, data=data, headers=headers)
+
+    def close(self) -> None:
+        self._client.close()
+
+    def __enter__(self) -> PoliteClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- internals --------------------------------------------------------------------------
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        data: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        conditional: bool = False,
+    ) -> Response:
+        try:
+            # httpx.URL(url, params=None) would drop the URL's own query (?id=…): merge instead.
+            real = httpx.URL(url)
+            if params:
+                real = real.copy_merge_params(dict(params))
+        except (httpx.InvalidURL, TypeError, ValueError) as exc:
+            raise FetchError(f"{url!r} is not a valid web address ({exc}).", url=url) from None
+        if real.scheme not in ("http", "https") or not real.host:
+            raise FetchError(
+                f"{url!r} is not an http(s) address; only web pages can be fetched.", url=url
+            )
+        body = urlencode(dict(data)).encode("utf-8") if data is not None else None
+        for _ in range(_MAX_REDIRECTS + 1):
+            resp, content = self._with_retries(method, real, body, headers, conditional)
+            location = resp.headers.get("Location")
+            if resp.status_code not in _REDIRECTS or not location:
+                return self._finish(real, resp, content, conditional)
+            real = httpx.URL(urljoin(str(real), location))
+            if resp.status_code == 303 or (resp.status_code in (301, 302) and method == "POST"):
+                method, body = "GET", None
+        raise FetchError(
+            f"{real.host} redirected more than {_MAX_REDIRECTS} times; the page address may have changed.",
+            url=url,
+        )
+
+    def _wire_url(self, real: httpx.URL) -> httpx.URL:
+        if not self.mirror:
+            return real
+        target = real.raw_path.decode("ascii")
+        return httpx.URL(f"{self.mirror}/{real.netloc.decode('ascii')}{target}")
+
+    def _build(
+        self,
+        method: str,
+        real: httpx.URL,
+        body: bytes | None,
+        headers: Mapping[str, str] | None,
+        conditional: bool,
+    ) -> httpx.Request:
+        hdrs = {"User-Agent": self.user_agent, **_BROWSER_HEADERS}
+        if body is not None:
+            hdrs["Content-Type"] = "application/x-www-form-urlencoded; charset=UTF-8"
+        hdrs.update(headers or {})
+        if conditional and method == "GET":
+            etag, modified = self.validators.get(str(real)) or (None, None)
+            if etag:
+                hdrs["If-None-Match"] = etag
+            if modified:
+                hdrs["If-Modified-Since"] = modified
+        probe = httpx.Request(method, real, headers=hdrs, content=body)
+        with self._cookie_lock:
+            self._cookies.set_cookie_header(probe)
+        return httpx.Request(method, self._wire_url(real), headers=probe.headers, content=body)
+
+    def _with_retries(
+        self,
+        method: str,
+        real: httpx.URL,
+        body: bytes | None,
+        headers: Mapping[str, str] | None,
+        conditional: bool,
+    ) -> tuple[httpx.Response, bytes]:
+        host = real.host
+        attempts = self.retries + 1
+        with self.spacer.slot(host):
+            for attempt in range(attempts):
+                try:
+                    return self._send_once(method, real, body, headers, conditional)
+                except _Retryable as exc:
+                    if attempt + 1 >= attempts:
+                        raise exc.error from None
+                    wait = exc.wait
+                    if wait is None:
+                        wait = self.backoff * (2**attempt) * (1 + self._rng.uniform(0, 0.25))
+                    with self._stats_lock:
+                        self.stats.retries += 1
+                    self.sleep(min(wait, self.max_backoff))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _send_once(
+        self,
+        method: str,
+        real: httpx.URL,
+        body: bytes | None,
+        headers: Mapping[str, str] | None,
+        conditional: bool,
+    ) -> tuple[httpx.Response, bytes]:
+        host = real.host
+        request = self._build(method, real, body, headers, conditional)
+        with self._stats_lock:
+            self.stats.requests += 1
+        try:
+            resp = self._client.send(request, stream=True)
+        except httpx.TimeoutException:
+            raise _Retryable(
+                FetchError(
+                    f"{host} did not answer within {self.timeout:g} s after {self.retries + 1} attempts; "
+                    "the site may be slow or unreachable from your network (try later or set a proxy).",
+                    url=str(real),
+                )
+            ) from None
+        except (httpx.NetworkError, httpx.RemoteProtocolError, httpx.ProxyError) as exc:
+            raise _Retryable(
+                FetchError(
+                    f"Could not connect to {host} after {self.retries + 1} attempts ({type(exc).__name__}); "
+                    "check your network or proxy settings.",
+                    url=str(real),
+                )
+            ) from None
+        except httpx.HTTPError as exc:
+            raise FetchError(f"Request to {host} failed: {exc}.", url=str(real)) from None
+        try:
+            content = self._read_capped(resp, real)
+        finally:
+            resp.close()
+        with self._cookie_lock:
+            self._cookies.extract_cookies(
+                httpx.Response(
+                    resp.status_code, headers=resp.headers, request=httpx.Request(method, real)
+                )
+            )
+        if resp.status_code in _RETRY_STATUSES:
+            wait = parse_retry_after(resp.headers.get("Retry-After"))
+            reason = block_reason(
+                resp.status_code, decode_body(content, resp.headers.get("Content-Type"))
+            )
+            if reason is None:
+                raise _Retryable(
+                    FetchError(
+                        f"HTTP {status_phrase(resp.status_code)} from {host} after {self.retries + 1} attempts; "
+                        "the site is busy or having trouble, try again later.",
+                        url=str(real),
+                        status=resp.status_code,
+                    ),
+                    wait,
+                )
+        return resp, content
+
+    def _read_capped(self, resp: httpx.Response, real: httpx.URL) -> bytes:
+        declared = resp.headers.get("Content-Length")
+        if declared and declared.isdigit() and int(declared) > self.max_bytes:
+            raise self._too_big(real)
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            for chunk in resp.iter_bytes():
+                size += len(chunk)
+                if size > self.max_bytes:
+                    raise self._too_big(real)
+                chunks.append(chunk)
+        except httpx.TimeoutException:
+            raise FetchError(
+                f"{real.host} stopped sending the page (timed out after {self.timeout:g} s); try again later.",
+                url=str(real),
+            ) from None
+        except httpx.HTTPError as exc:
+            raise FetchError(
+                f"The answer from {real.host} was cut off ({type(exc).__name__}); try again later.",
+                url=str(real),
+            ) from None
+        with self._stats_lock:
+            self.stats.bytes += size
+        return b"".join(chunks)
+
+    def _too_big(self, real: httpx.URL) -> FetchError:
+        return FetchError(
+            f"The answer from {real.host} is larger than the {self.max_bytes:,} byte limit "
+            "(fetch.max_bytes); it was not downloaded.",
+            url=str(real),
+        )
+
+    def _finish(
+        self, real: httpx.URL, resp: httpx.Response, content: bytes, conditional: bool
+    ) -> Response:
+        url = str(real)
+        host = real.host
+        ctype = resp.headers.get("Content-Type")
+        if resp.status_code == 304:
+            with self._stats_lock:
+                self.stats.not_modified += 1
+            return Response(url, 304, resp.headers, b"", "", not_modified=True)
+        text = decode_body(content, ctype)
+        reason = block_reason(resp.status_code, text)
+        if reason:
+            raise BlockedError(
+                f"{host} answered with {reason} instead of the page (HTTP {resp.status_code}); "
+                "wait a few hours, or try another network or a proxy.",
+                url=url,
+                status=resp.status_code,
+            )
+        if resp.status_code >= 400:
+            raise FetchError(
+                _refusal_message(resp.status_code, host), url=url, status=resp.status_code
+            )
+        if conditional and resp.status_code == 200:
+            etag, modified = resp.headers.get("ETag"), resp.headers.get("Last-Modified")
+            if etag or modified:
+                self.validators.set(url, etag, modified)
+        return Response(url, resp.status_code, resp.headers, content, text)
+
+
+def _refusal_message(status: int, host: str) -> str:
+    phrase = status_phrase(status)
+    if status in (401, 403):
+        return (
+            f"HTTP {phrase} from {host}: the site refused the request (missing Referer or cookie?)."
+        )
+    if status in (404, 410):
+        return f"HTTP {phrase} from {host}: the page does not exist (moved or removed?)."
+    if status == 405:
+        return f"HTTP {phrase} from {host}: the site does not accept this kind of request (API changed?)."
+    return f"HTTP {phrase} from {host}: the request failed."

@@ -1,0 +1,393 @@
+"""Hanweb JPaaS (大汉) column lists and article pages, shared by MIIT and SAC.
+
+A JPaaS column page is a shell: its rows come from the ``build/unit`` API, whose parameters
+(webId, pageId, tplSetId, tagId, parseType …) the shell declares in a ``<script url=…/build/unit
+queryData="{'…'}">`` tag. They are read at run time, never hard-coded, so a site that renumbers
+its pages keeps working. The API refuses requests without a browser User-Agent and a Referer
+naming the column page (403), so the Referer is always sent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from bs4 import Tag
+
+from scrapers.base import (
+    BlockedError,
+    Fetcher,
+    FetchError,
+    LayoutError,
+    ListItem,
+    ListPage,
+    Notice,
+)
+from scrapers.markup import (
+    attachments,
+    decode,
+    labelled_fields,
+    metas,
+    paragraphs,
+    safe_url,
+    select_first,
+    soup_of,
+)
+from scrapers.text import (
+    clean_text,
+    clean_title,
+    extract_comment_deadline,
+    extract_doc_number,
+    parse_date,
+    signature_block,
+)
+from scrapers.waf import block_reason
+
+UNIT_PATH = "/api-gateway/jpaas-publish-server/front/page/build/unit"
+
+
+@dataclass(frozen=True)
+class UnitScript:
+    """What a column shell declares about its list: the API URL and its query parameters."""
+
+    api_url: str
+    query: dict[str, str] = field(default_factory=dict)
+
+    def params(self, page_no: int, page_size: int | str) -> dict[str, str]:
+        """Query parameters for page ``page_no`` (1-based), as the page declares them + paging."""
+        params = dict(self.query)
+        params["paramJson"] = json.dumps(
+            {"pageNo": page_no, "pageSize": str(page_size)}, separators=(",", ":")
+        )
+        return params
+
+
+def find_unit_script(content: bytes | str, page_url: str) -> UnitScript:
+    """The JPaaS list script of a column shell; LayoutError when the shell no longer has one."""
+    soup = soup_of(content)
+    for script in soup.find_all("script"):
+        url = script.get("url")
+        raw = script.get("querydata")
+        if not isinstance(url, str) or "build/unit" not in url or not isinstance(raw, str):
+            continue
+        api_url = safe_url(url, page_url)
+        if api_url is None:
+            continue
+        query = _read_query_data(raw)
+        if query is None:
+            raise LayoutError(
+                f"The JPaaS list script on {page_url} has unreadable queryData: layout changed.",
+                url=page_url,
+            )
+        return UnitScript(api_url=api_url, query=query)
+    raise LayoutError(
+        f"Column page {page_url} no longer carries the JPaaS list script: layout changed.",
+        url=page_url,
+    )
+
+
+def _read_query_data(raw: str) -> dict[str, str] | None:
+    for text in (raw, raw.replace("'", '"')):
+        try:
+            data = json.loads(text)
+        except ValueError:
+            continue
+        if isinstance(data, dict) and data:
+            return {
+                str(k): ("null" if v is None else v if isinstance(v, str) else json.dumps(v))
+                for k, v in data.items()
+            }
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# API answers and rows
+
+
+def _unit_html(content: bytes, url: str) -> str:
+    """``data.html`` of a build/unit answer, with the failure modes named."""
+    text = decode(content).lstrip("\ufeff").strip()
+    try:
+        data = json.loads(text)
+    except ValueError:
+        # A challenge served with HTTP 200 gets past the client's status-based checks.
+        if block_reason(200, text) or block_reason(521, text):
+            raise BlockedError(
+                f"The list API {url} answered with a JavaScript challenge or firewall page "
+                "instead of data; wait a few hours, or try another network or a proxy.",
+                url=url,
+            ) from None
+        raise FetchError(
+            f"The list API {url} did not return JSON; the site may be down or have changed.",
+            url=url,
+        ) from None
+    if not isinstance(data, dict):
+        raise LayoutError(f"The list API {url} returned JSON of an unknown shape.", url=url)
+    if data.get("success") is False:
+        msg = clean_text(str(data.get("message") or data.get("msg") or ""))[:200]
+        raise FetchError(
+            f"The list API {url} refused the request (success=false{': ' + msg if msg else ''}); "
+            "its parameters may have changed.",
+            url=url,
+        )
+    payload = data.get("data")
+    html = payload.get("html") if isinstance(payload, dict) else None
+    if not isinstance(html, str):
+        raise LayoutError(
+            f"The list API {url} answer has no data.html any more: layout changed.", url=url
+        )
+    return html
+
+
+def parse_unit_response(content: bytes, url: str) -> list[ListItem]:
+    """Rows of one build/unit API answer (``{"success":true,"data":{"html":…}}``)."""
+    return parse_rows(_unit_html(content, url), url)
+
+
+def _item(a: Tag, base: str, date: dt.date | None) -> ListItem | None:
+    url = safe_url(a.get("href") if isinstance(a.get("href"), str) else None, base)
+    if url is None:
+        return None
+    text = clean_title(a.decode_contents())
+    title_attr = a.get("title")
+    title = clean_title(title_attr) if isinstance(title_attr, str) else ""
+    title = title or text
+    if not title:
+        return None
+    return ListItem(
+        url=url, title=title, date=date, link_text=text if text and text != title else None
+    )
+
+
+def parse_rows(html: str, base: str) -> list[ListItem]:
+    """List rows of a JPaaS fragment (both known row families, then a generic fallback).
+
+    LayoutError when the fragment holds article links but no row shape is recognised: a
+    changed layout must not pass for an empty page.
+    """
+    soup = soup_of(html)
+    items: list[ListItem] = []
+    # MIIT family: <li class="cf"><a class="fl" title=…>…</a><span class="fr">date</span></li>
+    for li in soup.select("li.cf"):
+        a = li.select_one("a.fl[href]") or li.select_one("a[href]")
+        if a is None:
+            continue
+        date_el = li.select_one("span.fr")
+        date = parse_date(date_el.get_text()) if date_el else parse_date(li.get_text(" "))
+        if (item := _item(a, base, date)) is not None:
+            items.append(item)
+    # SAMR/SAC family: <ul><li class="nav04Left02_content"><a title=…></li>
+    #                      <li class="nav04Left02_contenttime">date</li></ul>
+    if not items:
+        for li in soup.select("li.nav04Left02_content"):
+            a = li.select_one("a[href]")
+            if a is None:
+                continue
+            time_li = li.find_next_sibling("li", class_="nav04Left02_contenttime")
+            date = parse_date(time_li.get_text()) if time_li else None
+            if (item := _item(a, base, date)) is not None:
+                items.append(item)
+    if not items:
+        items = _generic_rows(soup, base)
+    if not items and _article_links(soup):
+        raise LayoutError(
+            f"The list at {base} holds links but no known row layout: layout changed.", url=base
+        )
+    return _dedupe(items)
+
+
+def _article_links(soup: Tag) -> list[Tag]:
+    return [a for a in soup.find_all("a", href=True) if "/art/" in str(a["href"])]
+
+
+def _generic_rows(soup: Tag, base: str) -> list[ListItem]:
+    """Rows of an unknown JPaaS template: an article link (/art/) with a date in its row."""
+    items = []
+    for a in _article_links(soup):
+        row = a.find_parent(["li", "tr", "dd", "p", "div"])
+        date = None
+        if row is not None:
+            rest = row.get_text(" ").replace(a.get_text(" "), " ")
+            date = parse_date(rest)
+        if date is not None and (item := _item(a, base, date)) is not None:
+            items.append(item)
+    return items
+
+
+def _dedupe(items: list[ListItem]) -> list[ListItem]:
+    seen: set[str] = set()
+    out = []
+    for item in items:
+        if item.url not in seen:
+            seen.add(item.url)
+            out.append(item)
+    return out
+
+
+def unit_total(html: str) -> int | None:
+    """The list's total row count when the fragment states it (``count="N"``, ``共N条``)."""
+    m = re.search(r'\bcount="(\d+)"', html) or re.search(r"共\s*(\d+)\s*条", html)
+    return int(m[1]) if m else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Walking a column
+
+
+def walk_column(
+    column_url: str,
+    channel_key: str,
+    fetcher: Fetcher,
+    *,
+    page_size: int | str,
+    max_pages: int = 50,
+) -> Iterator[ListPage]:
+    """Yield the column's list pages, newest first, read through its shell's build/unit API.
+
+    Stops on an empty page, on a page with no URL not seen before (an API that ignores the
+    page number), or after ``max_pages``. LayoutError when the first page has no rows.
+    """
+    shell = fetcher.get(column_url)
+    script = find_unit_script(shell.content, column_url)
+    seen: set[str] = set()
+    for page_no in range(1, max_pages + 1):
+        params = script.params(page_no, page_size)
+        resp = fetcher.get(script.api_url, params=params, headers={"Referer": column_url})
+        page_url = f"{script.api_url}?{urlencode(params)}"
+        items = parse_unit_response(resp.content, page_url)
+        for item in items:
+            item.channel = channel_key
+        if not items:
+            if page_no == 1:
+                raise LayoutError(
+                    f"The list of {column_url} answered but holds no rows: layout changed.",
+                    url=column_url,
+                )
+            return
+        if all(item.url in seen for item in items):
+            return
+        seen.update(item.url for item in items)
+        yield ListPage(url=page_url, page=page_no, items=items)
+
+
+# ---------------------------------------------------------------------------------------------
+# Article pages
+
+# Labels of the 政策文件 metadata block (MIIT; gov.cn-style), matched without spaces/colons.
+BLOCK_LABELS = (
+    "发文机关",
+    "标题",
+    "发文字号",
+    "成文日期",
+    "发布日期",
+    "发布机构",
+    "分类",
+    "公文种类",
+    "主题分类",
+    "索引号",
+    "来源",
+)
+
+
+@dataclass(frozen=True)
+class ArticleTemplate:
+    """Where one JPaaS site puts the parts of an article page (tried in order)."""
+
+    title: tuple[str, ...]
+    body: tuple[str, ...]
+    info: tuple[str, ...]  # the line holding 发布时间 / 来源
+
+
+def split_issuers(value: str) -> list[str]:
+    """Issuer names as printed: separated by spaces (incl. U+3000), 、, commas or semicolons."""
+    return [p for p in re.split(r"[\s、，,；;]+", clean_text(value)) if p]
+
+
+def parse_article(content: bytes, url: str, template: ArticleTemplate, site: str) -> Notice:
+    """A JPaaS article page: meta tags, title, info line, labelled block, body, attachments."""
+    soup = soup_of(content)
+    meta = metas(soup)
+    rules: list[str] = []
+    body_el = select_first(soup, template.body)
+    title_el = select_first(soup, template.title)
+
+    title = clean_title(title_el.decode_contents()) if title_el else ""
+    if title:
+        rules.append(f"{site}:title:html")
+    elif meta.get("ArticleTitle"):
+        title = clean_title(meta["ArticleTitle"])
+        rules.append(f"{site}:title:meta")
+    if not title and body_el is None:
+        raise LayoutError(
+            f"{url} has neither a title nor a body where {site} articles keep them: layout changed.",
+            url=url,
+        )
+
+    lines = paragraphs(body_el) if body_el is not None else []
+    body = "\n".join(lines)
+    files = attachments(body_el, url) if body_el is not None else []
+    if body_el is not None:
+        rules.append(f"{site}:body")
+        body_el.extract()  # labels below come from the page around the body only
+
+    info_el = select_first(soup, template.info)
+    info_text = clean_text(info_el.get_text(" ")) if info_el else ""
+    fields = labelled_fields(soup, BLOCK_LABELS)
+    has_block = sum(1 for k in ("发文机关", "发文字号", "成文日期", "发布机构") if k in fields) >= 2
+    if has_block:
+        rules.append(f"{site}:label-block")
+
+    notice = Notice(url=url, title=title or clean_title(fields.get("标题")), body=body)
+    notice.attachments = files
+
+    # 发布日期: the block, then <meta PubDate>, then the info line (发布时间：…)
+    pub = parse_date(fields.get("发布日期")) if has_block else None
+    if pub is None and meta.get("PubDate"):
+        pub = parse_date(meta["PubDate"])
+        rules.append(f"{site}:date:meta")
+    if pub is None and info_text:
+        m = re.search(r"(?:发布)?(?:时间|日期)\s*[：:]\s*(.{6,20})", info_text)
+        pub = parse_date(m[1] if m else info_text)
+        if pub:
+            rules.append(f"{site}:date:info")
+    notice.published_date = pub
+
+    m = re.search(r"来源\s*[：:]\s*(\S+)", info_text)
+    source = m[1] if m else meta.get("ContentSource") or fields.get("来源")
+    notice.source_label = clean_text(source) or None
+
+    if has_block:
+        notice.issuers = split_issuers(fields.get("发文机关", ""))
+        notice.doc_number = clean_text(fields.get("发文字号")) or None
+        notice.written_date = parse_date(fields.get("成文日期"))
+        notice.doc_type = clean_text(fields.get("分类") or fields.get("公文种类")) or None
+    notice.topic_class = clean_text(fields.get("主题分类")) or None
+    notice.index_number = clean_text(fields.get("索引号")) or None
+
+    if not notice.doc_number:
+        notice.doc_number = extract_doc_number(body)
+        if notice.doc_number:
+            rules.append(f"{site}:doc_number:body")
+    if not has_block:
+        issuers, signed = signature_block(lines)
+        if issuers or signed:
+            rules.append(f"{site}:signature")
+        notice.issuers = issuers
+        notice.written_date = signed
+
+    notice.comment_deadline = extract_comment_deadline(body)
+    if notice.comment_deadline:
+        rules.append(f"{site}:comment_deadline:body")
+
+    for key in ("发布机构",):
+        if fields.get(key):
+            notice.extra[key] = fields[key]
+    for key in ("ColumnName", "ColId"):
+        if meta.get(key):
+            notice.extra[key] = meta[key]
+    notice.rules = rules
+    return notice

@@ -1,0 +1,27 @@
+"""Lint and the layering contract run with the test suite, so CI fails when either breaks."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+def _run(*argv: str) -> subprocess.CompletedProcess:
+    return subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+
+def test_ruff_finds_no_problems():
+    result = _run(sys.executable, "-m", "ruff", "check", ".")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_import_contract_keeps_qt_and_app_out_of_the_ground_floor():
+    exe = BIN / "lint-imports"
+    result = _run(str(exe)) if exe.exists() else _run(sys.executable, "-m", "importlinter.cli")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Contracts: " in result.stdout and " broken" in result.stdout
+    assert "0 broken" in result.stdout

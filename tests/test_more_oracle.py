@@ -1,0 +1,101 @@
+"""Oracle: the miit / sac / std_samr / tc260 parsers over every corpus file vs expected.json."""
+
+from __future__ import annotations
+
+import pytest
+
+from scrapers.base import ListItem, Notice, get_source
+from tests.more_corpus import (
+    CHANNELS,
+    EXPECTED,
+    corpus_files,
+    detail_file,
+    item_mismatches,
+    my_details,
+    notice_mismatches,
+)
+
+
+def _expected_rows() -> dict[str, list[dict]]:
+    """Every expected list row of the four sites by URL (any snapshot, any channel)."""
+    rows: dict[str, list[dict]] = {}
+    for snap in ("t1", "t2"):
+        for key, lst in EXPECTED["snapshots"][snap]["lists"].items():
+            if key in CHANNELS:
+                for row in lst["items"]:
+                    rows.setdefault(row["url"], []).append(row)
+    return rows
+
+
+FILES = corpus_files()
+
+
+def test_the_corpus_holds_files_of_all_four_sites():
+    assert {key for key, _, _ in FILES} == {"miit", "sac", "std_samr", "tc260"}
+    assert len(FILES) >= 50
+
+
+@pytest.mark.parametrize(("key", "url", "path"), FILES, ids=[p.name for _, _, p in FILES])
+def test_every_corpus_file_parses_to_what_the_oracle_says(key, url, path):
+    result = get_source(key).parse(path.read_bytes(), url)
+    expected_rows = _expected_rows()
+    extra = EXPECTED["extra_real_samples"]
+    if isinstance(result, Notice):
+        exp = {**EXPECTED["snapshots"]["t1"]["details"], **EXPECTED["snapshots"]["t2"]["details"]}
+        assert result.url in exp, f"{url} parsed as a detail page"
+        assert notice_mismatches(result, exp[result.url]) == []
+        assert result.rules, "a notice records which rules matched"
+        return
+    assert all(isinstance(i, ListItem) for i in result)
+    for item in result:
+        if "search-front-server" in url:
+            (sample,) = [s for s in extra["miit_search_sample"]["items"] if s["url"] == item.url]
+            assert (item.title, item.date.isoformat()) == (sample["title"], sample["date"])
+        elif "gbAdvancedSearchPage" in url:
+            samples = extra["samr_gb_search_sample"]["items"]
+            (sample,) = [s for s in samples if s["date"] == item.date.isoformat()]
+            assert item.extra["standard_number"] == sample["standard_number"]
+            assert item.extra["stage"] == sample["state"]
+            assert item.title == sample["title"]
+        else:
+            candidates = expected_rows.get(item.url)
+            assert candidates, f"{item.url} is in no expected list"
+            assert any(not item_mismatches(item, row) for row in candidates), [
+                item_mismatches(item, row) for row in candidates
+            ]
+
+
+def test_list_files_cover_every_expected_row():
+    """Parsing the list files of each channel yields every row the oracle lists."""
+    parsed: set[str] = set()
+    for key, url, path in FILES:
+        result = get_source(key).parse(path.read_bytes(), url)
+        if isinstance(result, list):
+            parsed.update(i.url for i in result)
+    for snap in ("t1", "t2"):
+        for key, lst in EXPECTED["snapshots"][snap]["lists"].items():
+            if key in CHANNELS:
+                assert {row["url"] for row in lst["items"]} <= parsed, key
+
+
+@pytest.mark.parametrize("url", sorted(my_details("t2")))
+def test_detail_fields_match_the_oracle(url):
+    exp = my_details("t2")[url]
+    source_key = CHANNELS[exp["source"]][0]
+    notice = get_source(source_key).parse(detail_file(url).read_bytes(), url)
+    assert isinstance(notice, Notice)
+    assert notice_mismatches(notice, exp) == []
+
+
+def test_std_samr_details_carry_the_english_title_for_the_translator():
+    url = "https://std.samr.gov.cn/gb/search/gbDetailed?id=95833A278A6D2B640CDD6375CFFE8600"
+    notice = get_source("std_samr").parse(detail_file(url).read_bytes(), url)
+    assert notice.extra["title_en"].startswith("Information security technology")
+
+
+def test_tc260_list_date_is_the_comment_deadline():
+    url = "https://www.tc260.org.cn/front/bzzqyjList.html?postType=&start=0&length=10"
+    path = [p for k, u, p in FILES if k == "tc260" and p.name == "bzzqyjList@t2.html"][0]
+    items = get_source("tc260").parse(path.read_bytes(), url)
+    assert all(i.extra["comment_deadline"] == i.date for i in items)
+    assert get_source("tc260").info.channel("zqyj").date_kind == "deadline"
