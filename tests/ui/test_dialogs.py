@@ -113,15 +113,26 @@ def test_sources_dialog_rejects_bad_office_hours(qtbot, seeded_db, config, tasks
     assert dlg.saved is None and "Office hours" in dlg.error.text()
 
 
-def test_sources_test_now_reports_its_outcome(qtbot, seeded_db, config, tasks):
+def test_sources_test_now_shows_parsed_rows_from_the_replay_server(qtbot, seeded_db, config, tasks):
+    from app.replay import ReplayServer
     from app.ui.dialogs.sources import SourcesDialog
 
-    dlg = SourcesDialog(seeded_db, config, tasks)
-    qtbot.addWidget(dlg)
-    dlg.tree.setCurrentItem(dlg.tree.topLevelItem(0))
-    dlg.test_now()
-    qtbot.waitUntil(lambda: dlg.test_btn.isEnabled(), timeout=20000)
-    assert dlg.test_state.text() and "Fetching" not in dlg.test_state.text()
+    with ReplayServer(snapshot="t1") as server:
+        config.fetch.mirror, config.fetch.spacing, config.fetch.jitter = server.url, 0.0, 0.0
+        dlg = SourcesDialog(seeded_db, config, tasks)
+        qtbot.addWidget(dlg)
+        keys = [
+            dlg.tree.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole + 1)[0]
+            for i in range(dlg.tree.topLevelItemCount())
+        ]
+        dlg.tree.setCurrentItem(dlg.tree.topLevelItem(keys.index("cac")))
+        dlg.test_now()
+        qtbot.waitUntil(lambda: dlg.test_btn.isEnabled(), timeout=30000)
+    assert dlg.last_test is not None, dlg.test_state.text()
+    assert dlg.last_test.state == "ok", dlg.test_state.text()
+    assert dlg.rows.rowCount() > 0 and dlg.rows.item(0, 2).text().startswith(
+        "https://www.cac.gov.cn/"
+    )
 
 
 def test_first_run_dialog_saves_choices(qtbot, db, config, tasks):
