@@ -47,14 +47,21 @@ def progress_fields(*args: Any, **kwargs: Any) -> tuple[str, int, int, str]:
         ev = args[0]
         get = ev.get if isinstance(ev, dict) else lambda k, d=None: getattr(ev, k, d)
         kwargs = {
-            k: get(k) for k in ("source", "done", "total", "message", "step", "channel", "stage")
+            k: get(k)
+            for k in ("source", "done", "total", "message", "step", "channel", "stage", "phase")
         }
         args = ()
     names = ("source", "done", "total", "message")
     values = dict(zip(names, args, strict=False))
     values.update({k: v for k, v in kwargs.items() if v is not None})
     done = values.get("done", values.get("step", 0)) or 0
-    message = values.get("message") or values.get("stage") or values.get("channel") or ""
+    message = (
+        values.get("message")
+        or values.get("phase")
+        or values.get("stage")
+        or values.get("channel")
+        or ""
+    )
     return (
         str(values.get("source") or ""),
         int(done),

@@ -262,3 +262,18 @@ def test_version_diff_and_duplicates_shown(qtbot, window, seeded_db, tasks):
 def test_changes_merge():
     c = Changes(notices=frozenset({1})) | Changes(added=True)
     assert c.notices == {1} and c.added and not c.empty
+
+
+def test_progress_fields_reads_pipeline_style_events():
+    from types import SimpleNamespace
+
+    from app.ui.fetch import progress_fields
+
+    ev = SimpleNamespace(source="miit", phase="details", done=2, total=5, message=None)
+    assert progress_fields(ev) == ("miit", 2, 5, "details")
+    assert progress_fields({"source": "cac", "message": "list page 1"}) == (
+        "cac",
+        0,
+        0,
+        "list page 1",
+    )
