@@ -1,0 +1,85 @@
+"""The user's triage of notices: read, flag, status, note, human translation of the title.
+
+Each function takes a write session and returns the ``Changes`` it made, so the GUI can refresh
+just those rows; the CLI can call the same functions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.changes import Changes
+from storage.models import TRIAGE_STATUSES, Notice, TranslationEntry
+from storage.queries import user_state
+
+
+def _notices(session: Session, ids: Iterable[int]) -> list[Notice]:
+    return list(session.scalars(select(Notice).where(Notice.id.in_(list(ids)))).unique())
+
+
+def set_state(
+    session: Session,
+    ids: Iterable[int],
+    *,
+    read: bool | None = None,
+    flagged: bool | None = None,
+    status: str | None = None,
+    note: str | None = None,
+) -> Changes:
+    """Set the given user-state fields on every notice in ``ids``."""
+    if status is not None and status not in TRIAGE_STATUSES:
+        raise ValueError(f"unknown triage status {status!r}")
+    changed: set[int] = set()
+    for notice in _notices(session, ids):
+        st = user_state(session, notice)
+        for name, value in (
+            ("read", read),
+            ("flagged", flagged),
+            ("status", status),
+            ("note", note),
+        ):
+            if value is not None and getattr(st, name) != value:
+                setattr(st, name, value)
+                changed.add(notice.id)
+    return Changes(notices=frozenset(changed))
+
+
+def toggle(session: Session, ids: Iterable[int], name: str) -> Changes:
+    """Flip ``read`` or ``flagged``: all on when any is off, else all off (like mail clients)."""
+    if name not in ("read", "flagged"):
+        raise ValueError(f"cannot toggle {name!r}")
+    notices = _notices(session, ids)
+    value = not all(n.state is not None and getattr(n.state, name) for n in notices)
+    return set_state(session, [n.id for n in notices], **{name: value})
+
+
+def set_human_title(session: Session, notice_id: int, text: str) -> Changes:
+    """Store a user's English title: it wins over machine output and goes to translation memory."""
+    notice = session.get(Notice, notice_id)
+    if notice is None:
+        return Changes()
+    text = text.strip()
+    notice.title_en = text or None
+    notice.title_en_provider = "human" if text else None
+    notice.title_en_human = bool(text)
+    notice.title_en_complete = bool(text)
+    if text:
+        digest = hashlib.sha256(notice.title.encode("utf-8")).hexdigest()
+        entry = session.scalar(
+            select(TranslationEntry).where(
+                TranslationEntry.source_hash == digest,
+                TranslationEntry.provider == "human",
+                TranslationEntry.target_lang == "en",
+            )
+        )
+        if entry is None:
+            entry = TranslationEntry(
+                source_hash=digest, source_text=notice.title, provider="human", target_lang="en"
+            )
+            session.add(entry)
+        entry.translation, entry.human, entry.complete = text, True, True
+    return Changes(notices=frozenset({notice_id}))

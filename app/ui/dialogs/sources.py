@@ -1,0 +1,228 @@
+"""Sources: enable sources and channels, intervals, office hours, spacing, mirror, proxy,
+and "Test now": what the parser extracts from the first list page, with the health state."""
+
+from __future__ import annotations
+
+import copy
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.config import Config, SourceConfig
+from app.config_write import save_config
+from app.errors import UserError
+from app.services import ServiceUnavailable, SourceTest, test_source
+from app.ui.icons import health_icon
+from app.ui.ops import Op, TaskManager
+from app.ui.scheduler import in_office_hours, interval_minutes
+from app.ui.sidebar import health_tooltip
+from storage.db import Database
+
+KEY_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class SourcesDialog(QDialog):
+    def __init__(
+        self, db: Database, config: Config, tasks: TaskManager, parent: QWidget | None = None
+    ):
+        super().__init__(parent)
+        from app.commands.sources import source_health
+
+        self.setWindowTitle(self.tr("Sources"))
+        self.resize(980, 600)
+        self._config, self._tasks = config, tasks
+        self.saved: Config | None = None
+        self.last_test: SourceTest | None = None
+        self._intervals: dict[str, int] = {}
+        with db.read() as s:
+            self.health = source_health(s, config)
+
+        self.tree = QTreeWidget(self)
+        self.tree.setHeaderLabels([self.tr("Source / channel"), self.tr("State")])
+        self.tree.setColumnWidth(0, 260)
+        for h in self.health:
+            item = QTreeWidgetItem([h["name"], h["state"].replace("_", " ")])
+            item.setData(0, KEY_ROLE, (h["key"], None))
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(
+                0, Qt.CheckState.Checked if h["enabled"] else Qt.CheckState.Unchecked
+            )
+            item.setIcon(1, health_icon(h["state"]))
+            item.setToolTip(1, health_tooltip(h))
+            for c in h["channels"]:
+                ch = QTreeWidgetItem([c["key"], c["state"].replace("_", " ")])
+                ch.setData(0, KEY_ROLE, (h["key"], c["key"]))
+                ch.setFlags(ch.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                ch.setCheckState(
+                    0, Qt.CheckState.Checked if c["enabled"] else Qt.CheckState.Unchecked
+                )
+                ch.setIcon(1, health_icon(c["state"]))
+                ch.setToolTip(1, c["message"] or c["state"])
+                item.addChild(ch)
+            self._intervals[h["key"]] = interval_minutes(config, h["key"])
+            self.tree.addTopLevelItem(item)
+        self.tree.expandAll()
+        self.tree.currentItemChanged.connect(self._on_pick)
+
+        self.interval = QSpinBox(self)
+        self.interval.setRange(5, 24 * 60)
+        self.interval.setSuffix(self.tr(" min"))
+        self.interval.valueChanged.connect(self._interval_changed)
+        self.test_btn = QPushButton(self.tr("Test now"), self)
+        self.test_btn.clicked.connect(self.test_now)
+        self.test_state = QLabel(self)
+        self.test_state.setWordWrap(True)
+        self.rows = QTableWidget(0, 3, self)
+        self.rows.setHorizontalHeaderLabels([self.tr("Date"), self.tr("Title"), "URL"])
+        self.rows.horizontalHeader().setStretchLastSection(True)
+        self.rows.setColumnWidth(1, 320)
+
+        fetch = config.fetch
+        self.office_hours = QLineEdit(fetch.office_hours, self)
+        self.office_days = QLineEdit(fetch.office_days, self)
+        self.spacing = QDoubleSpinBox(self)
+        self.spacing.setRange(0, 120)
+        self.spacing.setDecimals(1)
+        self.spacing.setSuffix(" s")
+        self.spacing.setValue(fetch.spacing)
+        self.mirror = QLineEdit(fetch.mirror, self)
+        self.mirror.setPlaceholderText("http://127.0.0.1:8765")
+        self.proxy = QLineEdit(fetch.proxy, self)
+        self.proxy.setPlaceholderText("http://proxy.example:3128")
+        glob = QGroupBox(self.tr("All sources"), self)
+        gf = QFormLayout(glob)
+        gf.addRow(self.tr("Office hours (Beijing time)"), self.office_hours)
+        gf.addRow(self.tr("Office days"), self.office_days)
+        gf.addRow(self.tr("Spacing between requests to a site"), self.spacing)
+        gf.addRow(self.tr("Mirror"), self.mirror)
+        gf.addRow(self.tr("Proxy"), self.proxy)
+
+        right = QVBoxLayout()
+        rf = QFormLayout()
+        rf.addRow(self.tr("Interval"), self.interval)
+        right.addLayout(rf)
+        row = QHBoxLayout()
+        row.addWidget(self.test_btn)
+        row.addWidget(self.test_state, 1)
+        right.addLayout(row)
+        right.addWidget(self.rows, 1)
+        right.addWidget(glob)
+        self.error = QLabel(self)
+        self.error.setStyleSheet("color: #b91c1c")
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        top = QHBoxLayout()
+        top.addWidget(self.tree, 2)
+        top.addLayout(right, 3)
+        lay = QVBoxLayout(self)
+        lay.addLayout(top)
+        lay.addWidget(self.error)
+        lay.addWidget(buttons)
+        if self.tree.topLevelItemCount():
+            self.tree.setCurrentItem(self.tree.topLevelItem(0))
+
+    def _selected(self) -> tuple[str, str | None] | None:
+        item = self.tree.currentItem()
+        return item.data(0, KEY_ROLE) if item is not None else None
+
+    def _on_pick(self, item, _prev) -> None:
+        sel = self._selected()
+        if sel:
+            self.interval.blockSignals(True)
+            self.interval.setValue(self._intervals.get(sel[0], 60))
+            self.interval.blockSignals(False)
+
+    def _interval_changed(self, value: int) -> None:
+        sel = self._selected()
+        if sel:
+            self._intervals[sel[0]] = value
+
+    def build_config(self) -> Config:
+        cfg = copy.deepcopy(self._config)
+        for i in range(self.tree.topLevelItemCount()):
+            item = self.tree.topLevelItem(i)
+            key, _ = item.data(0, KEY_ROLE)
+            sc = cfg.sources.get(key) or SourceConfig()
+            sc.enabled = item.checkState(0) == Qt.CheckState.Checked
+            if self._intervals.get(key) != interval_minutes(self._config, key):
+                sc.interval = self._intervals[key]
+            for j in range(item.childCount()):
+                ch = item.child(j)
+                sc.channels[ch.data(0, KEY_ROLE)[1]] = ch.checkState(0) == Qt.CheckState.Checked
+            cfg.sources[key] = sc
+        f = cfg.fetch
+        f.office_hours, f.office_days = (
+            self.office_hours.text().strip(),
+            self.office_days.text().strip(),
+        )
+        f.spacing = self.spacing.value()
+        f.mirror, f.proxy = self.mirror.text().strip(), self.proxy.text().strip()
+        return cfg
+
+    def save(self) -> None:
+        try:
+            cfg = self.build_config()
+            import datetime as dt
+
+            in_office_hours(dt.datetime.now(dt.UTC), cfg.fetch.office_hours, cfg.fetch.office_days)
+            self.saved = save_config(cfg, self._config.path)
+        except ValueError as exc:
+            self.error.setText(self.tr("Office hours: ") + str(exc))
+            return
+        except (UserError, OSError) as exc:
+            self.error.setText(getattr(exc, "message", None) or str(exc))
+            return
+        self.accept()
+
+    def test_now(self) -> None:
+        sel = self._selected()
+        if not sel:
+            return
+        key, channel = sel
+        cfg = self.build_config()
+        self.test_state.setText(self.tr("Fetching the first list page…"))
+        self.test_btn.setEnabled(False)
+        self.rows.setRowCount(0)
+
+        def done(result: SourceTest) -> None:
+            self.test_btn.setEnabled(True)
+            self.last_test = result
+            where = f" [{result.channel}]" if result.channel else ""
+            self.test_state.setText(f"{result.state}{where}: {result.message}")
+            self.rows.setRowCount(len(result.rows))
+            for r, values in enumerate(result.rows):
+                for c, v in enumerate(values):
+                    self.rows.setItem(r, c, QTableWidgetItem(v))
+
+        def failed(exc: BaseException) -> None:
+            self.test_btn.setEnabled(True)
+            msg = (
+                str(exc).capitalize()
+                if isinstance(exc, ServiceUnavailable | KeyError)
+                else repr(exc)
+            )
+            self.test_state.setText(msg)
+
+        Op(self._tasks, lambda: test_source(cfg, key, channel), kind="net").success(done).failure(
+            failed
+        ).run_in_background()

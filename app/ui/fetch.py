@@ -1,0 +1,161 @@
+"""Fetch cycles from the GUI: "Fetch now" and scheduled jobs share this one path.
+
+The cycle (``app.services.run_cycle`` → the pipeline) runs in the network pool; its progress
+callback is turned into a Qt signal, so the status bar shows a bar per running source. One cycle
+runs at a time; requests that arrive meanwhile are merged and run right after. When a cycle ends,
+new matches of notifying topics are counted (and marked notified) in the DB writer, and
+``cycle_done`` carries the ``Changes`` and the grouped notification text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from app.changes import Changes
+from app.config import Config
+from app.notify import notification_text, pending_notifications
+from app.services import run_cycle
+from app.ui.ops import Op, TaskManager
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+FetchFn = Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class CycleOutcome:
+    sources: tuple[str, ...] | None
+    report: Any = None
+    error: str = ""
+    cancelled: bool = False
+    notification: str = ""
+    finished_at: dt.datetime | None = None
+
+
+def progress_fields(*args: Any, **kwargs: Any) -> tuple[str, int, int, str]:
+    """(source, done, total, message) from whatever the pipeline's progress callback passes:
+    positional values, keywords, a dict or an object with those attributes."""
+    if len(args) == 1 and not kwargs:
+        ev = args[0]
+        get = ev.get if isinstance(ev, dict) else lambda k, d=None: getattr(ev, k, d)
+        kwargs = {
+            k: get(k)
+            for k in ("source", "done", "total", "message", "step", "channel", "stage", "phase")
+        }
+        args = ()
+    names = ("source", "done", "total", "message")
+    values = dict(zip(names, args, strict=False))
+    values.update({k: v for k, v in kwargs.items() if v is not None})
+    done = values.get("done", values.get("step", 0)) or 0
+    message = (
+        values.get("message")
+        or values.get("phase")
+        or values.get("stage")
+        or values.get("channel")
+        or ""
+    )
+    return (
+        str(values.get("source") or ""),
+        int(done),
+        int(values.get("total") or 0),
+        str(message),
+    )
+
+
+class FetchController(QObject):
+    started = Signal(object)  # tuple of source keys, or None for all enabled
+    progress = Signal(str, int, int, str)  # source, done, total, message
+    cycle_done = Signal(object, object)  # CycleOutcome, Changes
+
+    def __init__(
+        self,
+        db: Database,
+        config: Callable[[], Config],
+        tasks: TaskManager,
+        fetch_fn: FetchFn = run_cycle,
+        parent: QObject | None = None,
+    ):
+        super().__init__(parent)
+        self._db, self._config, self._tasks, self._fetch_fn = db, config, tasks, fetch_fn
+        self._cancel: threading.Event | None = None
+        self._pending: set[str] | None = None
+        self._pending_all = False
+        self.last_finished: dt.datetime | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._cancel is not None
+
+    def fetch(self, sources: list[str] | None = None) -> bool:
+        """Start a cycle (None: every enabled source); queued if one is running. True if started."""
+        if self.running:
+            if sources is None:
+                self._pending_all = True
+            else:
+                self._pending = (self._pending or set()) | set(sources)
+            return False
+        cancel = threading.Event()
+        self._cancel = cancel
+        keys = tuple(sources) if sources is not None else None
+        self.started.emit(keys)
+        config = self._config()
+
+        def on_progress(*args: Any, **kwargs: Any) -> None:
+            try:
+                self.progress.emit(*progress_fields(*args, **kwargs))
+            except Exception:  # a progress report must never break a fetch
+                log.debug("unreadable progress report %r %r", args, kwargs)
+
+        def work() -> Any:
+            return self._fetch_fn(
+                self._db,
+                config,
+                sources=list(keys) if keys is not None else None,
+                progress=on_progress,
+                cancel=cancel,
+            )
+
+        def after(report: Any = None, error: str = "") -> None:
+            def notify() -> str:
+                with self._db.write() as s:
+                    return notification_text(pending_notifications(s))
+
+            def finish(text: str) -> None:
+                self._cancel = None
+                self.last_finished = dt.datetime.now(dt.UTC)
+                outcome = CycleOutcome(
+                    keys, report, error, cancel.is_set(), text, self.last_finished
+                )
+                self.cycle_done.emit(outcome, Changes(added=True, sources=True, topics=True))
+                self._start_pending()
+
+            Op(self._tasks, notify, kind="write").success(finish).failure(
+                lambda exc: finish("")
+            ).run_in_background()
+
+        Op(self._tasks, work, kind="net").success(lambda r: after(r)).failure(
+            lambda exc: after(None, str(exc) or type(exc).__name__)
+        ).run_in_background()
+        return True
+
+    def _start_pending(self) -> None:
+        if self._pending_all:
+            self._pending_all, self._pending = False, None
+            self.fetch(None)
+        elif self._pending:
+            pending, self._pending = sorted(self._pending), None
+            self.fetch(pending)
+
+    def cancel(self) -> None:
+        """Ask the running cycle to stop after its current request."""
+        self._pending, self._pending_all = None, False
+        if self._cancel is not None:
+            self._cancel.set()

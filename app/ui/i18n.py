@@ -1,0 +1,44 @@
+"""UI language: English source strings, Simplified Chinese from resources/i18n/zh_CN.json.
+
+PySide6-Essentials ships no lupdate/lrelease, so instead of .ts → .qm a QTranslator subclass
+answers ``translate()`` from a flat JSON table (source text → translation; the context is
+ignored because the strings are the same everywhere). ``tr()`` calls go through it as usual.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QTranslator
+
+I18N_DIR = Path(__file__).resolve().parents[2] / "resources" / "i18n"
+LANGUAGES = {"en": "English", "zh_CN": "简体中文"}
+
+
+class JsonTranslator(QTranslator):
+    def __init__(self, table: dict[str, str], parent=None):
+        super().__init__(parent)
+        self.table = table
+
+    def translate(self, context, source_text, disambiguation=None, n=-1):
+        return self.table.get(source_text) or None
+
+    def isEmpty(self) -> bool:
+        return not self.table
+
+
+def load_table(language: str) -> dict[str, str]:
+    path = I18N_DIR / f"{language}.json"
+    if language == "en" or not path.exists():
+        return {}
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def install_translator(app: QCoreApplication, language: str) -> JsonTranslator | None:
+    table = load_table(language)
+    if not table:
+        return None
+    tr = JsonTranslator(table, app)
+    app.installTranslator(tr)
+    return tr

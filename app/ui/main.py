@@ -1,0 +1,131 @@
+"""``run_app(ctx)``: the QApplication, main window, fetch controller, scheduler and tray."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import QApplication
+
+from app.config import Config
+from app.ui.fetch import CycleOutcome, FetchController
+from app.ui.i18n import install_translator
+from app.ui.icons import app_icon
+from app.ui.main_window import MainWindow
+from app.ui.ops import TaskManager
+from app.ui.scheduler import FetchScheduler
+from app.ui.tray import Tray
+from storage.models import Setting
+
+log = logging.getLogger(__name__)
+
+FIRST_RUN_KEY = "first_run_done"
+
+
+def application() -> QApplication:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("regwatch")
+    app.setWindowIcon(app_icon())
+    return app  # type: ignore[return-value]
+
+
+@dataclass
+class Desktop:
+    """Everything ``run_app`` wires together (kept for tests and the demo)."""
+
+    app: QApplication
+    tasks: TaskManager
+    window: MainWindow
+    fetcher: FetchController
+    scheduler: FetchScheduler
+    tray: Tray
+
+    def shutdown(self) -> None:
+        self.scheduler.shutdown()
+        self.fetcher.cancel()
+        self.tray.hide()
+        self.tasks.shutdown(wait=False)
+
+
+def build_desktop(ctx, *, schedule: bool = True, first_run: bool = True) -> Desktop:
+    app = application()
+    config: Config = ctx.config
+    install_translator(app, config.general.language)
+    db = ctx.db
+    tasks = TaskManager(app)
+    holder: dict[str, MainWindow] = {}
+    fetcher = FetchController(db, lambda: holder["w"].config, tasks, parent=app)
+    window = MainWindow(db, config, tasks, fetcher)
+    holder["w"] = window
+    scheduler = FetchScheduler(app)
+    scheduler.due.connect(lambda key: fetcher.fetch([key]))
+    window.next_fetch = scheduler.next_run
+    window.config_changed.connect(scheduler.apply)
+    if schedule:
+        scheduler.apply(config)
+        scheduler.start()
+    tray = Tray(app)
+    window.close_to_tray = lambda: tray.available and window.config.general.close_to_tray
+    app.setQuitOnLastWindowClosed(not tray.available)
+    window.sidebar.counts_changed.connect(lambda c: tray.set_unread(c.inbox))
+
+    def show_window() -> None:
+        window.showNormal()
+        window.raise_()
+        window.activateWindow()
+
+    def open_inbox() -> None:
+        show_window()
+        window.sidebar.select_kind("inbox")
+
+    def on_cycle(outcome: CycleOutcome, _changes) -> None:
+        if outcome.notification and window.config.notifications.enabled:
+            if not tray.notify(outcome.notification, sound=window.config.notifications.sound):
+                window.statusBar().showMessage(outcome.notification, 15000)
+
+    tray.show_window.connect(show_window)
+    tray.open_inbox.connect(open_inbox)
+    tray.quit_requested.connect(window._quit)
+    tray.quit_requested.connect(app.quit)
+    fetcher.cycle_done.connect(on_cycle)
+    desktop = Desktop(app, tasks, window, fetcher, scheduler, tray)
+    if first_run:
+        _maybe_first_run(ctx, window)
+    return desktop
+
+
+def _maybe_first_run(ctx, window: MainWindow) -> None:
+    with ctx.db.read() as s:
+        done = s.get(Setting, FIRST_RUN_KEY)
+    if done is not None:
+        return
+    from app.changes import Changes
+    from app.ui.dialogs.first_run import FirstRunDialog, add_default_topics
+
+    dlg = FirstRunDialog(ctx.db, window.config, window.tasks, window)
+    dlg.exec()
+    chosen = dlg.chosen_topics
+
+    def record(s) -> Changes:
+        add_default_topics(s, chosen)
+        s.merge(Setting(key=FIRST_RUN_KEY, value=True))
+        return Changes(topics=bool(chosen))
+
+    window.write(record)
+    if dlg.saved is not None:
+        window.set_config(dlg.saved)
+
+
+def run_app(ctx, *, first_fetch: bool = False, first_run: bool = True) -> int:
+    """Open the desktop app; returns the exit code."""
+    desktop = build_desktop(ctx, first_run=first_run)
+    w = desktop.window
+    if not (w.config.general.start_minimised and desktop.tray.available):
+        w.show()
+    if first_fetch:
+        desktop.fetcher.fetch(None)
+    try:
+        return desktop.app.exec()
+    finally:
+        desktop.shutdown()

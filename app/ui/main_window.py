@@ -1,0 +1,512 @@
+"""The main window: sidebar | notice list | notice detail, with triage actions and fetching.
+
+Selecting a notice marks it read after ``mark_read_delay_ms`` (800 ms) on that notice, like mail
+clients: skimming with j/k past a row does not mark it; set the delay to 0 to mark at once.
+Rows marked read stay in the Inbox until the view is reloaded, so the list never jumps.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QDate, QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QSplitter,
+    QTableView,
+    QToolBar,
+    QWidget,
+)
+
+from app.changes import Changes
+from app.citation import citation
+from app.config import Config
+from app.services import ServiceUnavailable, translation_module
+from app.triage import set_human_title, set_state, toggle
+from app.ui.detail_pane import DetailPane
+from app.ui.fetch import CycleOutcome, FetchController
+from app.ui.fetch_status import FetchStatus
+from app.ui.notice_model import ID_ROLE, STATUS_LABELS, NoticeTableModel
+from app.ui.ops import Op, TaskManager
+from app.ui.safe_browser import open_web_url
+from app.ui.sidebar import Sidebar, View
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+DATE_PRESETS = (("Any time", None), ("Last 7 days", 7), ("Last 30 days", 30), ("Last year", 365))
+
+
+def source_display_names() -> dict[str, str]:
+    from scrapers.base import get_source, source_keys
+
+    out = {}
+    for key in source_keys():
+        try:
+            out[key] = get_source(key).info.name_en
+        except KeyError:
+            pass
+    return out
+
+
+class MainWindow(QMainWindow):
+    changes_applied = Signal(object)  # Changes, after the views were told
+    unread_changed = Signal(int)
+
+    def __init__(
+        self,
+        db: Database,
+        config: Config,
+        tasks: TaskManager,
+        fetcher: FetchController | None = None,
+        parent: QWidget | None = None,
+    ):
+        super().__init__(parent)
+        self.db, self.config, self.tasks = db, config, tasks
+        self.mark_read_delay_ms = 800
+        self.close_to_tray: Callable[[], bool] = lambda: False
+        self.next_fetch: Callable[[], dt.datetime | None] = lambda: None
+        self.setWindowTitle("regwatch")
+        self.resize(1400, 860)
+        names = source_display_names()
+
+        self.sidebar = Sidebar(db, tasks, config, self)
+        self.sidebar.source_names = names
+        self.model = NoticeTableModel(db, tasks, self)
+        self.model.source_names = names
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.setWordWrap(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        header = self.table.horizontalHeader()
+        for col, width in enumerate((86, 70, 300, 260, 120, 26, 80)):
+            header.resizeSection(col, width)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        self.detail = DetailPane(db, tasks, self)
+        self.detail.source_names = names
+        self.detail.action.connect(self._on_detail_action)
+
+        splitter = QSplitter(self)
+        splitter.addWidget(self.sidebar)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.detail)
+        splitter.setSizes([230, 640, 530])
+        splitter.setStretchFactor(1, 1)
+        self.setCentralWidget(splitter)
+
+        self._read_timer = QTimer(self)
+        self._read_timer.setSingleShot(True)
+        self._read_timer.timeout.connect(self._mark_current_read)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(250)
+        self._search_timer.timeout.connect(self._apply_search)
+        self._reselect: int | None = None
+
+        self._build_actions()
+        self._build_toolbar()
+        self.fetch_status = FetchStatus(self)
+        self.count_label = QLabel(self)
+        self.statusBar().addWidget(self.count_label)
+        self.statusBar().addPermanentWidget(self.fetch_status)
+        self.fetch_status.cancel_requested.connect(self._cancel_fetch)
+
+        self.fetcher = fetcher
+        if fetcher is not None:
+            fetcher.started.connect(self.fetch_status.on_started)
+            fetcher.progress.connect(self.fetch_status.on_progress)
+            fetcher.cycle_done.connect(self._on_cycle_done)
+
+        self.sidebar.view_selected.connect(self._on_view)
+        self.model.loaded.connect(self._on_loaded)
+        self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
+        self.detail.loaded.connect(self._on_detail_loaded)
+        tasks.error.connect(lambda msg: self.statusBar().showMessage(msg, 10000))
+        self._clock = QTimer(self)
+        self._clock.setInterval(30_000)
+        self._clock.timeout.connect(self._update_times)
+        self._clock.start()
+        self.sidebar.refresh()
+        self.sidebar.select_kind("inbox")
+
+    # -- building -----------------------------------------------------------------------------
+
+    def _action(
+        self, text: str, slot, shortcut: str | QKeySequence.StandardKey | None = None
+    ) -> QAction:
+        a = QAction(self.tr(text), self)
+        if shortcut is not None:
+            a.setShortcut(QKeySequence(shortcut))
+        a.triggered.connect(lambda _checked=False: slot())
+        self.addAction(a)
+        return a
+
+    def _build_actions(self) -> None:
+        self.act_fetch = self._action("Fetch now", self.fetch_now, "Ctrl+R")
+        self.act_next = self._action("Next notice", lambda: self.move(1), "J")
+        self.act_prev = self._action("Previous notice", lambda: self.move(-1), "K")
+        self.act_read = self._action("Mark read/unread", self.toggle_read, "M")
+        self.act_flag = self._action("Flag", self.toggle_flag, "F")
+        self.act_note = self._action("Note…", self.edit_note, "N")
+        self.act_translate = self._action("Translate body", self.translate_body, "T")
+        self.act_edit_tr = self._action("Edit translation…", self.edit_translation, "E")
+        self.act_open = self._action("Open original", self.open_original, "O")
+        self.act_cite = self._action("Copy citation", self.copy_citation, "Ctrl+Shift+C")
+        self.act_search = self._action("Search", self._focus_search, QKeySequence.StandardKey.Find)
+        self.status_actions: dict[str, QAction] = {}
+        for i, (key, label) in enumerate(STATUS_LABELS.items(), start=1):
+            self.status_actions[key] = self._action(label, lambda k=key: self.set_status(k), f"{i}")
+        self.act_settings = self._action("Settings…", self.open_settings, "Ctrl+,")
+        self.act_sources = self._action("Sources…", self.open_sources)
+        self.act_topics = self._action("Watch topics…", self.open_topics)
+        self.act_quit = self._action("Quit", self._quit, QKeySequence.StandardKey.Quit)
+
+        mb = self.menuBar()
+        m = mb.addMenu(self.tr("&File"))
+        for a in (self.act_fetch, self.act_settings, self.act_sources, self.act_topics):
+            m.addAction(a)
+        m.addSeparator()
+        m.addAction(self.act_quit)
+        m = mb.addMenu(self.tr("&Notice"))
+        for a in (self.act_next, self.act_prev, self.act_read, self.act_flag):
+            m.addAction(a)
+        sm = m.addMenu(self.tr("Status"))
+        for a in self.status_actions.values():
+            sm.addAction(a)
+        for a in (
+            self.act_note,
+            self.act_edit_tr,
+            self.act_translate,
+            self.act_open,
+            self.act_cite,
+        ):
+            m.addAction(a)
+        for a in (self.act_open, self.act_cite, self.act_flag, self.act_edit_tr):
+            self.detail.add_action_button(a)
+        self.detail.finish_buttons()
+
+    def _build_toolbar(self) -> None:
+        tb = QToolBar(self.tr("Main"), self)
+        tb.setObjectName("main-toolbar")
+        tb.setMovable(False)
+        self.addToolBar(tb)
+        tb.addAction(self.act_fetch)
+        tb.addSeparator()
+        tb.addAction(self.act_flag)
+        tb.addAction(self.act_read)
+        tb.addSeparator()
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText(self.tr("Search titles and text (中文 / English)"))
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(280)
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        tb.addWidget(self.search)
+        self.date_preset = QComboBox(self)
+        for label, days in DATE_PRESETS:
+            self.date_preset.addItem(self.tr(label), days)
+        self.date_preset.addItem(self.tr("Custom range"), -1)
+        self.date_preset.currentIndexChanged.connect(self._on_date_preset)
+        tb.addWidget(self.date_preset)
+        self.date_from, self.date_to = QDateEdit(self), QDateEdit(self)
+        for w, d in (
+            (self.date_from, QDate.currentDate().addMonths(-3)),
+            (self.date_to, QDate.currentDate()),
+        ):
+            w.setCalendarPopup(True)
+            w.setDisplayFormat("yyyy-MM-dd")
+            w.setDate(d)
+            w.dateChanged.connect(lambda _d: self._apply_dates())
+        self._date_actions = [tb.addWidget(self.date_from), tb.addWidget(self.date_to)]
+        for a in self._date_actions:
+            a.setVisible(False)
+
+    # -- views and selection ------------------------------------------------------------------
+
+    def _on_view(self, view: View) -> None:
+        f = view.filter()
+        old = self.model.filter
+        f.query, f.since, f.until = old.query, old.since, old.until
+        self.model.set_filter(f)
+
+    def _apply_search(self) -> None:
+        self.model.set_query(self.search.text().strip())
+
+    def _focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def _on_date_preset(self, _i: int) -> None:
+        days = self.date_preset.currentData()
+        for a in self._date_actions:
+            a.setVisible(days == -1)
+        self._apply_dates()
+
+    def _apply_dates(self) -> None:
+        days = self.date_preset.currentData()
+        if days is None:
+            self.model.set_dates(None, None)
+        elif days == -1:
+            self.model.set_dates(self.date_from.date().toPython(), self.date_to.date().toPython())
+        else:
+            self.model.set_dates(dt.date.today() - dt.timedelta(days=days), None)
+
+    def _on_loaded(self, total: int) -> None:
+        view = self.sidebar.current_view()
+        label = view.label if view else ""
+        self.count_label.setText(
+            self.tr("{view}: {n} notices").replace("{view}", label).replace("{n}", f"{total:,}")
+        )
+        target = self._reselect
+        self._reselect = None
+        row = self.model.row_of(target) if target is not None else None
+        if row is not None:
+            self.table.selectionModel().setCurrentIndex(
+                self.model.index(row, 0),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+        elif target is None or self.detail.detail is None:
+            self.detail.show_notice(None)
+
+    def select_row(self, row: int) -> None:
+        if 0 <= row < self.model.rowCount():
+            idx = self.model.index(row, 0)
+            self.table.selectionModel().setCurrentIndex(
+                idx,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+            self.table.scrollTo(idx)
+
+    def move(self, step: int) -> None:
+        cur = self.table.currentIndex()
+        row = cur.row() + step if cur.isValid() else 0
+        self.select_row(max(0, min(row, self.model.rowCount() - 1)))
+
+    def _on_current_row(self, current, _previous) -> None:
+        nid = self.model.data(current, ID_ROLE) if current.isValid() else None
+        self.detail.show_notice(nid)
+        self._read_timer.stop()
+        if nid is not None:
+            self._read_timer.start(self.mark_read_delay_ms)
+
+    def _on_detail_loaded(self, d) -> None:
+        pass
+
+    def current_id(self) -> int | None:
+        idx = self.table.currentIndex()
+        return self.model.data(idx, ID_ROLE) if idx.isValid() else None
+
+    def selected_ids(self) -> list[int]:
+        rows = self.table.selectionModel().selectedRows()
+        ids = [self.model.data(i, ID_ROLE) for i in rows]
+        ids = [i for i in ids if i is not None]
+        if not ids and (cur := self.current_id()) is not None:
+            ids = [cur]
+        return ids
+
+    # -- triage -------------------------------------------------------------------------------
+
+    def write(self, fn: Callable, done: Callable[[Changes], None] | None = None) -> None:
+        """Run ``fn(session) -> Changes`` in the DB writer, then refresh what changed."""
+
+        def work() -> Changes:
+            with self.db.write() as s:
+                return fn(s)
+
+        def ok(changes: Changes) -> None:
+            self.apply_changes(changes)
+            if done:
+                done(changes)
+
+        Op(self.tasks, work, kind="write").success(ok).run_in_background()
+
+    def _mark_current_read(self) -> None:
+        nid = self.current_id()
+        if nid is not None and (self.detail.detail is None or not self.detail.detail.read):
+            self.write(lambda s: set_state(s, [nid], read=True))
+
+    def toggle_read(self) -> None:
+        ids = self.selected_ids()
+        self._read_timer.stop()
+        if ids:
+            self.write(lambda s: toggle(s, ids, "read"))
+
+    def toggle_flag(self) -> None:
+        ids = self.selected_ids()
+        if ids:
+            self.write(lambda s: toggle(s, ids, "flagged"))
+
+    def set_status(self, status: str) -> None:
+        ids = self.selected_ids()
+        if ids:
+            self.write(lambda s: set_state(s, ids, status=status))
+
+    def edit_note(self) -> None:
+        nid, d = self.current_id(), self.detail.detail
+        if nid is None:
+            return
+        text, ok = QInputDialog.getMultiLineText(
+            self,
+            self.tr("Note"),
+            self.tr("Note on this notice:"),
+            d.note if d and d.id == nid else "",
+        )
+        if ok:
+            self.write(lambda s: set_state(s, [nid], note=text))
+
+    def edit_translation(self) -> None:
+        from app.ui.dialogs.translation_edit import TranslationEditDialog
+
+        d = self.detail.detail
+        if d is None:
+            return
+        dlg = TranslationEditDialog(d.title, d.title_en, d.title_en_provider, self)
+        if dlg.exec():
+            text = dlg.text()
+            self.write(lambda s: set_human_title(s, d.id, text))
+
+    def translate_body(self) -> None:
+        d = self.detail.detail
+        if d is None:
+            return
+        try:
+            module = translation_module()
+        except ServiceUnavailable as exc:
+            self.statusBar().showMessage(str(exc).capitalize(), 8000)
+            return
+        db, config, nid = self.db, self.config, d.id
+
+        def work():
+            return module.translate_body(db, config, nid)
+
+        self.statusBar().showMessage(self.tr("Translating the text…"))
+        Op(self.tasks, work, kind="net").success(
+            lambda _r: (self.statusBar().clearMessage(), self.detail.reload())
+        ).failure(lambda e: self.statusBar().showMessage(str(e), 10000)).run_in_background()
+
+    def open_original(self) -> None:
+        d = self.detail.detail
+        if d is not None and not open_web_url(d.url):
+            self.statusBar().showMessage(self.tr("Not a web address; not opened."), 5000)
+
+    def citation_text(self) -> str:
+        d = self.detail.detail
+        if d is None:
+            return ""
+        return citation(
+            title=d.title,
+            title_en=d.title_en,
+            issuers=d.issuers,
+            doc_number=d.doc_number or d.standard_number,
+            date=d.published_date or d.sort_date,
+            url=d.url,
+        )
+
+    def copy_citation(self) -> None:
+        text = self.citation_text()
+        if text:
+            QGuiApplication.clipboard().setText(text)
+            self.statusBar().showMessage(self.tr("Citation copied."), 4000)
+
+    def _on_detail_action(self, action: str) -> None:
+        if action == "edit-translation":
+            self.edit_translation()
+
+    # -- changes ------------------------------------------------------------------------------
+
+    def apply_changes(self, changes: Changes) -> None:
+        """Tell each view what changed; each refreshes only what it shows."""
+        if changes.config:
+            self.sidebar.set_config(self.config)
+        if changes.added or changes.topics:
+            self._reselect = self.current_id()
+            self.model.reload()
+        elif changes.notices:
+            self.model.refresh_ids(changes.notices)
+        if changes.notices or changes.added or changes.topics or changes.sources or changes.config:
+            self.sidebar.refresh()
+        d = self.detail.detail
+        if d is not None and (d.id in changes.notices or changes.topics):
+            self.detail.reload()
+        self.changes_applied.emit(changes)
+
+    # -- fetching -----------------------------------------------------------------------------
+
+    def fetch_now(self) -> None:
+        if self.fetcher is not None:
+            self.fetcher.fetch(None)
+
+    def _cancel_fetch(self) -> None:
+        if self.fetcher is not None:
+            self.fetcher.cancel()
+
+    def _on_cycle_done(self, outcome: CycleOutcome, changes: Changes) -> None:
+        self.fetch_status.on_finished(outcome)
+        self.apply_changes(changes)
+        self._update_times()
+
+    def _update_times(self) -> None:
+        last = self.fetcher.last_finished if self.fetcher else None
+        self.fetch_status.set_times(last, self.next_fetch())
+
+    # -- dialogs ------------------------------------------------------------------------------
+
+    def open_settings(self) -> None:
+        from app.ui.dialogs.settings import SettingsDialog
+
+        dlg = SettingsDialog(self.config, self.tasks, self)
+        if dlg.exec() and dlg.saved is not None:
+            self.set_config(dlg.saved)
+
+    def open_sources(self) -> None:
+        from app.ui.dialogs.sources import SourcesDialog
+
+        dlg = SourcesDialog(self.db, self.config, self.tasks, self)
+        if dlg.exec() and dlg.saved is not None:
+            self.set_config(dlg.saved)
+
+    def open_topics(self) -> None:
+        from app.ui.dialogs.topics import TopicsDialog
+
+        dlg = TopicsDialog(self.db, self.tasks, self)
+        dlg.exec()
+        if dlg.changed:
+            self.apply_changes(Changes(topics=True))
+
+    config_changed = Signal(object)
+
+    def set_config(self, config: Config) -> None:
+        self.config = config
+        self.config_changed.emit(config)
+        self.apply_changes(Changes(config=True))
+
+    # -- closing ------------------------------------------------------------------------------
+
+    def _quit(self) -> None:
+        self._really_quit = True
+        self.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not getattr(self, "_really_quit", False) and self.close_to_tray():
+            event.ignore()
+            self.hide()
+            return
+        event.accept()

@@ -1,0 +1,137 @@
+"""Everything the detail pane shows about one notice, read in a worker as plain data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.models import Notice
+
+
+@dataclass(frozen=True)
+class TopicHit:
+    name: str
+    colour: str
+    terms: tuple[dict, ...]  # {"term", "field", "start", "end"}
+
+
+@dataclass(frozen=True)
+class VersionDiff:
+    recorded_at: dt.datetime
+    kind: str
+    diff: tuple[str, ...]  # unified diff lines of the body (title change first)
+
+
+@dataclass(frozen=True)
+class NoticeDetail:
+    id: int
+    url: str
+    source: str
+    channel: str
+    title: str
+    title_en: str
+    title_en_provider: str | None
+    title_en_complete: bool
+    issuers: tuple[str, ...]
+    doc_number: str | None
+    written_date: dt.date | None
+    published_date: dt.date | None
+    sort_date: dt.date | None
+    doc_type: str | None
+    comment_deadline: dt.date | None
+    effective_date: dt.date | None
+    standard_number: str | None
+    plan_code: str | None
+    stage: str | None
+    body: str
+    attachments: tuple[tuple[str, str], ...]
+    removed: bool
+    removed_at: dt.datetime | None
+    read: bool
+    flagged: bool
+    status: str
+    note: str
+    topics: tuple[TopicHit, ...] = ()
+    versions: tuple[VersionDiff, ...] = ()
+    duplicates: tuple[tuple[str, str, str], ...] = field(default=())  # (source, title, url)
+
+
+def _diff(old: str, new: str, label_old: str, label_new: str) -> list[str]:
+    return list(
+        difflib.unified_diff(
+            old.splitlines(), new.splitlines(), label_old, label_new, lineterm="", n=1
+        )
+    )
+
+
+def load_detail(session: Session, notice_id: int) -> NoticeDetail | None:
+    n = session.get(Notice, notice_id)
+    if n is None:
+        return None
+    st = n.state
+    topics = tuple(
+        TopicHit(m.topic.name, m.topic.colour, tuple(m.terms or ()))
+        for m in sorted(n.matches, key=lambda m: m.topic.position if m.topic else 0)
+        if m.topic is not None and m.topic.enabled
+    )
+    # Each version holds the state *before* an edit: diff it against the next state.
+    versions = []
+    states = [(v.title, v.body, v.recorded_at, v.kind) for v in n.versions]
+    for i, (title, body, at, kind) in enumerate(states):
+        nxt_title, nxt_body = (
+            (states[i + 1][0], states[i + 1][1]) if i + 1 < len(states) else (n.title, n.body)
+        )
+        lines = []
+        if title != nxt_title:
+            lines += [f"- {title}", f"+ {nxt_title}"]
+        lines += _diff(body or "", nxt_body or "", "before", "after")
+        versions.append(VersionDiff(at, kind, tuple(lines)))
+    dup_rows = session.scalars(
+        select(Notice).where(
+            (Notice.duplicate_of_id == n.id)
+            | ((Notice.id == n.duplicate_of_id) if n.duplicate_of_id else False)
+            | (
+                (Notice.duplicate_of_id == n.duplicate_of_id) & (Notice.id != n.id)
+                if n.duplicate_of_id
+                else False
+            )
+        )
+    ).unique()
+    return NoticeDetail(
+        id=n.id,
+        url=n.url,
+        source=n.source,
+        channel=n.channel,
+        title=n.title,
+        title_en=n.title_en or "",
+        title_en_provider=n.title_en_provider,
+        title_en_complete=bool(n.title_en_complete),
+        issuers=tuple(n.issuers or ()),
+        doc_number=n.doc_number,
+        written_date=n.written_date,
+        published_date=n.published_date,
+        sort_date=n.sort_date,
+        doc_type=n.doc_type,
+        comment_deadline=n.comment_deadline,
+        effective_date=n.effective_date,
+        standard_number=n.standard_number,
+        plan_code=n.plan_code,
+        stage=n.stage,
+        body=n.body or "",
+        attachments=tuple(
+            (a.get("name") or a.get("url", ""), a.get("url", "")) for a in (n.attachments or [])
+        ),
+        removed=bool(n.removed),
+        removed_at=n.removed_at,
+        read=bool(st and st.read),
+        flagged=bool(st and st.flagged),
+        status=st.status if st else "new",
+        note=st.note if st else "",
+        topics=topics,
+        versions=tuple(versions),
+        duplicates=tuple((d.source, d.title, d.url) for d in dup_rows),
+    )

@@ -1,0 +1,191 @@
+"""The detail pane's HTML, built from escaped text only.
+
+Scraped content is untrusted: every scraped string goes through ``html.escape``; the only markup
+is ours. Links are emitted only for http(s) URLs; internal actions use the ``action:`` scheme,
+handled by the pane itself. The browser widget additionally refuses to load any resource.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from urllib.parse import urlsplit
+
+from app.ui.notice_detail import NoticeDetail
+
+PROVENANCE = {"glossary": "glossary", "human": "human"}
+
+
+def is_web_url(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def provenance_label(provider: str | None, complete: bool) -> str:
+    """glossary / machine (provider) / human, as the translation service labels it."""
+    if not provider:
+        return "untranslated"
+    if provider in PROVENANCE:
+        label = PROVENANCE[provider]
+    else:
+        label = f"machine ({provider})"
+    return label if complete or provider == "human" else f"{label}, partial"
+
+
+def spans_for(text: str, terms: list[dict], field: str) -> list[tuple[int, int, str]]:
+    """(start, end, colour) of fired terms in ``text``; offsets re-found if they went stale."""
+    spans = []
+    for t in terms:
+        if t.get("field") != field:
+            continue
+        start, end, term = t.get("start"), t.get("end"), t.get("term") or ""
+        colour = t.get("_colour", "#fde68a")
+        if (
+            isinstance(start, int)
+            and isinstance(end, int)
+            and text[start:end].lower() == term.lower()
+        ):
+            spans.append((start, end, colour))
+            continue
+        if term:
+            at = text.lower().find(term.lower())
+            if at >= 0:
+                spans.append((at, at + len(term), colour))
+    spans.sort()
+    merged: list[tuple[int, int, str]] = []
+    for s, e, c in spans:
+        if merged and s < merged[-1][1]:
+            ps, pe, pc = merged[-1]
+            merged[-1] = (ps, max(pe, e), pc)
+        else:
+            merged.append((s, e, c))
+    return merged
+
+
+def highlight(text: str, spans: list[tuple[int, int, str]]) -> str:
+    out, pos = [], 0
+    for s, e, colour in spans:
+        out.append(escape(text[pos:s]))
+        out.append(f'<span style="background-color:{colour}">{escape(text[s:e])}</span>')
+        pos = e
+    out.append(escape(text[pos:]))
+    return "".join(out)
+
+
+def _tint(colour: str) -> str:
+    """A light background for a topic colour (highlights must keep text readable)."""
+    c = colour.lstrip("#")
+    if len(c) != 6:
+        return "#fde68a"
+    r, g, b = (int(c[i : i + 2], 16) for i in (0, 2, 4))
+    mix = lambda v: int(v * 0.35 + 255 * 0.65)  # noqa: E731
+    return f"#{mix(r):02x}{mix(g):02x}{mix(b):02x}"
+
+
+def render(d: NoticeDetail, *, source_name: str = "", tr=lambda s: s) -> str:
+    terms = [
+        {**t, "_colour": _tint(hit.colour)}
+        for hit in d.topics
+        for t in hit.terms
+        if isinstance(t, dict)
+    ]
+    h: list[str] = []
+    if d.removed:
+        when = f" ({d.removed_at:%Y-%m-%d})" if d.removed_at else ""
+        h.append(
+            '<table width="100%" cellpadding="6" style="background-color:#fee2e2"><tr><td>'
+            f"<b>{escape(tr('Removed from the site'))}{when}</b> — "
+            f"{escape(tr('this notice is no longer listed; the stored copy is shown.'))}"
+            "</td></tr></table>"
+        )
+    h.append(
+        f'<h2 style="margin-bottom:2px">{highlight(d.title, spans_for(d.title, terms, "title"))}</h2>'
+    )
+    prov = provenance_label(d.title_en_provider, d.title_en_complete)
+    en = (
+        highlight(d.title_en, spans_for(d.title_en, terms, "title_en"))
+        if d.title_en
+        else (f"<i>{escape(tr('No English title yet'))}</i>")
+    )
+    h.append(
+        f'<h3 style="margin-top:2px; color:#374151">{en} '
+        f'<span style="font-size:small; color:#6b7280">[{escape(tr(prov))}]</span> '
+        f'<a href="action:edit-translation" style="font-size:small">{escape(tr("edit"))}</a></h3>'
+    )
+    meta = [
+        (tr("Source"), source_name or d.source),
+        (tr("Issuer"), "、".join(d.issuers)),
+        (tr("Document number") + " (文号)", d.doc_number or d.standard_number or ""),
+        (tr("Written"), d.written_date.isoformat() if d.written_date else ""),
+        (
+            tr("Published"),
+            (d.published_date or d.sort_date).isoformat()
+            if (d.published_date or d.sort_date)
+            else "",
+        ),
+        (tr("Type"), d.doc_type or ""),
+        (tr("Comment deadline"), d.comment_deadline.isoformat() if d.comment_deadline else ""),
+        (tr("Effective"), d.effective_date.isoformat() if d.effective_date else ""),
+        (tr("Plan number"), d.plan_code or ""),
+        (tr("Stage"), d.stage or ""),
+        (tr("Status"), tr(d.status.replace("_", " ").capitalize()) + (" ⚑" if d.flagged else "")),
+    ]
+    rows = "".join(
+        f'<tr><td style="color:#6b7280; padding-right:12px">{escape(k)}</td><td>{escape(v)}</td></tr>'
+        for k, v in meta
+        if v
+    )
+    h.append(f'<table cellspacing="0" cellpadding="1">{rows}</table>')
+    if d.note:
+        h.append(f'<p style="background-color:#fef9c3">📝 {escape(d.note)}</p>')
+    if d.topics:
+        h.append(f"<h4>{escape(tr('Topics'))}</h4><ul>")
+        for hit in d.topics:
+            fired = sorted({f"{t.get('term', '')} ({t.get('field', '')})" for t in hit.terms})
+            because = ", ".join(fired) if fired else tr("the topic query")
+            h.append(
+                f'<li><span style="color:{escape(hit.colour)}">■</span> <b>{escape(hit.name)}</b> — '
+                f"{escape(tr('matched because'))}: {escape(because)}</li>"
+            )
+        h.append("</ul>")
+    h.append(f"<h4>{escape(tr('Text'))}</h4>")
+    if d.body.strip():
+        body = highlight(d.body, spans_for(d.body, terms, "body"))
+        h.append("".join(f"<p>{line}</p>" for line in body.split("\n") if line.strip()))
+    else:
+        h.append(f"<p><i>{escape(tr('The text has not been fetched yet.'))}</i></p>")
+    if d.attachments:
+        h.append(f"<h4>{escape(tr('Attachments'))}</h4><ul>")
+        for name, url in d.attachments:
+            label = escape(name or url)
+            h.append(
+                f'<li><a href="{escape(url)}">{label}</a></li>'
+                if is_web_url(url)
+                else f"<li>{label}</li>"
+            )
+        h.append("</ul>")
+    if d.duplicates:
+        h.append(f"<h4>{escape(tr('Also published on'))}</h4><ul>")
+        for source, title, url in d.duplicates:
+            link = f'<a href="{escape(url)}">{escape(url)}</a>' if is_web_url(url) else escape(url)
+            h.append(f"<li>{escape(source)}: {escape(title)}<br>{link}</li>")
+        h.append("</ul>")
+    if d.versions:
+        h.append(f"<h4>{escape(tr('Versions'))} ({len(d.versions)})</h4>")
+        for v in d.versions:
+            h.append(f"<p><b>{v.recorded_at:%Y-%m-%d %H:%M}</b> — {escape(tr(v.kind))}</p><pre>")
+            for line in v.diff:
+                colour = (
+                    "#166534"
+                    if line.startswith("+")
+                    else "#991b1b"
+                    if line.startswith("-")
+                    else "#374151"
+                )
+                h.append(f'<span style="color:{colour}">{escape(line)}</span>\n')
+            h.append("</pre>")
+    link = f'<a href="{escape(d.url)}">{escape(d.url)}</a>' if is_web_url(d.url) else escape(d.url)
+    h.append(f'<p style="color:#6b7280; font-size:small">{link}</p>')
+    return "\n".join(h)

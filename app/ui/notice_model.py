@@ -1,0 +1,316 @@
+"""The notice list: a lazy table model that pages rows from storage.
+
+``rowCount`` is the SQL count of the view; rows are held in pages of ``PAGE`` rows, fetched on
+demand in the read pool (a placeholder shows meanwhile) and evicted beyond ``MAX_PAGES``, so the
+model stays small and smooth at 100,000 notices. Sorting is a server-side ORDER BY. A filter or
+sort change re-counts and loads the first page in the background; a generation number drops
+answers that arrive after the view changed again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import OrderedDict
+from dataclasses import dataclass, replace
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
+from sqlalchemy import true
+from sqlalchemy.orm import Session
+
+from app.ui.ops import Op, TaskManager
+from storage.db import Database
+from storage.models import Notice
+from storage.queries import NoticeFilter, count_notices, list_notices, select_notices
+
+STATUS_LABELS = {
+    "new": "New",
+    "relevant": "Relevant",
+    "escalated": "Escalated",
+    "closed": "Closed",
+    "not_relevant": "Not relevant",
+}
+
+
+@dataclass(frozen=True)
+class NoticeRow:
+    """What one list row shows; plain data, safe to pass between threads."""
+
+    id: int
+    date: dt.date | None
+    source: str
+    title: str
+    title_en: str
+    topics: tuple[tuple[str, str], ...]  # (name, colour)
+    flagged: bool
+    read: bool
+    status: str
+    removed: bool
+
+
+def row_from(notice: Notice) -> NoticeRow:
+    st = notice.state
+    topics = sorted(
+        {(m.topic.name, m.topic.colour) for m in notice.matches if m.topic and m.topic.enabled}
+    )
+    return NoticeRow(
+        id=notice.id,
+        date=notice.sort_date,
+        source=notice.source,
+        title=notice.title,
+        title_en=notice.title_en or "",
+        topics=tuple(topics),
+        flagged=bool(st and st.flagged),
+        read=bool(st and st.read),
+        status=st.status if st else "new",
+        removed=bool(notice.removed),
+    )
+
+
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("date", "Date"),
+    ("source", "Source"),
+    ("title", "Title"),
+    ("title_en", "English title"),
+    ("topics", "Topics"),
+    ("flag", "⚑"),
+    ("status", "Status"),
+)
+SORT_KEYS = {0: "date", 1: "source", 2: "title", 3: "title_en"}
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def load_page(
+    session: Session, f: NoticeFilter, offset: int, limit: int, sort: str, desc: bool
+) -> list[NoticeRow]:
+    """One page of rows: ids first (an index-only scan, cheap even at a deep OFFSET), then
+    the notices with their topics and state for just those ids."""
+    ids_stmt = (
+        select_notices(f, session, sort=sort, descending=desc)
+        .with_only_columns(Notice.id)
+        .offset(offset)
+        .limit(limit)
+    )
+    ids = list(session.scalars(ids_stmt))
+    if not ids:
+        return []
+    by_id = {n.id: n for n in list_notices(NoticeFilter(ids=ids), session)}
+    return [row_from(by_id[i]) for i in ids if i in by_id]
+
+
+def nonempty(f: NoticeFilter) -> NoticeFilter:
+    """The filter with an always-true clause: storage's empty ``and_()`` is deprecated."""
+    return replace(f, extra=[*f.extra, true()])
+
+
+class NoticeTableModel(QAbstractTableModel):
+    PAGE = 200
+    MAX_PAGES = 40
+
+    loaded = Signal(int)  # a (re)load finished; the total row count
+    busy_changed = Signal(bool)
+
+    def __init__(self, db: Database, tasks: TaskManager, parent: QObject | None = None):
+        super().__init__(parent)
+        self._db = db
+        self._tasks = tasks
+        self._filter = NoticeFilter()
+        self._sort, self._desc = "date", True
+        self._count = 0
+        self._pages: OrderedDict[int, list[NoticeRow]] = OrderedDict()
+        self._pending: set[int] = set()
+        self._generation = 0
+        self._loading = False
+        self.source_names: dict[str, str] = {}
+
+    # -- the view -----------------------------------------------------------------------------
+
+    @property
+    def filter(self) -> NoticeFilter:
+        return self._filter
+
+    @property
+    def loading(self) -> bool:
+        return self._loading
+
+    def set_filter(self, f: NoticeFilter) -> None:
+        self._filter = f
+        self.reload()
+
+    def set_query(self, text: str) -> None:
+        self._filter = replace(self._filter, query=text)
+        self.reload()
+
+    def set_dates(self, since: dt.date | None, until: dt.date | None) -> None:
+        self._filter = replace(self._filter, since=since, until=until)
+        self.reload()
+
+    def reload(self) -> None:
+        """Re-count and load the first page in the background, then reset the view at once."""
+        self._generation += 1
+        gen, f, sort, desc = self._generation, nonempty(self._filter), self._sort, self._desc
+        self._set_loading(True)
+
+        def work() -> tuple[int, list[NoticeRow]]:
+            with self._db.read() as s:
+                total = count_notices(f, s)
+                return total, load_page(s, f, 0, self.PAGE, sort, desc)
+
+        def done(result: tuple[int, list[NoticeRow]]) -> None:
+            if gen != self._generation:
+                return
+            total, rows = result
+            self.beginResetModel()
+            self._count = total
+            self._pages = OrderedDict({0: rows})
+            self._pending.clear()
+            self.endResetModel()
+            self._set_loading(False)
+            self.loaded.emit(total)
+
+        def failed(exc: BaseException) -> None:
+            if gen == self._generation:
+                self._set_loading(False)
+                self._tasks.error.emit(f"could not load notices: {exc}")
+
+        Op(self._tasks, work, kind="read").success(done).failure(failed).run_in_background()
+
+    def _set_loading(self, value: bool) -> None:
+        if self._loading != value:
+            self._loading = value
+            self.busy_changed.emit(value)
+
+    def refresh_ids(self, ids: frozenset[int]) -> None:
+        """Reload the rows of these notices where they are shown (flag, read, status changed)."""
+        shown = [r.id for page in self._pages.values() for r in page if r.id in ids]
+        if not shown:
+            return
+        gen = self._generation
+
+        def work() -> dict[int, NoticeRow]:
+            with self._db.read() as s:
+                return {n.id: row_from(n) for n in list_notices(NoticeFilter(ids=shown), s)}
+
+        def done(fresh: dict[int, NoticeRow]) -> None:
+            if gen != self._generation:
+                return
+            for p, page in self._pages.items():
+                for i, row in enumerate(page):
+                    if row.id in fresh:
+                        page[i] = fresh[row.id]
+                        r = p * self.PAGE + i
+                        self.dataChanged.emit(self.index(r, 0), self.index(r, len(COLUMNS) - 1))
+
+        Op(self._tasks, work, kind="read").success(done).run_in_background()
+
+    # -- rows ---------------------------------------------------------------------------------
+
+    def row_at(self, row: int) -> NoticeRow | None:
+        """The row if its page is loaded; otherwise ask for the page and return None."""
+        if not 0 <= row < self._count:
+            return None
+        p = row // self.PAGE
+        page = self._pages.get(p)
+        if page is None:
+            self._request_page(p)
+            return None
+        self._pages.move_to_end(p)
+        i = row - p * self.PAGE
+        return page[i] if i < len(page) else None
+
+    def row_of(self, notice_id: int) -> int | None:
+        for p, page in self._pages.items():
+            for i, r in enumerate(page):
+                if r.id == notice_id:
+                    return p * self.PAGE + i
+        return None
+
+    def _request_page(self, p: int) -> None:
+        if p in self._pending:
+            return
+        self._pending.add(p)
+        gen, f, sort, desc = self._generation, nonempty(self._filter), self._sort, self._desc
+
+        def work() -> list[NoticeRow]:
+            with self._db.read() as s:
+                return load_page(s, f, p * self.PAGE, self.PAGE, sort, desc)
+
+        def done(rows: list[NoticeRow]) -> None:
+            if gen != self._generation:
+                return
+            self._pending.discard(p)
+            self._pages[p] = rows
+            while len(self._pages) > self.MAX_PAGES:
+                self._pages.popitem(last=False)
+            first = p * self.PAGE
+            last = min(self._count, first + self.PAGE) - 1
+            if last >= first:
+                self.dataChanged.emit(self.index(first, 0), self.index(last, len(COLUMNS) - 1))
+
+        Op(self._tasks, work, kind="read").success(done).run_in_background()
+
+    # -- Qt model API -------------------------------------------------------------------------
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self._count
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0):
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return self.tr(COLUMNS[section][1])
+        return None
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.column() < len(COLUMNS):
+            return None
+        row = self.row_at(index.row())
+        key = COLUMNS[index.column()][0]
+        if row is None:
+            return "…" if role == Qt.ItemDataRole.DisplayRole and key == "title" else None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, key)
+        if role == ID_ROLE:
+            return row.id
+        if role == Qt.ItemDataRole.ToolTipRole and key in ("title", "title_en", "topics"):
+            return self._display(row, key) or None
+        if role == Qt.ItemDataRole.FontRole and not row.read:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if row.removed:
+                return QBrush(QColor("#9ca3af"))
+            if key == "topics" and row.topics:
+                return QBrush(QColor(row.topics[0][1]))
+            if key == "flag" and row.flagged:
+                return QBrush(QColor("#dc2626"))
+        return None
+
+    def _display(self, row: NoticeRow, key: str) -> str:
+        if key == "date":
+            return row.date.isoformat() if row.date else ""
+        if key == "source":
+            return self.source_names.get(row.source, row.source)
+        if key == "title":
+            return ("[removed] " if row.removed else "") + row.title
+        if key == "title_en":
+            return row.title_en
+        if key == "topics":
+            return ", ".join(name for name, _ in row.topics)
+        if key == "flag":
+            return "⚑" if row.flagged else ""
+        if key == "status":
+            return self.tr(STATUS_LABELS.get(row.status, row.status))
+        return ""
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        key = SORT_KEYS.get(column)
+        if key is None:
+            return
+        desc = order == Qt.SortOrder.DescendingOrder
+        if (key, desc) != (self._sort, self._desc):
+            self._sort, self._desc = key, desc
+            self.reload()

@@ -1,0 +1,52 @@
+"""Render the main window offscreen to a PNG (``regwatch screenshot``), read-only.
+
+The first notice is selected so the detail pane is filled; marking it read is disabled so a
+screenshot never changes the database.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from app.ui.main import application
+from app.ui.main_window import MainWindow
+from app.ui.ops import TaskManager
+
+
+def _settle(app: QApplication, tasks: TaskManager, until, timeout: float = 15.0) -> bool:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        app.processEvents()
+        if not tasks.busy and until():
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def render_screenshot(ctx, out: Path, size: tuple[int, int] = (1400, 860)) -> Path:
+    app = application()
+    tasks = TaskManager(app)
+    window = MainWindow(ctx.db, ctx.config, tasks)
+    window.mark_read_delay_ms = 10**9
+    window.resize(*size)
+    window.show()
+    try:
+        _settle(app, tasks, lambda: window.sidebar.last_counts is not None)
+        if window.model.rowCount() == 0:
+            window.sidebar.select_kind("all")
+            _settle(app, tasks, lambda: not window.model.loading)
+        if window.model.rowCount():
+            window.select_row(0)
+            _settle(app, tasks, lambda: window.detail.detail is not None)
+        for _ in range(5):
+            app.processEvents()
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if not window.grab().save(str(out), "PNG"):
+            raise OSError(f"could not write {out}")
+        return out
+    finally:
+        window.close()
+        tasks.shutdown(wait=True)

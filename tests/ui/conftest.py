@@ -1,0 +1,57 @@
+"""Fixtures for the GUI tests: a seeded SQLite database and a main window over it."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.config import Config
+from app.sample_data import load_sample
+from storage.db import Database
+
+
+@pytest.fixture
+def db(tmp_path):
+    database = Database.open(f"sqlite:///{tmp_path / 'gui.sqlite3'}")
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def seeded_db(db):
+    with db.write() as s:
+        load_sample(s)
+    return db
+
+
+@pytest.fixture
+def tasks(qapp):
+    from app.ui.ops import TaskManager
+
+    tm = TaskManager()
+    yield tm
+    tm.shutdown(wait=True)
+
+
+@pytest.fixture
+def config(tmp_path):
+    cfg = Config()
+    cfg.path = tmp_path / "regwatch.toml"
+    return cfg
+
+
+def wait_idle(qtbot, tasks, timeout=5000):
+    """Until every background task has reported back on the GUI thread."""
+    qtbot.waitUntil(lambda: not tasks.busy, timeout=timeout)
+
+
+@pytest.fixture
+def window(qtbot, seeded_db, config, tasks):
+    from app.ui.main_window import MainWindow
+
+    w = MainWindow(seeded_db, config, tasks)
+    w.mark_read_delay_ms = 0
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.model.rowCount() > 0, timeout=5000)
+    wait_idle(qtbot, tasks)
+    return w

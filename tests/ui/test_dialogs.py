@@ -1,0 +1,184 @@
+"""Every dialog on real widgets: topics live check, sources, settings, first run, translation."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from sqlalchemy import select
+
+from app.config import load_config
+from storage.models import Notice, Topic
+from tests.ui.conftest import wait_idle
+
+
+def test_topics_dialog_checks_syntax_and_tests_history_as_you_type(qtbot, seeded_db, tasks):
+    from app.ui.dialogs.topics import TopicsDialog
+
+    dlg = TopicsDialog(seeded_db, tasks)
+    qtbot.addWidget(dlg)
+    assert dlg.list.count() == 4
+    dlg.query.setPlainText('数据安全 "unclosed')
+    qtbot.waitUntil(lambda: dlg.last_check is not None and not dlg.last_check.ok, timeout=5000)
+    assert dlg.last_check.position == 5
+    assert "character 6" in dlg.syntax.text()
+    dlg.query.setPlainText("数据")
+    qtbot.waitUntil(lambda: dlg.last_check.ok and dlg.last_test is not None, timeout=5000)
+    assert dlg.last_test.hits > 0 and dlg.sample.count() > 0
+
+
+def test_topics_dialog_adds_and_deletes_a_topic(qtbot, seeded_db, tasks):
+    from app.ui.dialogs.topics import TopicsDialog
+
+    dlg = TopicsDialog(seeded_db, tasks)
+    qtbot.addWidget(dlg)
+    dlg._add()
+    dlg.name.setText("Export control")
+    dlg.query.setPlainText("出口管制")
+    dlg.save()
+    qtbot.waitUntil(lambda: dlg.list.count() == 5, timeout=5000)
+    assert dlg.changed
+    with seeded_db.read() as s:
+        assert s.scalar(select(Topic).where(Topic.name == "Export control")).query == "出口管制"
+    dlg._delete()
+    qtbot.waitUntil(lambda: dlg.list.count() == 4, timeout=5000)
+
+
+def test_settings_dialog_writes_valid_toml_and_keyring(qtbot, config, tasks, tmp_path):
+    import keyring
+
+    from app.ui.dialogs.settings import SettingsDialog
+
+    dlg = SettingsDialog(config, tasks)
+    qtbot.addWidget(dlg)
+    dlg.smtp_host.setText("smtp.example.eu")
+    dlg.smtp_port.setValue(465)
+    dlg.security.setCurrentIndex(dlg.security.findData("ssl"))
+    dlg.smtp_password.setText("s3cret")
+    dlg.to.setText("a@example.eu; b@example.eu")
+    dlg.language.setCurrentIndex(dlg.language.findData("zh_CN"))
+    dlg.save()
+    assert dlg.result() == dlg.DialogCode.Accepted, dlg.error.text()
+    saved = load_config(config.path, create=False)
+    assert saved.email.host == "smtp.example.eu" and saved.email.port == 465
+    assert saved.email.to == ["a@example.eu", "b@example.eu"]
+    assert saved.general.language == "zh_CN"
+    assert "s3cret" not in config.path.read_text()
+    assert keyring.get_password("regwatch", "smtp") == "s3cret"
+
+
+def test_settings_smtp_test_reports_failure_off_thread(qtbot, config, tasks):
+    from app.ui.dialogs.settings import SettingsDialog
+
+    dlg = SettingsDialog(config, tasks)
+    qtbot.addWidget(dlg)
+    dlg.smtp_host.setText("127.0.0.1")
+    dlg.smtp_port.setValue(9)  # discard port: nothing listens
+    dlg.security.setCurrentIndex(dlg.security.findData("plain"))
+    dlg.test_smtp()
+    qtbot.waitUntil(lambda: dlg.smtp_result.text().startswith("Failed"), timeout=20000)
+
+
+def test_sources_dialog_lists_health_and_saves_choices(qtbot, seeded_db, config, tasks):
+    from app.ui.dialogs.sources import SourcesDialog
+
+    dlg = SourcesDialog(seeded_db, config, tasks)
+    qtbot.addWidget(dlg)
+    keys = [
+        dlg.tree.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole + 1)[0]
+        for i in range(dlg.tree.topLevelItemCount())
+    ]
+    assert "cac" in keys
+    item = dlg.tree.topLevelItem(keys.index("cac"))
+    item.setCheckState(0, Qt.CheckState.Unchecked)
+    dlg.tree.setCurrentItem(item)
+    dlg.interval.setValue(120)
+    dlg.office_hours.setText("09:00-17:30")
+    dlg.mirror.setText("http://127.0.0.1:8765")
+    dlg.save()
+    assert dlg.result() == dlg.DialogCode.Accepted, dlg.error.text()
+    saved = load_config(config.path, create=False)
+    assert saved.sources["cac"].enabled is False and saved.sources["cac"].interval == 120
+    assert (
+        saved.fetch.office_hours == "09:00-17:30" and saved.fetch.mirror == "http://127.0.0.1:8765"
+    )
+
+
+def test_sources_dialog_rejects_bad_office_hours(qtbot, seeded_db, config, tasks):
+    from app.ui.dialogs.sources import SourcesDialog
+
+    dlg = SourcesDialog(seeded_db, config, tasks)
+    qtbot.addWidget(dlg)
+    dlg.office_days.setText("monday-friday")
+    dlg.save()
+    assert dlg.saved is None and "Office hours" in dlg.error.text()
+
+
+def test_sources_test_now_shows_parsed_rows_from_the_replay_server(qtbot, seeded_db, config, tasks):
+    from app.replay import ReplayServer
+    from app.ui.dialogs.sources import SourcesDialog
+
+    with ReplayServer(snapshot="t1") as server:
+        config.fetch.mirror, config.fetch.spacing, config.fetch.jitter = server.url, 0.0, 0.0
+        dlg = SourcesDialog(seeded_db, config, tasks)
+        qtbot.addWidget(dlg)
+        keys = [
+            dlg.tree.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole + 1)[0]
+            for i in range(dlg.tree.topLevelItemCount())
+        ]
+        dlg.tree.setCurrentItem(dlg.tree.topLevelItem(keys.index("cac")))
+        dlg.test_now()
+        qtbot.waitUntil(lambda: dlg.test_btn.isEnabled(), timeout=30000)
+    assert dlg.last_test is not None, dlg.test_state.text()
+    assert dlg.last_test.state == "ok", dlg.test_state.text()
+    assert dlg.rows.rowCount() > 0 and dlg.rows.item(0, 2).text().startswith(
+        "https://www.cac.gov.cn/"
+    )
+
+
+def test_first_run_dialog_saves_choices(qtbot, db, config, tasks):
+    from app.ui.dialogs.first_run import FirstRunDialog, add_default_topics
+
+    dlg = FirstRunDialog(db, config, tasks)
+    qtbot.addWidget(dlg)
+    assert dlg.topics.count() == 4
+    dlg.topics.item(3).setCheckState(Qt.CheckState.Unchecked)
+    dlg.email_to.setText("liaison@example.eu")
+    dlg.save()
+    assert dlg.saved is not None and dlg.saved.email.to == ["liaison@example.eu"]
+    with db.write() as s:
+        add_default_topics(s, dlg.chosen_topics)
+    with db.read() as s:
+        assert len(s.scalars(select(Topic)).all()) == 3
+
+
+def test_edit_translation_marks_title_human(qtbot, window, seeded_db, monkeypatch):
+    from app.ui.dialogs import translation_edit
+
+    window.select_row(0)
+    qtbot.waitUntil(lambda: window.detail.detail is not None, timeout=5000)
+    nid = window.detail.detail.id
+    monkeypatch.setattr(translation_edit.TranslationEditDialog, "exec", lambda self: 1)
+    monkeypatch.setattr(
+        translation_edit.TranslationEditDialog, "text", lambda self: "Measures for AI labelling"
+    )
+    window.edit_translation()
+    qtbot.waitUntil(lambda: "[human]" in window.detail.browser.toPlainText(), timeout=5000)
+    with seeded_db.read() as s:
+        n = s.get(Notice, nid)
+        assert (n.title_en, n.title_en_provider) == ("Measures for AI labelling", "human")
+
+
+@pytest.mark.parametrize("lang,expect", [("zh_CN", "收件箱"), ("en", "Inbox")])
+def test_ui_language(qtbot, seeded_db, config, tasks, qapp, lang, expect):
+    from app.ui.i18n import install_translator
+    from app.ui.main_window import MainWindow
+
+    tr = install_translator(qapp, lang)
+    try:
+        w = MainWindow(seeded_db, config, tasks)
+        qtbot.addWidget(w)
+        assert w.sidebar.topLevelItem(0).text(0).startswith(expect)
+        wait_idle(qtbot, tasks)
+    finally:
+        if tr is not None:
+            qapp.removeTranslator(tr)
