@@ -102,7 +102,13 @@ def run_cycle(
         recheck_hours=fetch.recheck_hours,
         started_at=started,
     )
-    hooks = hooks if hooks is not None else default_hooks(config, db)
+    if hooks is None:
+        # A first fetch should already show matches: install the default watch topics once.
+        from app.topics.store import install_default_topics
+
+        with db.write() as session:
+            install_default_topics(session)
+        hooks = default_hooks(config, db)
     cancelled = _as_check(cancel)
     opts: dict[str, Any] = {"mirror": effective_mirror(config, mirror)}
     if spacing is not None:

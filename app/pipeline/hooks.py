@@ -65,7 +65,7 @@ class PipelineHooks:
 
 def default_hooks(config: Any = None, db: Any = None) -> PipelineHooks:
     """The app's translator (offline engine + translation memory, no network at store time)
-    and, once app.topics provides ``apply_topics``, the topic matcher."""
+    and the topic matcher over every enabled topic."""
     hooks = PipelineHooks()
     try:
         from app.translation.service import Translator
@@ -74,10 +74,7 @@ def default_hooks(config: Any = None, db: Any = None) -> PipelineHooks:
         hooks.title_en = lambda title: translator.title_en(title, db)
     except Exception:  # a broken translator setup must not stop fetching
         log.exception("the translator could not be set up; titles stay untranslated")
-    try:
-        from app.topics import apply_topics  # type: ignore[attr-defined]
-    except ImportError:  # not landed yet: notices are matched when topics are next applied
-        apply_topics = None
-    if apply_topics is not None:
-        hooks.on_new_notices = apply_topics
+    from app.topics.store import apply_topics
+
+    hooks.on_new_notices = lambda session, ids: apply_topics(session, notice_ids=list(ids))
     return hooks
