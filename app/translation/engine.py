@@ -114,6 +114,8 @@ class OfflineEngine:
             return f"Interpretation of the {self._title(t[:-2], unk)}"
         if (en := self.frames.about(t, unk)) is not None:
             return en
+        if (en := self.frames.forward(t, unk)) is not None:
+            return en
         if (en := self.frames.issued_by(t, unk)) is not None:
             return en
         if (en := self._issuer_headline(t, unk)) is not None:
@@ -121,6 +123,9 @@ class OfflineEngine:
         if t.startswith("《") and t.endswith("》") and t.count("《") == 1:
             return self.composer.document(t[1:-1], unk)
         if "——" in t and not t.startswith("《"):
+            first = t.split("——", 1)[0]
+            if first in self.lex.all_terms and self.composer.head_of(first + "指南") is not None:
+                return self.composer.document(t, unk)  # 网络安全标准实践指南——X: one name
             return ": ".join(self._title(p, unk) for p in t.split("——") if p)
         if " " in t and not self.composer._standard_split(t)[0]:
             core, _ = self.composer.split_suffixes(t, Unknowns())
