@@ -219,8 +219,8 @@ GOLDEN = [
     ),  # held-out
     (
         "北京市人民政府关于印发《北京市促进人工智能产业发展若干措施》的通知",
-        "Notice of 北京市人民政府 on Issuing the Several Measures for Promoting the Development of Artificial Intelligence Industry in Beijing Municipality",
-        False,
+        "Notice of the Beijing Municipal People's Government on Issuing the Several Measures for Promoting the Development of Artificial Intelligence Industry in Beijing Municipality",
+        True,
     ),  # held-out
     (
         "某某科技有限公司关于印发《人形机器人创新发展指导意见》的通知",
