@@ -35,6 +35,36 @@ from app.translation.text import (
 
 # Token kinds besides the glossary parts of speech.
 UNKNOWN, LITERAL, DE, BREAK, DUI, YONG = "x", "lit", "de", "break", "dui", "yong"
+ZAI, COUNT = "zai", "count"  # 在 (a locative that follows its verb), 等N个城市 (a counted set)
+
+# 等27个城市 -> "27 cities including X"; the unit's English plural.
+_COUNT = re.compile(
+    rf"^等({ZH_NUMBER})个?(城市|地区|省份|省（区、市）|省区市|国家|县|县（市、区）|园区|区域|行业|领域)"
+)
+_COUNT_UNITS = {
+    "城市": "cities",
+    "地区": "regions",
+    "省份": "provinces",
+    "省（区、市）": "provincial-level regions",
+    "省区市": "provincial-level regions",
+    "国家": "countries",
+    "县": "counties",
+    "县（市、区）": "counties",
+    "园区": "parks",
+    "区域": "areas",
+    "行业": "industries",
+    "领域": "fields",
+}
+# Second verbs of a two-clause chain that state its purpose: 优化X促进Y -> "optimizing X to
+# promote Y" (other chains stay coordinated: "strengthening X and preventing Y").
+_PURPOSE_VERBS = frozenset("促进 推动 助力 服务 更好服务 支撑 赋能 带动 保障".split())
+# Nouns naming who or where (people, organisations, buildings): as the leading modifier of a
+# compound they follow its head: 退休人员基本养老金 -> "basic pensions of retirees".
+_GROUP_ENDS = (
+    "人员", "企业", "机构", "单位", "学生", "毕业生", "儿童", "老年人", "劳动者", "消费者",
+    "农民工", "残疾人", "建筑", "群体", "人群", "从业者", "经营者", "生产者",
+)
+_PLACE_ENDS = ("建筑", "领域", "地区", "园区", "区域")
 
 _FYP = re.compile(r"“?([一二三四五六七八九十]+)五”?(?:时期)?")
 _FYP_TOKEN = re.compile(r"^“?(十[一二三四五六七八九]?|[一二三四五六七八九])五”?")
@@ -90,6 +120,30 @@ def singular(en: str) -> str:
     return f"{head} {word}" if head else word
 
 
+_E_STEMS = ("iz", "is", "ys", "v", "at", "ot", "ut", "uc", "ac", "rg", "dg", "ur", "us", "ag", "ud")
+_E_STEMS += ("anc", "enc", "rc", "ak", "uid", "ap", "ar", "as", "ic", "rad", "vid", "cid", "nu", "su")
+_NO_E = frozenset("support attract expand deepen strengthen build guard develop boost focus".split())
+
+
+def infinitive(gerund_clause: str) -> str:
+    """'further promoting X' -> 'further promote X' (the first -ing word of a clause)."""
+    words = gerund_clause.split(" ")
+    for k, word in enumerate(words):
+        if len(word) > 4 and word.endswith("ing"):
+            stem = word[:-3]
+            if stem.lower() in _NO_E:
+                pass
+            elif len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "lsfz":
+                stem = stem[:-1]  # setting -> set
+            elif stem.endswith(_E_STEMS) and not stem.endswith("ss"):
+                stem += "e"
+            words[k] = stem
+            return " ".join(words)
+        if k >= 2:
+            break
+    return gerund_clause
+
+
 _PUNCT = {"、": (POS_CONJ, ","), "，": (BREAK, ","), "；": (BREAK, ";"), "：": (BREAK, ":")}
 _PUNCT.update({"！": (BREAK, "!"), "？": (BREAK, "?"), "。": (BREAK, ".")})
 _PUNCT.update({"×": (LITERAL, "×"), "·": (LITERAL, "·"), "/": (LITERAL, "/")})
@@ -138,6 +192,7 @@ class Composer:
         for k, v in self._verb_lengths.items():
             self._verb_lengths[k] = sorted(set(v), reverse=True)
         self.nested: Callable[[str, Unknowns], str | None] | None = None  # set by the engine
+        self._in_name = 0
 
     # -- document names --------------------------------------------------------------------
 
@@ -285,7 +340,11 @@ class Composer:
                 period += f" in {m.group(1)}"
                 rest = rest[m.end() :]
         tokens = self.tokens(rest, unk)
-        x = self.render(tokens, subject_in=True)
+        self._in_name += 1  # within a name's template only places move after the head
+        try:
+            x = self.render(tokens, subject_in=True)
+        finally:
+            self._in_name -= 1
         verbal = next((t for t in tokens if t.kind != POS_ADVERB), None)
         if head.verbal and verbal is not None and verbal.kind == POS_VERB:
             return lead + fill(head.verbal, x) + period
@@ -343,6 +402,8 @@ class Composer:
                 tok, size = Token(YONG, "for", ch), 1
             if tok is None and ch == "对":
                 tok, size = Token(DUI, "on", ch), 1
+            if tok is None and ch == "在" and i + 1 < n and not pending:
+                tok, size = Token(ZAI, "in", ch), 1
             if tok is None and not has_cjk(ch) and ch not in "“”《》（）":
                 tok, size = Token(LITERAL, ch, ch), 1
             if tok is None:
@@ -397,6 +458,9 @@ class Composer:
                 return Token(POS_NOUN, f"{m.group(1)}–{m.group(2)}", m.group(0)), m.end()
             if m := _YEAR.match(rest):
                 return Token(POS_NOUN, m.group(1), m.group(0)), m.end()
+        if ch == "等" and (m := _COUNT.match(rest)):
+            n = zh_int(m.group(1)) or 0
+            return Token(COUNT, f"{n} {_COUNT_UNITS[m.group(2)]}", m.group(0)), m.end()
         if ch == "第" and (m := _BATCH.match(rest)):
             n = zh_int(m.group(1)) or 0
             return Token(POS_NOUN, f"{ordinal_word(n)} batch of", m.group(0)), m.end()
@@ -426,6 +490,9 @@ class Composer:
                 joiners.append({"": " and ", ":": ": "}.get(tok.en, f"{tok.en} "))
                 continue
             starts = tok.kind == POS_VERB and any(t.kind not in (POS_ADVERB, POS_VERB) for t in cur)
+            zai = max((k for k, t in enumerate(cur) if t.kind == ZAI), default=-1)
+            if starts and zai >= 0 and not any(t.kind == POS_VERB for t in cur[zai:]):
+                starts = False  # 在X设立Y: the locative belongs to the verb that follows it
             if starts and cur and cur[0].kind == DUI and not any(t.kind == POS_VERB for t in cur):
                 starts = False  # 对X加征Y: the verb belongs to the 对 clause
             if tok.kind == POS_ADVERB and any(t.kind != POS_ADVERB for t in cur):
@@ -443,6 +510,13 @@ class Composer:
             subject = self._clause(clauses[0], pivot)
             rest = self.render([t for c in clauses[1:] for t in c], pivot=pivot)
             return f"{rest} in {subject}"
+        purpose = (
+            len(clauses) == 2
+            and joiners[1] == " and "
+            and self._leads_with_verb(clauses[0])
+            and self._leads_with_verb(clauses[1])
+            and next(t for t in clauses[1] if t.kind != POS_ADVERB).zh in _PURPOSE_VERBS
+        )
         parts: list[tuple[str, str]] = []
         joiner = ""
         for clause, join in zip(clauses, joiners, strict=True):
@@ -450,6 +524,8 @@ class Composer:
             text = self._clause(clause, pivot) if clause else ""
             if not text:
                 continue
+            if purpose and parts:  # 优化X促进Y -> "optimizing X to promote Y"
+                joiner, text = " to ", infinitive(text)
             parts.append((joiner if parts else "", text))
             joiner = ""
         # "A and B and C" -> "A, B and C"
@@ -473,6 +549,15 @@ class Composer:
                 return self._clause(
                     [Token(DUI, "on", "对"), *toks[:k], verb, *toks[k + 1 :]], pivot
                 )
+        zai = next((k for k, t in enumerate(toks) if t.kind == ZAI), None)
+        if zai is not None:
+            j = next((k for k in range(zai + 1, len(toks)) if toks[k].kind == POS_VERB), None)
+            if j is not None and j > zai + 1:  # 在X设立Y -> establishing Y in X
+                place = self._noun_phrase(toks[zai + 1 : j], pivot)
+                main = self._clause(toks[:zai] + toks[j:], pivot)
+                return f"{main} in {place}"
+        if (gapped := self._gapped(toks, pivot)) is not None:
+            return gapped
         lead: list[str] = []
         i = 0
         verbs = 0
@@ -513,9 +598,43 @@ class Composer:
             np = self._definite(np)
         return " ".join([*lead, np]).strip()
 
+    @staticmethod
+    def _leads_with_verb(toks: list[Token]) -> bool:
+        first = next((t for t in toks if t.kind != POS_ADVERB), None)
+        return first is not None and first.kind == POS_VERB and len(toks) > 1
+
+    def _gapped(self, toks: list[Token], pivot: bool) -> str | None:
+        """Verb frames around an object: 加大X力度, 做好V…工作."""
+        i = 0
+        while i < len(toks) and toks[i].kind == POS_ADVERB:
+            i += 1
+        if i >= len(toks) - 2:
+            return None
+        adverbs = " ".join(t.en for t in toks[:i])
+        verb, inner, last = toks[i], toks[i + 1 : -1], toks[-1]
+        lead = f"{adverbs} " if adverbs else ""
+        if verb.zh in ("加大", "加强") and last.zh == "力度":
+            if inner[0].kind == DUI and any(t.kind == DE for t in inner):
+                # 加大对X的支持力度 -> stepping up support for X
+                de = next(k for k, t in enumerate(inner) if t.kind == DE)
+                what = self._noun_phrase(inner[de + 1 :], pivot)
+                target = self._noun_phrase(inner[1:de], pivot)
+                return f"{lead}stepping up {what} for {target}"
+            if inner[0].kind == POS_VERB:  # 加大吸引外资力度 -> stepping up efforts to attract
+                return f"{lead}stepping up efforts to {infinitive(self._clause(inner, pivot))}"
+            return f"{lead}stepping up {self._noun_phrase(inner, pivot)}"
+        if verb.zh == "做好" and last.zh == "工作" and inner[0].kind == POS_VERB:
+            return f"{lead}{verb.en} the work of {self._clause(inner, pivot)}"
+        return None
+
     def _noun_phrase(self, toks: list[Token], pivot: bool) -> str:
         if not toks:
             return ""
+        if (k := next((k for k, t in enumerate(toks) if t.kind == COUNT), 0)) > 0:
+            # 沈阳等27个城市 -> 27 cities including Shenyang
+            rest = self._noun_phrase(toks[k + 1 :], pivot)
+            head = f"{toks[k].en} including {self._words(toks[:k])}"
+            return f"{head} {rest}" if rest else head
         if any(t.kind == DE for t in toks):  # A的B -> B of A
             k = max(i for i, t in enumerate(toks) if t.kind == DE)
             head = self._noun_phrase(toks[k + 1 :], pivot)
@@ -539,9 +658,34 @@ class Composer:
             prep = "of"
             if action.endswith((" for", " of", " on", " in")):
                 action, prep = action.rsplit(" ", 1)
-            rest = self._definite(self._words(toks[:-1]))
+            rest = self._definite(self._compound(toks[:-1], places_only=True))
             return f"the {action} {prep} {rest}"
-        return self._words(toks)
+        return self._compound(toks, places_only=self._in_name > 0)
+
+    def _compound(self, toks: list[Token], *, places_only: bool = False) -> str:
+        """A noun compound; a leading group of people, bodies or places follows the head:
+        高层建筑消防安全工作 -> 'fire safety work in high-rise buildings'."""
+        split = 0
+        ends = _PLACE_ENDS if places_only else _GROUP_ENDS  # "the X of Y of Z" reads badly
+        for k in range(len(toks) - 1, 0, -1):
+            if toks[k - 1].zh.endswith(ends) and toks[k - 1].kind == POS_NOUN:
+                split = k
+                break
+        tail = toks[split:]
+        if (
+            not split
+            or not any(t.kind == POS_NOUN for t in tail)
+            or any(t.kind not in (POS_NOUN, POS_ACTION) for t in toks)
+            or toks[0].zh[:1].isdigit()
+        ):
+            return self._words(toks)
+        mod = self._words(toks[:split])
+        head = self._words(tail)
+        ends = toks[split - 1].zh
+        prep = "in" if ends.endswith(_PLACE_ENDS) else "for" if head.endswith(" work") else "of"
+        if prep == "in" and ends.endswith(("领域", "地区", "区域")) and not mod.startswith("the "):
+            mod = f"the {mod}"
+        return f"{head} {prep} {mod}"
 
     @staticmethod
     def _definite(np: str) -> str:

@@ -1,0 +1,64 @@
+"""Composer patterns: gapped verb frames, counted places, purpose chains, modifiers after heads."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.translation.compose import infinitive
+from app.translation.engine import OfflineEngine
+
+ENGINE = OfflineEngine()
+
+
+@pytest.mark.parametrize(
+    ("gerund", "base"),
+    [
+        ("promoting X", "promote X"),
+        ("further stabilizing X", "further stabilize X"),
+        ("attracting X", "attract X"),
+        ("setting X", "set X"),
+        ("improving X", "improve X"),
+        ("strengthening X", "strengthen X"),
+        ("advancing X", "advance X"),
+    ],
+)
+def test_infinitive(gerund, base):
+    assert infinitive(gerund) == base
+
+
+@pytest.mark.parametrize(
+    ("zh", "en"),
+    [
+        # 加大X力度: the object of the gap is what is stepped up
+        (
+            "国务院办公厅关于进一步加大稳就业力度的通知",
+            "Notice of the General Office of the State Council on Further Stepping Up Efforts "
+            "to Stabilize Employment",
+        ),
+        # 在X等N个城市: a counted set of places, after the verb it locates
+        (
+            "国务院关于同意在沈阳等27个城市设立跨境电子商务综合试验区的批复",
+            "Reply of the State Council on Approving the Establishment of Cross-Border "
+            "E-Commerce Comprehensive Pilot Zones in 27 Cities Including Shenyang",
+        ),
+        # V1 O1 V2 O2 with a purpose verb: "V1-ing O1 to V2 O2"
+        (
+            "国家税务总局关于优化纳税服务促进民营经济发展的通知",
+            "Notice of the State Taxation Administration on Optimizing Tax Payment Services to "
+            "Promote the Development of the Private Economy",
+        ),
+        # a leading group of people follows the head
+        (
+            "国务院办公厅关于进一步加强高层建筑消防安全工作的通知",
+            "Notice of the General Office of the State Council on Further Strengthening Fire "
+            "Safety Work in High-Rise Buildings",
+        ),
+    ],
+)
+def test_patterns(zh, en):
+    assert ENGINE.translate(zh).text == en
+
+
+def test_coordinated_chain_stays_coordinated():
+    en = ENGINE.translate("国务院关于加强监管防范风险推动资本市场高质量发展的若干意见").text
+    assert "Preventing Risks and Promoting" in en and " to Promote" not in en
