@@ -87,6 +87,15 @@ def lexicon() -> Lexicon:
     """Load and index all data files (once per process)."""
     issuers_doc = _read("issuers.toml")
     terms_doc = _read("terms.toml")
+    # Sector glossaries (glossary/*.toml, same tables as terms.toml): terms.toml wins a clash,
+    # then files in name order.
+    for path in sorted((DATA_DIR / "glossary").glob("*.toml")):
+        sector = _read(f"glossary/{path.name}")
+        for pos, table in sector.items():
+            if isinstance(table, dict):
+                merged = terms_doc.setdefault(pos, {})
+                for zh, en in table.items():
+                    merged.setdefault(zh, en)
     grammar = _read("grammar.toml")
     docs = _read("documents.toml")
     issuers: dict[str, Issuer] = {}
