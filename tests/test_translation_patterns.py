@@ -44,7 +44,7 @@ def test_infinitive(gerund, base):
         # V1 O1 V2 O2 with a purpose verb: "V1-ing O1 to V2 O2"
         (
             "国家税务总局关于优化纳税服务促进民营经济发展的通知",
-            "Notice of the State Taxation Administration on Optimizing Tax Payment Services to "
+            "Notice of the State Taxation Administration on Optimizing Taxpayer Services to "
             "Promote the Development of the Private Economy",
         ),
         # a leading group of people follows the head
