@@ -61,8 +61,24 @@ _PURPOSE_VERBS = frozenset("促进 推动 助力 服务 更好服务 支撑 赋�
 # Nouns naming who or where (people, organisations, buildings): as the leading modifier of a
 # compound they follow its head: 退休人员基本养老金 -> "basic pensions of retirees".
 _GROUP_ENDS = (
-    "人员", "企业", "机构", "单位", "学生", "毕业生", "儿童", "老年人", "劳动者", "消费者",
-    "农民工", "残疾人", "建筑", "群体", "人群", "从业者", "经营者", "生产者",
+    "人员",
+    "企业",
+    "机构",
+    "单位",
+    "学生",
+    "毕业生",
+    "儿童",
+    "老年人",
+    "劳动者",
+    "消费者",
+    "农民工",
+    "残疾人",
+    "建筑",
+    "群体",
+    "人群",
+    "从业者",
+    "经营者",
+    "生产者",
 )
 _PLACE_ENDS = ("建筑", "领域", "地区", "园区", "区域")
 
@@ -121,8 +137,25 @@ def singular(en: str) -> str:
 
 
 _E_STEMS = ("iz", "is", "ys", "v", "at", "ot", "ut", "uc", "ac", "rg", "dg", "ur", "us", "ag", "ud")
-_E_STEMS += ("anc", "enc", "rc", "ak", "uid", "ap", "ar", "as", "ic", "rad", "vid", "cid", "nu", "su")
-_NO_E = frozenset("support attract expand deepen strengthen build guard develop boost focus".split())
+_E_STEMS += (
+    "anc",
+    "enc",
+    "rc",
+    "ak",
+    "uid",
+    "ap",
+    "ar",
+    "as",
+    "ic",
+    "rad",
+    "vid",
+    "cid",
+    "nu",
+    "su",
+)
+_NO_E = frozenset(
+    "support attract expand deepen strengthen build guard develop boost focus".split()
+)
 
 
 def infinitive(gerund_clause: str) -> str:

@@ -87,15 +87,23 @@ def lexicon() -> Lexicon:
     """Load and index all data files (once per process)."""
     issuers_doc = _read("issuers.toml")
     terms_doc = _read("terms.toml")
-    # Sector glossaries (glossary/*.toml, same tables as terms.toml): terms.toml wins a clash,
-    # then files in name order.
+    # Sector glossaries (glossary/*.toml, same tables as terms.toml): a word already listed
+    # (under any part of speech) by terms.toml or an earlier file keeps that entry.
     for path in sorted((DATA_DIR / "glossary").glob("*.toml")):
         sector = _read(f"glossary/{path.name}")
         for pos, table in sector.items():
-            if isinstance(table, dict):
-                merged = terms_doc.setdefault(pos, {})
-                for zh, en in table.items():
-                    merged.setdefault(zh, en)
+            if not isinstance(table, dict):
+                continue
+            known = {
+                (zh, p == "nominal")
+                for p, t in terms_doc.items()
+                if isinstance(t, dict)
+                for zh in t
+            }
+            merged = terms_doc.setdefault(pos, {})
+            for zh, en in table.items():
+                if (zh, pos == "nominal") not in known:
+                    merged[zh] = en
     grammar = _read("grammar.toml")
     docs = _read("documents.toml")
     issuers: dict[str, Issuer] = {}
