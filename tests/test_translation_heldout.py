@@ -40,7 +40,7 @@ ENGINE = OfflineEngine()
 def test_heldout_set_is_large_and_unseen():
     import json
 
-    assert len(ROWS) >= 200 and len(EXACT) >= 60
+    assert len(ROWS) >= 340 and len(EXACT) >= 100
     corpus = (Path(__file__).parents[1] / "resources/sites/expected/expected.json").read_text(
         "utf-8"
     )

@@ -151,6 +151,9 @@ class Frames:
         np = title_case(self.c.render(tokens))
         if np.startswith("The "):  # the X ends with an action: 'the Filing of …'
             return f"{lead} the {np[4:]}"
+        with_work = title_case(self.c.render(self.c.tokens(x + "工作", Unknowns())))
+        if " Work " in with_work:  # a group moved after the head: '… Work for Graduates'
+            return f"{lead} the {with_work}"
         return f"{lead} the {np} Work"
 
     def counted(self, obj: str, unk: Unknowns) -> str | None:
