@@ -1,9 +1,10 @@
 """The notice list: a lazy table model that pages rows from storage.
 
-``rowCount`` is the SQL count of the view; rows are held in pages of ``PAGE`` rows, fetched on
+``rowCount`` is the SQL count of the view (the first page shows before the count is known: the
+model then grows to it); rows are held in pages of ``PAGE`` rows, fetched on
 demand in the read pool (a placeholder shows meanwhile) and evicted beyond ``MAX_PAGES``, so the
 model stays small and smooth at 100,000 notices. Sorting is a server-side ORDER BY. A filter or
-sort change re-counts and loads the first page in the background; a generation number drops
+sort change loads the first page and re-counts in the background; a generation number drops
 answers that arrive after the view changed again.
 """
 
@@ -46,6 +47,7 @@ class NoticeRow:
     read: bool
     status: str
     removed: bool
+    exported: bool = False  # emailed in a digest
 
 
 def row_from(notice: Notice) -> NoticeRow:
@@ -64,6 +66,7 @@ def row_from(notice: Notice) -> NoticeRow:
         read=bool(st and st.read),
         status=st.status if st else "new",
         removed=bool(notice.removed),
+        exported=bool(st and st.exported_at),
     )
 
 
@@ -107,7 +110,8 @@ class NoticeTableModel(QAbstractTableModel):
     PAGE = 200
     MAX_PAGES = 40
 
-    loaded = Signal(int)  # a (re)load finished; the total row count
+    loaded = Signal(int)  # the first page of a (re)load is shown; rows so far
+    counted = Signal(int)  # the exact row count of the view is known
     busy_changed = Signal(bool)
 
     def __init__(self, db: Database, tasks: TaskManager, parent: QObject | None = None):
@@ -121,6 +125,7 @@ class NoticeTableModel(QAbstractTableModel):
         self._pending: set[int] = set()
         self._generation = 0
         self._loading = False
+        self._counting = False
         self.source_names: dict[str, str] = {}
 
     # -- the view -----------------------------------------------------------------------------
@@ -146,34 +151,84 @@ class NoticeTableModel(QAbstractTableModel):
         self.reload()
 
     def reload(self) -> None:
-        """Re-count and load the first page in the background, then reset the view at once."""
+        """Show the first page as soon as it is read, then fill in the row count.
+
+        The page (``LIMIT PAGE + 1``: one extra row says whether there are more) and the
+        ``COUNT`` run in parallel in the read pool. The view is reset with the first page and a
+        provisional row count; when the exact count arrives the model grows (beginInsertRows)
+        to it. A count over a large view never delays the first rows.
+        """
         self._generation += 1
         gen, f, sort, desc = self._generation, nonempty(self._filter), self._sort, self._desc
         self._set_loading(True)
+        self._counting = True
+        counted: dict[str, int] = {}
 
-        def work() -> tuple[int, list[NoticeRow]]:
+        def page_work() -> list[NoticeRow]:
             with self._db.read() as s:
-                total = count_notices(f, s)
-                return total, load_page(s, f, 0, self.PAGE, sort, desc)
+                return load_page(s, f, 0, self.PAGE + 1, sort, desc)
 
-        def done(result: tuple[int, list[NoticeRow]]) -> None:
+        def count_work() -> int | None:
+            if gen != self._generation:  # the view changed before this count started
+                return None
+            with self._db.read() as s:
+                return count_notices(f, s)
+
+        def page_done(rows: list[NoticeRow]) -> None:
             if gen != self._generation:
                 return
-            total, rows = result
+            more = len(rows) > self.PAGE
+            rows = rows[: self.PAGE]
+            exact = counted.get("total", None if more else len(rows))
             self.beginResetModel()
-            self._count = total
+            self._count = exact if exact is not None else len(rows)
             self._pages = OrderedDict({0: rows})
             self._pending.clear()
             self.endResetModel()
             self._set_loading(False)
-            self.loaded.emit(total)
+            self.loaded.emit(self._count)
+            if exact is not None:
+                self._finish_count(exact)
+
+        def count_done(total: int | None) -> None:
+            if gen != self._generation or total is None:
+                return
+            counted["total"] = total
+            if not self._loading and self._counting:
+                self._finish_count(total)
 
         def failed(exc: BaseException) -> None:
             if gen == self._generation:
                 self._set_loading(False)
+                self._counting = False
                 self._tasks.error.emit(f"could not load notices: {exc}")
 
-        Op(self._tasks, work, kind="read").success(done).failure(failed).run_in_background()
+        Op(self._tasks, page_work, kind="read").success(page_done).failure(
+            failed
+        ).run_in_background()
+        Op(self._tasks, count_work, kind="read").success(count_done).failure(
+            failed
+        ).run_in_background()
+
+    def _finish_count(self, total: int) -> None:
+        """Grow (or, if rows went away meanwhile, shrink) to the exact count."""
+        self._counting = False
+        if total > self._count:
+            self.beginInsertRows(QModelIndex(), self._count, total - 1)
+            self._count = total
+            self.endInsertRows()
+        elif total < self._count:
+            self.beginRemoveRows(QModelIndex(), total, self._count - 1)
+            self._count = total
+            for p in [p for p in self._pages if p * self.PAGE >= total]:
+                del self._pages[p]
+            self.endRemoveRows()
+        self.counted.emit(total)
+
+    @property
+    def counting(self) -> bool:
+        """True until the exact row count of the current view is known."""
+        return self._counting
 
     def _set_loading(self, value: bool) -> None:
         if self._loading != value:
@@ -276,6 +331,8 @@ class NoticeTableModel(QAbstractTableModel):
             return row.id
         if role == Qt.ItemDataRole.ToolTipRole and key in ("title", "title_en", "topics"):
             return self._display(row, key) or None
+        if role == Qt.ItemDataRole.ToolTipRole and key == "status" and row.exported:
+            return self.tr("Emailed in a digest")
         if role == Qt.ItemDataRole.FontRole and not row.read:
             font = QFont()
             font.setBold(True)
@@ -303,7 +360,8 @@ class NoticeTableModel(QAbstractTableModel):
         if key == "flag":
             return "⚑" if row.flagged else ""
         if key == "status":
-            return self.tr(STATUS_LABELS.get(row.status, row.status))
+            text = self.tr(STATUS_LABELS.get(row.status, row.status))
+            return text + " ✉" if row.exported else text
         return ""
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
