@@ -10,6 +10,7 @@ from __future__ import annotations
 from html import escape
 from urllib.parse import urlsplit
 
+from app.translation.result import provenance_label as translation_label
 from app.ui.notice_detail import NoticeDetail
 
 PROVENANCE = {"glossary": "glossary", "human": "human"}
@@ -180,9 +181,7 @@ def render(d: NoticeDetail, *, source_name: str = "", tr=lambda s: s, body_en=No
     else:
         h.append(f"<p><i>{escape(tr('The text has not been fetched yet.'))}</i></p>")
     if body_en is not None:
-        label = (
-            "glossary" if body_en.provider in ("", "offline") else f"machine ({body_en.provider})"
-        )
+        label = translation_label(body_en.provider)
         if not body_en.complete:
             label += ", partial"
         h.append(
