@@ -58,6 +58,15 @@ def source_display_names() -> dict[str, str]:
     return out
 
 
+def short_source_names(names: dict[str, str]) -> dict[str, str]:
+    """ "Cyberspace Administration of China (CAC)" → "CAC", for the narrow Source column."""
+    out = {}
+    for key, name in names.items():
+        short = name.rsplit("(", 1)[1].rstrip(")") if name.endswith(")") else key
+        out[key] = short.removesuffix(".gov.cn") if short.count(".") > 1 else short
+    return out
+
+
 class MainWindow(QMainWindow):
     changes_applied = Signal(object)  # Changes, after the views were told
     unread_changed = Signal(int)
@@ -82,7 +91,8 @@ class MainWindow(QMainWindow):
         self.sidebar = Sidebar(db, tasks, config, self)
         self.sidebar.source_names = names
         self.model = NoticeTableModel(db, tasks, self)
-        self.model.source_names = names
+        self.model.source_names = short_source_names(names)
+        self.model.source_tooltips = names
         self.table = QTableView(self)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -95,8 +105,9 @@ class MainWindow(QMainWindow):
         self.table.setAlternatingRowColors(True)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         header = self.table.horizontalHeader()
-        for col, width in enumerate((86, 70, 300, 260, 120, 26, 80)):
+        for col, width in enumerate((92, 74, 180, 204, 114, 22, 64)):
             header.resizeSection(col, width)
+        header.setMinimumSectionSize(20)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
         self.detail = DetailPane(db, tasks, self)
         self.detail.source_names = names
@@ -106,7 +117,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.sidebar)
         splitter.addWidget(self.table)
         splitter.addWidget(self.detail)
-        splitter.setSizes([230, 640, 530])
+        splitter.setSizes([200, 770, 430])
         splitter.setStretchFactor(1, 1)
         self.setCentralWidget(splitter)
 
@@ -205,13 +216,7 @@ class MainWindow(QMainWindow):
             self.act_cite,
         ):
             m.addAction(a)
-        for a in (
-            self.act_open,
-            self.act_cite,
-            self.act_flag,
-            self.act_edit_tr,
-            self.act_translate,
-        ):
+        for a in (self.act_open, self.act_cite, self.act_edit_tr, self.act_translate):
             self.detail.add_action_button(a)
         self.detail.finish_buttons()
 

@@ -94,6 +94,7 @@ def because_text(terms: tuple[dict, ...] | list[dict]) -> str:
         if not isinstance(t, dict):
             continue
         term, field, via = str(t.get("term", "")), str(t.get("field", "")), t.get("via") or ""
+        via = str(via).split(":", 1)[1] if ":" in str(via) else str(via)  # "title:人脸识别"
         seen.setdefault((term, fields.get(field, field), str(via)), None)
     parts = []
     for term, field, via in seen:

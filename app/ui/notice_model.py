@@ -182,6 +182,7 @@ class NoticeTableModel(QAbstractTableModel):
         self._loading = False
         self._counting = False
         self.source_names: dict[str, str] = {}
+        self.source_tooltips: dict[str, str] = {}
 
     # -- the view -----------------------------------------------------------------------------
 
@@ -386,6 +387,8 @@ class NoticeTableModel(QAbstractTableModel):
             return row.id
         if role == Qt.ItemDataRole.ToolTipRole and key in ("title", "title_en", "topics"):
             return self._display(row, key) or None
+        if role == Qt.ItemDataRole.ToolTipRole and key == "source":
+            return self.source_tooltips.get(row.source)
         if role == Qt.ItemDataRole.ToolTipRole and key == "status" and row.exported:
             return self.tr("Emailed in a digest")
         if role == Qt.ItemDataRole.FontRole and not row.read:
