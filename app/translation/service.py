@@ -66,6 +66,7 @@ class ImproveReport:
     failed: int = 0
     provider_calls: int = 0
     errors: list[str] = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)  # Chinese titles whose English changed
 
 
 @dataclass
@@ -215,6 +216,7 @@ class Translator:
                 continue
             memory.store(db, t)
             memory.apply_to_title(db, t)
+            report.titles.append(title)
             if t.complete:
                 report.improved += 1
             else:
