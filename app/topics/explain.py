@@ -1,7 +1,8 @@
 """Why a topic matched: which terms fired, in which field, at which offsets of the original text.
 
-Worked out lazily per notice (``NoticeScan``): the fast scan only records which terms fired;
-the detailed scan with positions runs the first time a matched topic's ``hits`` are read.
+Worked out lazily per notice (``NoticeScan``): the fast scan (scan.py) only records, per term,
+the notices of a batch it fired in; the detailed scan with positions (str.find on the notice's
+normalised text) runs the first time a matched topic's ``hits`` are read.
 Only terms that made the query true are reported — never a NOT'ed term, and for a match that
 rests only on absent terms (``NOT x``) the explanation says so instead of naming a term.
 """
@@ -9,12 +10,13 @@ rests only on absent terms (``NOT x``) the explanation says so instead of naming
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from app.topics.ast import NOTICE_FIELDS, And, Node, Not, Or, Term
-from app.topics.normalise import LATIN_CHARS, OffsetMap
+from app.topics.normalise import LATIN_CHARS, OffsetMap, normalise
 
 if TYPE_CHECKING:
     from app.topics.matcher import CompiledTopic, Matcher
@@ -44,16 +46,38 @@ class Hit:
         }
 
 
+class Batch:
+    """A batch of notices as the fast path saw them: their texts, which notices each term fired
+    in, and which topics matched which notices. Per-notice detail is built only when asked."""
+
+    def __init__(self, matcher: Matcher, texts: Sequence[tuple[str, ...]], fired):
+        self.matcher = matcher
+        self.texts = texts
+        self.fired = fired  # term id -> set of notice indexes (a defaultdict)
+        self.matched: list[tuple[int, set[int]]] = []  # (topic index, notice indexes)
+        self._scans: dict[int, NoticeScan] = {}
+
+    def fired_in(self, n: int, tids: Iterable[int]) -> set[int]:
+        """Which of ``tids`` fired in notice ``n``."""
+        fired = self.fired
+        return {t for t in tids if t in fired and n in fired[t]}
+
+    def scan(self, n: int) -> NoticeScan:
+        """Notice ``n``'s detailed view (normalised once, shared by all its topics)."""
+        scan = self._scans.get(n)
+        if scan is None:
+            texts = self.texts[n]
+            scan = self._scans[n] = NoticeScan(self.matcher, texts, normalise("\0".join(texts)))
+        return scan
+
+
 class NoticeScan:
     """One notice as the matcher saw it; computes positions on demand."""
 
-    def __init__(self, matcher: Matcher, texts, norm: str, enc: str, bstarts, fired: set[int]):
+    def __init__(self, matcher: Matcher, texts: Sequence[str], norm: str):
         self.matcher = matcher
         self.texts = texts
         self.norm = norm  # normalised fields joined by NUL
-        self.enc = enc  # the same as UTF-8 bytes in a latin-1 str (what the automata scan)
-        self.bstarts = bstarts  # byte offset of each field in enc
-        self.fired = fired
         self._regex: dict[int, list[tuple[int, int, int]]] = {}
         self._maps: dict[int, OffsetMap] = {}
         self._occ: dict[int, list[tuple[int, int, int, bool]]] = {}
@@ -162,10 +186,15 @@ def contributing(p: tuple, fired: set[int], regex, used: set[int]) -> bool:
 class TopicHit:
     """A topic that matched a notice. ``hits`` and ``explain()`` are computed on first use."""
 
-    def __init__(self, compiled: CompiledTopic, scan: NoticeScan):
-        self._ct = compiled
-        self._scan = scan
+    __slots__ = ("_batch", "_ct", "_fired", "_hits", "_n")
 
+    def __init__(self, compiled: CompiledTopic, batch: Batch, n: int):
+        self._ct = compiled
+        self._batch = batch
+        self._n = n
+
+    # Set on first use (an unset slot raises AttributeError): creating one of these per match is
+    # on the fast path, so __init__ stores only what it must.
     @property
     def topic(self):
         return self._ct.topic
@@ -178,13 +207,30 @@ class TopicHit:
     def key(self) -> Any:
         return self._ct.topic.key
 
-    @cached_property
+    @property
+    def fired(self) -> set[int]:
+        """The topic's literal terms that fired in the notice."""
+        try:
+            return self._fired
+        except AttributeError:
+            self._fired: set[int] = self._batch.fired_in(self._n, self._ct.literal)
+            return self._fired
+
+    @property
     def hits(self) -> tuple[Hit, ...]:
         """Occurrences of the terms that made the query true, in field then text order."""
-        ct, scan = self._ct, self._scan
+        try:
+            return self._hits
+        except AttributeError:
+            self._hits: tuple[Hit, ...] = self._work_out_hits()
+            return self._hits
+
+    def _work_out_hits(self) -> tuple[Hit, ...]:
+        ct = self._ct
+        scan = self._batch.scan(self._n)
         terms = scan.matcher.terms
         used: set[int] = set()
-        contributing(ct.plan, scan.fired, scan.regex, used)
+        contributing(ct.plan, self.fired, scan.regex, used)
         out: list[Hit] = []
         for tid in used:
             info = terms[tid]
@@ -201,7 +247,7 @@ class TopicHit:
     @property
     def excluded(self) -> tuple[str, ...]:
         """NOT'ed terms that are absent (what a match without positive terms rests on)."""
-        return tuple(text for tid, text in self._ct.excluded if tid not in self._scan.fired)
+        return tuple(text for tid, text in self._ct.excluded if tid not in self.fired)
 
     @property
     def terms(self) -> list[str]:

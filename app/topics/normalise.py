@@ -126,39 +126,3 @@ def _may_compose(text: str) -> bool:
 LATIN_CHARS = frozenset(
     c for c in map(chr, range(0x250)) if is_latin_alnum(c) and c == c.casefold()
 )
-
-
-# The matcher scans UTF-8 bytes held in a latin-1 str: pyahocorasick looks transitions up by
-# linear search, so a root with hundreds of CJK children costs ~40 µs per title while byte-level
-# fan-out (≤ 64) costs ~4 µs. UTF-8 is self-synchronising, so byte matches are character matches.
-_ASCII_WORD = frozenset(c for c in LATIN_CHARS if c.isascii())
-_WORD2 = frozenset(c.encode("utf-8").decode("latin-1") for c in LATIN_CHARS if not c.isascii())
-
-
-def to_bytes_str(text: str) -> str:
-    """``text`` as UTF-8 bytes in a latin-1 str (what the automata scan)."""
-    return text.encode("utf-8", "surrogatepass").decode("latin-1")
-
-
-def from_bytes_str(enc: str) -> str:
-    return enc.encode("latin-1").decode("utf-8", "surrogatepass")
-
-
-def word_before(enc: str, i: int) -> bool:
-    """Whether the character ending just before byte ``i`` glues onto a Latin word."""
-    if i <= 0:
-        return False
-    c = enc[i - 1]
-    if c < "\x80":
-        return c in _ASCII_WORD
-    return i >= 2 and enc[i - 2 : i] in _WORD2
-
-
-def word_at(enc: str, i: int) -> bool:
-    """Whether the character starting at byte ``i`` glues onto a Latin word."""
-    if i >= len(enc):
-        return False
-    c = enc[i]
-    if c < "\x80":
-        return c in _ASCII_WORD
-    return enc[i : i + 2] in _WORD2
