@@ -1,5 +1,5 @@
 """The fast path (a batch scanned a field at a time, topics as set algebra) against the explaining
-path (str.find on each notice's normalised text, the query tree walked term by term)."""
+path (the query tree walked term by term) on occurrences found by str.find."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from app.topics import Matcher, TopicQuery, to_query
 from app.topics.ast import And, Not, Or, Term
-from app.topics.explain import NoticeScan, contributing
+from app.topics.explain import NoticeScan, contributing, find_occurrences
 from app.topics.matcher import notice_fields
 from app.topics.normalise import normalise
 from app.topics.scan import clean
@@ -83,12 +83,14 @@ def explained(m: Matcher, notice) -> list[str]:
     """The explaining path: which topics match, from each pattern's str.find occurrences."""
     texts = tuple(map(clean, notice_fields(notice)))
     scan = NoticeScan(m, texts, normalise("\0".join(texts)))
+    for pid, text in enumerate(m.pattern_text):  # the automaton agrees with str.find
+        assert scan.occurrences(pid) == find_occurrences(scan.norm, scan.starts, text)
     fired = {
         tid
         for tid, info in enumerate(m.terms)
         if info.regex is None
         for pid, _ in info.patterns
-        for f, _, _, right_ok in scan.occurrences(pid)
+        for f, _, _, right_ok in find_occurrences(scan.norm, scan.starts, m.pattern_text[pid])
         if info.mask >> f & 1 and (right_ok or info.term.prefix)
     }
     source = texts[5]

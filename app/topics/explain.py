@@ -22,6 +22,22 @@ if TYPE_CHECKING:
     from app.topics.matcher import CompiledTopic, Matcher
 
 MAX_REGEX_SPANS = 50
+_NONE: list[tuple[int, int, int, bool]] = []
+
+
+def find_occurrences(norm: str, starts: list[int], text: str) -> list[tuple[int, int, int, bool]]:
+    """``NoticeScan.occurrences`` of one pattern by str.find: the reference the tests hold the
+    automata to."""
+    lcheck, rcheck = text[0] in LATIN_CHARS, text[-1] in LATIN_CHARS
+    found = []
+    i = norm.find(text)
+    while i >= 0:
+        j = i + len(text)
+        if not (lcheck and i and norm[i - 1] in LATIN_CHARS):
+            right_ok = not (rcheck and j < len(norm) and norm[j] in LATIN_CHARS)
+            found.append((bisect_right(starts, i) - 1, i, j, right_ok))
+        i = norm.find(text, i + 1)
+    return found
 
 
 @dataclass(frozen=True)
@@ -80,7 +96,7 @@ class NoticeScan:
         self.norm = norm  # normalised fields joined by NUL
         self._regex: dict[int, list[tuple[int, int, int]]] = {}
         self._maps: dict[int, OffsetMap] = {}
-        self._occ: dict[int, list[tuple[int, int, int, bool]]] = {}
+        self._occ: dict[int, list[tuple[int, int, int, bool]]] | None = None
 
     def regex(self, tid: int) -> bool:
         """Whether regex term ``tid`` matches (searched once, first match only)."""
@@ -114,31 +130,38 @@ class NoticeScan:
 
     def occurrences(self, pid: int) -> list[tuple[int, int, int, bool]]:
         """Where pattern ``pid`` occurs with its left boundary ok: (field, start, end, right
-        boundary ok), in normalised-character offsets. str.find is C speed; only the patterns
-        of terms that made a match are ever looked up."""
-        found = self._occ.get(pid)
-        if found is not None:
-            return found
-        text = self.matcher.pattern_text[pid]
+        boundary ok), in normalised-character offsets."""
+        return self.present().get(pid, _NONE)
+
+    def present(self) -> dict[int, list[tuple[int, int, int, bool]]]:
+        """``occurrences`` of every pattern that occurs, by pattern id: one automaton pass the
+        first time a notice is explained (a term has many alternatives, most absent)."""
+        if self._occ is None:
+            self._occ = self._find_all()
+        return self._occ
+
+    def _find_all(self) -> dict[int, list[tuple[int, int, int, bool]]]:
         norm, starts = self.norm, self.starts
-        lcheck, rcheck = text[0] in LATIN_CHARS, text[-1] in LATIN_CHARS
-        found = []
-        i = norm.find(text)
-        while i >= 0:
-            j = i + len(text)
-            if not (lcheck and i and norm[i - 1] in LATIN_CHARS):
-                right_ok = not (rcheck and j < len(norm) and norm[j] in LATIN_CHARS)
-                found.append((bisect_right(starts, i) - 1, i, j, right_ok))
-            i = norm.find(text, i + 1)
-        self._occ[pid] = found
+        texts = self.matcher.pattern_text
+        found: dict[int, list[tuple[int, int, int, bool]]] = {}
+        if not texts:
+            return found
+        word, end = LATIN_CHARS, len(norm)
+        for pid, i, j in self.matcher.all_patterns.find_matches_as_indexes(norm, overlapping=True):
+            text = texts[pid]
+            if text[0] in word and i and norm[i - 1] in word:
+                continue
+            right_ok = not (text[-1] in word and j < end and norm[j] in word)
+            found.setdefault(pid, []).append((bisect_right(starts, i) - 1, i, j, right_ok))
         return found
 
     def hit(self, display: str, f: int, s: int, e: int, via: str) -> Hit:
         """A Hit for normalised-character span [s, e) of field ``f``, in original offsets."""
         omap = self._maps.get(f)
-        if omap is None:
-            omap = self._maps[f] = OffsetMap(self.texts[f])
         base = self.starts[f]
+        if omap is None:
+            end = self.starts[f + 1] - 1 if f + 1 < len(self.starts) else len(self.norm)
+            omap = self._maps[f] = OffsetMap(self.texts[f], self.norm[base:end])
         return Hit(display, NOTICE_FIELDS[f], omap.start(s - base), omap.end(e - base), via)
 
 
@@ -181,6 +204,13 @@ def contributing(p: tuple, fired: set[int], regex, used: set[int]) -> bool:
         used |= mine
         return True
     return any([contributing(c, fired, regex, used) for c in p[1]])
+
+
+_FIELD_ORDER = {name: i for i, name in enumerate(NOTICE_FIELDS)}
+
+
+def _hit_order(h: Hit) -> tuple[int, int, int]:
+    return (_FIELD_ORDER[h.field], h.start, -h.end)
 
 
 class TopicHit:
@@ -237,11 +267,14 @@ class TopicHit:
             if info.regex is not None:
                 for f, s, e in scan.regex_spans(tid):
                     out.append(scan.hit(info.term.text, f, s, e, info.via))
+            present = scan.present()
             for pid, display in info.patterns:
-                for f, s, e, right_ok in scan.occurrences(pid):
+                if pid not in present:  # most alternatives of a term are absent
+                    continue
+                for f, s, e, right_ok in present[pid]:
                     if info.mask >> f & 1 and (right_ok or info.term.prefix):
                         out.append(scan.hit(display, f, s, e, info.via))
-        out.sort(key=lambda h: (NOTICE_FIELDS.index(h.field), h.start, -h.end))
+        out.sort(key=_hit_order)
         return tuple(dict.fromkeys(out))
 
     @property

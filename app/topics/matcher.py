@@ -16,8 +16,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import islice
 from typing import Any
+
+import ahocorasick_rs
 
 from app.topics.aliases import Glossary, default_glossary, term_alternatives
 from app.topics.ast import NOTICE_FIELDS, And, Node, Not, Term, term_to_query, terms_of
@@ -365,6 +368,15 @@ class Matcher:
         else:
             cand = universe
         return {n for n in cand if ct.fn(batch.fired_in(n, ct.literal), batch.scan(n).regex)}
+
+    @cached_property
+    def all_patterns(self) -> ahocorasick_rs.AhoCorasick:
+        """Every pattern (index = pattern id), for working out evidence (explain.py)."""
+        return ahocorasick_rs.AhoCorasick(
+            self.pattern_text,
+            matchkind=ahocorasick_rs.MatchKind.Standard,
+            implementation=ahocorasick_rs.Implementation.ContiguousNFA,
+        )
 
     @property
     def term_count(self) -> int:

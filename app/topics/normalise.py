@@ -64,14 +64,15 @@ class OffsetMap:
     a starter plus its combining marks at a time.
     """
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, normalised: str | None = None):
+        """``normalised``: ``normalise(text)`` if the caller has it already."""
         self.text = text
         self._norm_starts: list[int] = []
         self._orig_starts: list[int] = []
         self._exact = True
-        self._identity = text.isascii() or (
-            not _may_compose(text) and len(normalise(text)) == len(text)
-        )
+        if normalised is None and not text.isascii():
+            normalised = normalise(text)
+        self._identity = text.isascii() or (not _may_compose(text) and len(normalised) == len(text))
         if self._identity:
             self._norm_len = len(text)
             return
@@ -86,7 +87,7 @@ class OffsetMap:
         self._norm_len = pos
         # Per-segment normalisation equals whole-text normalisation except for exotic scripts
         # (Hangul jamo sequences); there, fall back to a proportional map rather than fail.
-        self._exact = "".join(pieces) == normalise(text)
+        self._exact = "".join(pieces) == normalised
 
     def start(self, norm_pos: int) -> int:
         """Original offset of the character that produced normalised position ``norm_pos``."""
