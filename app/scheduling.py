@@ -155,3 +155,49 @@ def add_fetch_jobs(
             )
         )
     return jobs
+
+
+# ---------------------------------------------------------------------------------------------
+# Background translation: a configured provider improves titles the offline engine left partial.
+
+TRANSLATE_JOB_ID = "translate:improve-partial"
+
+
+def improve_titles(db: Any, config: Any) -> Any:
+    """One rate-limited round of provider translations, then re-match the notices it changed
+    (topic matching reads English titles too)."""
+    from sqlalchemy import select
+
+    from app.topics.store import apply_topics
+    from app.translation.service import Translator
+    from storage.models import Notice
+
+    limit = max(1, int(config.translation.max_per_minute))
+    report = Translator(config.translation).improve_partial(db, limit=limit)
+    if report.titles:
+        with db.write() as session:
+            ids = list(session.scalars(select(Notice.id).where(Notice.title.in_(report.titles))))
+            apply_topics(session, notice_ids=ids)
+    for message in report.errors[:1]:
+        log.warning("translation provider: %s", message)
+    return report
+
+
+def add_translation_job(scheduler: Any, db: Any, config: Any) -> Any:
+    """Add (or replace) the once-a-minute improve-partial job; remove it and return None when
+    translation is offline-only or improving is switched off. Call again after settings change."""
+    tr = config.translation
+    if tr.provider == "offline" or not tr.improve_partial:
+        if scheduler.get_job(TRANSLATE_JOB_ID) is not None:
+            scheduler.remove_job(TRANSLATE_JOB_ID)
+        return None
+    return scheduler.add_job(
+        improve_titles,
+        IntervalTrigger(minutes=1, jitter=5),
+        args=[db, config],
+        id=TRANSLATE_JOB_ID,
+        name=f"Improve partial titles ({tr.provider})",
+        replace_existing=True,
+        coalesce=True,
+        max_instances=1,
+    )

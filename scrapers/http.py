@@ -390,10 +390,16 @@ class PoliteClient:
                 )
             ) from None
         except (httpx.NetworkError, httpx.RemoteProtocolError, httpx.ProxyError) as exc:
+            where = f"the mirror {self.mirror} (for {host})" if self.mirror else host
+            advice = (
+                "check that the mirror is running or remove the mirror setting."
+                if self.mirror
+                else "check your network or proxy settings."
+            )
             raise _Retryable(
                 FetchError(
-                    f"Could not connect to {host} after {self.retries + 1} attempts ({type(exc).__name__}); "
-                    "check your network or proxy settings.",
+                    f"Could not connect to {where} after {self.retries + 1} attempts "
+                    f"({type(exc).__name__}); {advice}",
                     url=str(real),
                 )
             ) from None

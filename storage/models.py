@@ -169,6 +169,8 @@ def _keep_sort_date(_mapper, _conn, notice: Notice) -> None:
 
 
 Index("ix_notices_sort", Notice.sort_date.desc(), Notice.id.desc())
+# A source's view in the GUI lists one source newest first: keep that on an index too.
+Index("ix_notices_source_sort", Notice.source, Notice.sort_date.desc(), Notice.id.desc())
 
 
 class NoticeVersion(Base):

@@ -168,8 +168,12 @@ def test_connection_refused_is_a_fetch_error():
     with PoliteClient(
         spacing=0, jitter=0, retries=1, backoff=0, mirror="http://127.0.0.1:9"
     ) as client:
-        with pytest.raises(FetchError, match="Could not connect to www.gov.cn"):
+        with pytest.raises(FetchError) as err:
             client.get(ROBOTS)
+    assert (
+        "Could not connect to the mirror http://127.0.0.1:9 (for www.gov.cn)" in err.value.message
+    )
+    assert "mirror is running" in err.value.message
 
 
 def test_404_and_plain_403_are_not_retried_and_named(server):

@@ -1,7 +1,9 @@
 """``regwatch daemon``: the scheduled fetches without a GUI, logging to stderr; Ctrl-C stops.
 
 Same cycles as ``regwatch fetch`` (app.pipeline.run_cycle), one job per source on its
-interval (app.scheduling), inside the office-hours window.
+interval (app.scheduling), inside the office-hours window; plus the scheduled email digest
+(``[email.schedule]``) and, with an online translation provider, background improvement of
+partial English titles.
 """
 
 from __future__ import annotations
@@ -72,6 +74,17 @@ def run(args, ctx) -> int:
         raise UserError("no source is enabled in the config; nothing to schedule")
     for job in jobs:
         log.info("scheduled %s every %s", job.name, job.trigger.interval)
+    # The scheduled email digest and background title translation run here too, so a
+    # headless install does everything the GUI's scheduler does.
+    from app.export.schedule import add_digest_job
+    from app.scheduling import add_translation_job
+
+    for extra in (
+        add_digest_job(scheduler, db, config.email),
+        add_translation_job(scheduler, db, config),
+    ):
+        if extra is not None:
+            log.info("scheduled %s (%s)", extra.name, extra.trigger)
 
     def on_term(_signum, _frame):
         raise KeyboardInterrupt

@@ -27,6 +27,8 @@ from storage.models import Notice
 
 log = logging.getLogger(__name__)
 
+CONFIG_OFFLINE = "offline"  # translation.provider's value for "the offline engine only"
+
 _SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?|\n")
 
 
@@ -64,6 +66,7 @@ class ImproveReport:
     failed: int = 0
     provider_calls: int = 0
     errors: list[str] = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)  # Chinese titles whose English changed
 
 
 @dataclass
@@ -106,7 +109,8 @@ class Translator:
     def provider_name(self) -> str:
         if self._provider is not None:
             return self._provider.name
-        return getattr(self.config, "provider", OFFLINE) if self.config is not None else OFFLINE
+        name = getattr(self.config, "provider", OFFLINE) if self.config is not None else OFFLINE
+        return OFFLINE if name == CONFIG_OFFLINE else name  # the config calls it "offline"
 
     def provider(self) -> Provider | None:
         """The configured online provider, or None when the offline engine is the provider."""
@@ -212,6 +216,7 @@ class Translator:
                 continue
             memory.store(db, t)
             memory.apply_to_title(db, t)
+            report.titles.append(title)
             if t.complete:
                 report.improved += 1
             else:
