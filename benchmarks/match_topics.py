@@ -1,10 +1,14 @@
 """Benchmark: match 100,000 notices against ~500 topic terms; compare with a naive regex loop.
 
-Not a test. Run:  python benchmarks/match_topics.py [--notices 100000] [--db]
+Not a test. Run:  python benchmarks/match_topics.py [--notices 100000] [--db] [--db-path P]
 Notices are generated from the real corpus titles (resources/sites/expected) and the held-out
 titles, varied with years, issuers and suffixes, plus synthetic bodies of 80–200 characters;
-half of them carry an English title. ``--db`` also builds a 100k-row SQLite database and times
-``test_query`` and ``apply_topics`` on it.
+half of them carry an English title. ``--db`` also builds a 100k-row SQLite database (or reuses
+``--db-path`` if it exists) and times ``test_query`` and ``apply_topics`` on it.
+
+What "match" measures: CPU time of ``Matcher.match_many`` over all notices (dicts → the list of
+TopicHit per notice, evidence not computed), and of ``which_batch`` (topic indexes only); then
+the same with every match's ``hits`` (offsets) read. Timings are the median of ``--repeat`` runs.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import argparse
 import json
 import random
 import re
+import statistics
 import sys
 import tempfile
 import time
@@ -239,9 +244,17 @@ def main() -> None:
     ap.add_argument("--notices", type=int, default=100_000)
     ap.add_argument("--naive-sample", type=int, default=2_000)
     ap.add_argument("--db", action="store_true", help="also time test_query/apply_topics on SQLite")
+    ap.add_argument("--db-path", type=Path, help="SQLite file to build once and reuse")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--only-db", action="store_true", help="skip the in-memory workloads")
     args = ap.parse_args()
+    global REPEAT
+    REPEAT = args.repeat
 
     notices = make_notices(args.notices)
+    if args.only_db:
+        bench_db(notices, args.db_path)
+        return
     for stress in (False, True):
         print(f"\n== workload: {'stress (generic terms too)' if stress else 'topical terms'} ==")
         run(notices, make_topics(stress=stress), args.naive_sample)
@@ -252,8 +265,8 @@ def main() -> None:
     run(titles, make_topics(), args.naive_sample)
     print("\n== workload: the 12 default topics only ==")
     run(notices, [TopicQuery.of(s) for s in default_topics()], args.naive_sample)
-    if args.db:
-        bench_db(notices)
+    if args.db or args.db_path:
+        bench_db(notices, args.db_path)
 
 
 def run(notices: list[dict], topics: list[TopicQuery], naive_sample: int) -> None:
@@ -270,24 +283,37 @@ def run(notices: list[dict], topics: list[TopicQuery], naive_sample: int) -> Non
     ) / len(notices)
     print(f"notices: {len(notices)} (avg {avg_chars:.0f} chars of title + English title + body)")
 
-    t0 = time.process_time()
-    matched = total = 0
-    for n in notices:
-        hits = m.match(n)
-        matched += bool(hits)
-        total += len(hits)
-    fast = time.process_time() - t0
+    def decide() -> tuple[int, int]:
+        matched = total = 0
+        for hits in m.match_many(notices):
+            matched += bool(hits)
+            total += len(hits)
+        return matched, total
+
+    def which() -> int:
+        total = 0
+        for i in range(0, len(notices), 500):
+            texts = [notice_fields(n) for n in notices[i : i + 500]]
+            total += sum(map(len, m.which_batch(texts)))
+        return total
+
+    def explain() -> None:
+        for hits in m.match_many(notices):
+            for h in hits:
+                _ = h.hits  # offsets into the original text, as apply_topics stores them
+
+    fast, (matched, total) = timed(decide)
     print(
-        f"match (which topics): {fast:.2f} s CPU = {len(notices) / fast:,.0f} notices/s; "
-        f"{matched} notices matched, {total} topic matches"
+        f"match_many (which topics, TopicHit lists): {fast:.2f} s CPU = "
+        f"{len(notices) / fast:,.0f} notices/s; {matched} notices matched, {total} topic matches"
     )
-    t0 = time.process_time()
-    for n in notices:
-        for h in m.match(n):
-            _ = h.hits  # offsets into the original text, as apply_topics stores them
-    full = time.process_time() - t0
+    secs, total2 = timed(which)
+    assert total2 == total
+    print(f"which_batch (topic indexes only): {secs:.2f} s CPU = {len(notices) / secs:,.0f}/s")
+    full, _ = timed(explain)
     print(
-        f"match + explanations (offsets) for every match: {full:.2f} s CPU = {len(notices) / full:,.0f} notices/s"
+        f"match + explanations (offsets) for every match: {full:.2f} s CPU = "
+        f"{len(notices) / full:,.0f} notices/s"
     )
 
     compiled = naive_compile(topics)
@@ -305,15 +331,39 @@ def run(notices: list[dict], topics: list[TopicQuery], naive_sample: int) -> Non
     )
 
 
-def bench_db(notices: list[dict]) -> None:
+REPEAT = 3
+
+
+def timed(fn, clock=time.process_time):
+    """(median seconds over REPEAT runs, the last result)."""
+    times = []
+    for _ in range(REPEAT):
+        t0 = clock()
+        result = fn()
+        times.append(clock() - t0)
+    return statistics.median(times), result
+
+
+def bench_db(notices: list[dict], path: Path | None = None) -> None:
     from sqlalchemy import insert
 
-    from app.topics.store import apply_topics, create_topic, test_query
     from storage.db import Database
     from storage.models import Notice
 
-    tmp = Path(tempfile.mkdtemp(prefix="regwatch-bench-")) / "bench.sqlite3"
+    tmp = path or Path(tempfile.mkdtemp(prefix="regwatch-bench-")) / "bench.sqlite3"
+    fresh = not tmp.exists()
     db = Database.open(f"sqlite:///{tmp}")
+    if not fresh:
+        from sqlalchemy import delete
+
+        from storage.models import Topic, TopicMatch
+
+        with db.write() as s:
+            s.execute(delete(TopicMatch))
+            s.execute(delete(Topic))
+        print(f"\nSQLite: reusing {tmp}")
+        bench_db_queries(db)
+        return
     rows = [
         {
             "source": n["source"],
@@ -332,28 +382,48 @@ def bench_db(notices: list[dict]) -> None:
         for i in range(0, len(rows), 5000):
             s.execute(insert(Notice), rows[i : i + 5000])
     print(f"\nSQLite: inserted {len(rows)} notices in {time.perf_counter() - t0:.1f} s ({tmp})")
+    bench_db_queries(db)
+
+
+def bench_db_queries(db) -> None:
+    from sqlalchemy import delete
+
+    from app.topics.store import apply_topics, create_topic, test_query
+    from storage.models import TopicMatch
+
     for q in [
         "生成式人工智能",
         "title:(人形机器人 OR 具身智能) -征求意见稿",
         "数据出境 AND body:安全评估",
         "title:/gb\\/t \\d+/",
     ]:
-        with db.read() as s:
-            t0 = time.perf_counter()
-            r = test_query(s, q)
-            dt = time.perf_counter() - t0
-        print(f"test_query({q!r}): {r.count} hits in {dt * 1000:.0f} ms")
+
+        def one(q=q):
+            with db.read() as s:
+                return test_query(s, q)
+
+        dt, r = timed(one, time.perf_counter)
+        print(f"test_query({q!r}): {r.count} hits in {dt * 1000:.0f} ms (median wall)")
     with db.write() as s:
         for spec in default_topics():
             create_topic(s, spec)
-    t0 = time.perf_counter()
-    with db.write() as s:
-        res = apply_topics(s)
-    print(f"apply_topics (12 default topics, all notices): {time.perf_counter() - t0:.1f} s, {res}")
-    t0 = time.perf_counter()
-    with db.write() as s:
-        res = apply_topics(s)
-    print(f"apply_topics again (nothing changes): {time.perf_counter() - t0:.1f} s, {res}")
+    firsts, agains = [], []
+    for _ in range(REPEAT):
+        with db.write() as s:
+            s.execute(delete(TopicMatch))
+        t0 = time.perf_counter()
+        with db.write() as s:
+            first = apply_topics(s)
+        firsts.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        with db.write() as s:
+            again = apply_topics(s)
+        agains.append(time.perf_counter() - t0)
+    print(
+        f"apply_topics (12 default topics, all notices): {statistics.median(firsts):.2f} s "
+        f"(median wall), {first}"
+    )
+    print(f"apply_topics again (nothing changes): {statistics.median(agains):.2f} s, {again}")
     db.close()
 
 

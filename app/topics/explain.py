@@ -1,7 +1,8 @@
 """Why a topic matched: which terms fired, in which field, at which offsets of the original text.
 
-Worked out lazily per notice (``NoticeScan``): the fast scan only records which terms fired;
-the detailed scan with positions runs the first time a matched topic's ``hits`` are read.
+Worked out lazily per notice (``NoticeScan``): the fast scan (scan.py) only records, per term,
+the notices of a batch it fired in; the detailed scan with positions (str.find on the notice's
+normalised text) runs the first time a matched topic's ``hits`` are read.
 Only terms that made the query true are reported — never a NOT'ed term, and for a match that
 rests only on absent terms (``NOT x``) the explanation says so instead of naming a term.
 """
@@ -9,17 +10,34 @@ rests only on absent terms (``NOT x``) the explanation says so instead of naming
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from app.topics.ast import NOTICE_FIELDS, And, Node, Not, Or, Term
-from app.topics.normalise import LATIN_CHARS, OffsetMap
+from app.topics.normalise import LATIN_CHARS, OffsetMap, normalise
 
 if TYPE_CHECKING:
     from app.topics.matcher import CompiledTopic, Matcher
 
 MAX_REGEX_SPANS = 50
+_NONE: list[tuple[int, int, int, bool]] = []
+
+
+def find_occurrences(norm: str, starts: list[int], text: str) -> list[tuple[int, int, int, bool]]:
+    """``NoticeScan.occurrences`` of one pattern by str.find: the reference the tests hold the
+    automata to."""
+    lcheck, rcheck = text[0] in LATIN_CHARS, text[-1] in LATIN_CHARS
+    found = []
+    i = norm.find(text)
+    while i >= 0:
+        j = i + len(text)
+        if not (lcheck and i and norm[i - 1] in LATIN_CHARS):
+            right_ok = not (rcheck and j < len(norm) and norm[j] in LATIN_CHARS)
+            found.append((bisect_right(starts, i) - 1, i, j, right_ok))
+        i = norm.find(text, i + 1)
+    return found
 
 
 @dataclass(frozen=True)
@@ -44,19 +62,41 @@ class Hit:
         }
 
 
+class Batch:
+    """A batch of notices as the fast path saw them: their texts, which notices each term fired
+    in, and which topics matched which notices. Per-notice detail is built only when asked."""
+
+    def __init__(self, matcher: Matcher, texts: Sequence[tuple[str, ...]], fired):
+        self.matcher = matcher
+        self.texts = texts
+        self.fired = fired  # term id -> set of notice indexes (a defaultdict)
+        self.matched: list[tuple[int, set[int]]] = []  # (topic index, notice indexes)
+        self._scans: dict[int, NoticeScan] = {}
+
+    def fired_in(self, n: int, tids: Iterable[int]) -> set[int]:
+        """Which of ``tids`` fired in notice ``n``."""
+        fired = self.fired
+        return {t for t in tids if t in fired and n in fired[t]}
+
+    def scan(self, n: int) -> NoticeScan:
+        """Notice ``n``'s detailed view (normalised once, shared by all its topics)."""
+        scan = self._scans.get(n)
+        if scan is None:
+            texts = self.texts[n]
+            scan = self._scans[n] = NoticeScan(self.matcher, texts, normalise("\0".join(texts)))
+        return scan
+
+
 class NoticeScan:
     """One notice as the matcher saw it; computes positions on demand."""
 
-    def __init__(self, matcher: Matcher, texts, norm: str, enc: str, bstarts, fired: set[int]):
+    def __init__(self, matcher: Matcher, texts: Sequence[str], norm: str):
         self.matcher = matcher
         self.texts = texts
         self.norm = norm  # normalised fields joined by NUL
-        self.enc = enc  # the same as UTF-8 bytes in a latin-1 str (what the automata scan)
-        self.bstarts = bstarts  # byte offset of each field in enc
-        self.fired = fired
         self._regex: dict[int, list[tuple[int, int, int]]] = {}
         self._maps: dict[int, OffsetMap] = {}
-        self._occ: dict[int, list[tuple[int, int, int, bool]]] = {}
+        self._occ: dict[int, list[tuple[int, int, int, bool]]] | None = None
 
     def regex(self, tid: int) -> bool:
         """Whether regex term ``tid`` matches (searched once, first match only)."""
@@ -90,31 +130,38 @@ class NoticeScan:
 
     def occurrences(self, pid: int) -> list[tuple[int, int, int, bool]]:
         """Where pattern ``pid`` occurs with its left boundary ok: (field, start, end, right
-        boundary ok), in normalised-character offsets. str.find is C speed; only the patterns
-        of terms that made a match are ever looked up."""
-        found = self._occ.get(pid)
-        if found is not None:
-            return found
-        text = self.matcher.pattern_text[pid]
+        boundary ok), in normalised-character offsets."""
+        return self.present().get(pid, _NONE)
+
+    def present(self) -> dict[int, list[tuple[int, int, int, bool]]]:
+        """``occurrences`` of every pattern that occurs, by pattern id: one automaton pass the
+        first time a notice is explained (a term has many alternatives, most absent)."""
+        if self._occ is None:
+            self._occ = self._find_all()
+        return self._occ
+
+    def _find_all(self) -> dict[int, list[tuple[int, int, int, bool]]]:
         norm, starts = self.norm, self.starts
-        lcheck, rcheck = text[0] in LATIN_CHARS, text[-1] in LATIN_CHARS
-        found = []
-        i = norm.find(text)
-        while i >= 0:
-            j = i + len(text)
-            if not (lcheck and i and norm[i - 1] in LATIN_CHARS):
-                right_ok = not (rcheck and j < len(norm) and norm[j] in LATIN_CHARS)
-                found.append((bisect_right(starts, i) - 1, i, j, right_ok))
-            i = norm.find(text, i + 1)
-        self._occ[pid] = found
+        texts = self.matcher.pattern_text
+        found: dict[int, list[tuple[int, int, int, bool]]] = {}
+        if not texts:
+            return found
+        word, end = LATIN_CHARS, len(norm)
+        for pid, i, j in self.matcher.all_patterns.find_matches_as_indexes(norm, overlapping=True):
+            text = texts[pid]
+            if text[0] in word and i and norm[i - 1] in word:
+                continue
+            right_ok = not (text[-1] in word and j < end and norm[j] in word)
+            found.setdefault(pid, []).append((bisect_right(starts, i) - 1, i, j, right_ok))
         return found
 
     def hit(self, display: str, f: int, s: int, e: int, via: str) -> Hit:
         """A Hit for normalised-character span [s, e) of field ``f``, in original offsets."""
         omap = self._maps.get(f)
-        if omap is None:
-            omap = self._maps[f] = OffsetMap(self.texts[f])
         base = self.starts[f]
+        if omap is None:
+            end = self.starts[f + 1] - 1 if f + 1 < len(self.starts) else len(self.norm)
+            omap = self._maps[f] = OffsetMap(self.texts[f], self.norm[base:end])
         return Hit(display, NOTICE_FIELDS[f], omap.start(s - base), omap.end(e - base), via)
 
 
@@ -159,13 +206,25 @@ def contributing(p: tuple, fired: set[int], regex, used: set[int]) -> bool:
     return any([contributing(c, fired, regex, used) for c in p[1]])
 
 
+_FIELD_ORDER = {name: i for i, name in enumerate(NOTICE_FIELDS)}
+
+
+def _hit_order(h: Hit) -> tuple[int, int, int]:
+    return (_FIELD_ORDER[h.field], h.start, -h.end)
+
+
 class TopicHit:
     """A topic that matched a notice. ``hits`` and ``explain()`` are computed on first use."""
 
-    def __init__(self, compiled: CompiledTopic, scan: NoticeScan):
-        self._ct = compiled
-        self._scan = scan
+    __slots__ = ("_batch", "_ct", "_fired", "_hits", "_n")
 
+    def __init__(self, compiled: CompiledTopic, batch: Batch, n: int):
+        self._ct = compiled
+        self._batch = batch
+        self._n = n
+
+    # Set on first use (an unset slot raises AttributeError): creating one of these per match is
+    # on the fast path, so __init__ stores only what it must.
     @property
     def topic(self):
         return self._ct.topic
@@ -178,30 +237,50 @@ class TopicHit:
     def key(self) -> Any:
         return self._ct.topic.key
 
-    @cached_property
+    @property
+    def fired(self) -> set[int]:
+        """The topic's literal terms that fired in the notice."""
+        try:
+            return self._fired
+        except AttributeError:
+            self._fired: set[int] = self._batch.fired_in(self._n, self._ct.literal)
+            return self._fired
+
+    @property
     def hits(self) -> tuple[Hit, ...]:
         """Occurrences of the terms that made the query true, in field then text order."""
-        ct, scan = self._ct, self._scan
+        try:
+            return self._hits
+        except AttributeError:
+            self._hits: tuple[Hit, ...] = self._work_out_hits()
+            return self._hits
+
+    def _work_out_hits(self) -> tuple[Hit, ...]:
+        ct = self._ct
+        scan = self._batch.scan(self._n)
         terms = scan.matcher.terms
         used: set[int] = set()
-        contributing(ct.plan, scan.fired, scan.regex, used)
+        contributing(ct.plan, self.fired, scan.regex, used)
         out: list[Hit] = []
         for tid in used:
             info = terms[tid]
             if info.regex is not None:
                 for f, s, e in scan.regex_spans(tid):
                     out.append(scan.hit(info.term.text, f, s, e, info.via))
+            present = scan.present()
             for pid, display in info.patterns:
-                for f, s, e, right_ok in scan.occurrences(pid):
+                if pid not in present:  # most alternatives of a term are absent
+                    continue
+                for f, s, e, right_ok in present[pid]:
                     if info.mask >> f & 1 and (right_ok or info.term.prefix):
                         out.append(scan.hit(display, f, s, e, info.via))
-        out.sort(key=lambda h: (NOTICE_FIELDS.index(h.field), h.start, -h.end))
+        out.sort(key=_hit_order)
         return tuple(dict.fromkeys(out))
 
     @property
     def excluded(self) -> tuple[str, ...]:
         """NOT'ed terms that are absent (what a match without positive terms rests on)."""
-        return tuple(text for tid, text in self._ct.excluded if tid not in self._scan.fired)
+        return tuple(text for tid, text in self._ct.excluded if tid not in self.fired)
 
     @property
     def terms(self) -> list[str]:

@@ -64,14 +64,15 @@ class OffsetMap:
     a starter plus its combining marks at a time.
     """
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, normalised: str | None = None):
+        """``normalised``: ``normalise(text)`` if the caller has it already."""
         self.text = text
         self._norm_starts: list[int] = []
         self._orig_starts: list[int] = []
         self._exact = True
-        self._identity = text.isascii() or (
-            not _may_compose(text) and len(normalise(text)) == len(text)
-        )
+        if normalised is None and not text.isascii():
+            normalised = normalise(text)
+        self._identity = text.isascii() or (not _may_compose(text) and len(normalised) == len(text))
         if self._identity:
             self._norm_len = len(text)
             return
@@ -86,7 +87,7 @@ class OffsetMap:
         self._norm_len = pos
         # Per-segment normalisation equals whole-text normalisation except for exotic scripts
         # (Hangul jamo sequences); there, fall back to a proportional map rather than fail.
-        self._exact = "".join(pieces) == normalise(text)
+        self._exact = "".join(pieces) == normalised
 
     def start(self, norm_pos: int) -> int:
         """Original offset of the character that produced normalised position ``norm_pos``."""
@@ -126,39 +127,3 @@ def _may_compose(text: str) -> bool:
 LATIN_CHARS = frozenset(
     c for c in map(chr, range(0x250)) if is_latin_alnum(c) and c == c.casefold()
 )
-
-
-# The matcher scans UTF-8 bytes held in a latin-1 str: pyahocorasick looks transitions up by
-# linear search, so a root with hundreds of CJK children costs ~40 µs per title while byte-level
-# fan-out (≤ 64) costs ~4 µs. UTF-8 is self-synchronising, so byte matches are character matches.
-_ASCII_WORD = frozenset(c for c in LATIN_CHARS if c.isascii())
-_WORD2 = frozenset(c.encode("utf-8").decode("latin-1") for c in LATIN_CHARS if not c.isascii())
-
-
-def to_bytes_str(text: str) -> str:
-    """``text`` as UTF-8 bytes in a latin-1 str (what the automata scan)."""
-    return text.encode("utf-8", "surrogatepass").decode("latin-1")
-
-
-def from_bytes_str(enc: str) -> str:
-    return enc.encode("latin-1").decode("utf-8", "surrogatepass")
-
-
-def word_before(enc: str, i: int) -> bool:
-    """Whether the character ending just before byte ``i`` glues onto a Latin word."""
-    if i <= 0:
-        return False
-    c = enc[i - 1]
-    if c < "\x80":
-        return c in _ASCII_WORD
-    return i >= 2 and enc[i - 2 : i] in _WORD2
-
-
-def word_at(enc: str, i: int) -> bool:
-    """Whether the character starting at byte ``i`` glues onto a Latin word."""
-    if i >= len(enc):
-        return False
-    c = enc[i]
-    if c < "\x80":
-        return c in _ASCII_WORD
-    return enc[i : i + 2] in _WORD2
