@@ -14,7 +14,7 @@ FORMATS = ("eml", "html", "md", "csv", "xlsx", "ics")
 
 def add_selection(p, *, since: bool) -> None:
     """The exactly-one-of selector shared by ``export`` and ``email``."""
-    from app.commands.items import iso_date
+    from app.commands._args import iso_date
 
     g = p.add_mutually_exclusive_group(required=True)
     g.add_argument("--flagged", action="store_true", help="the flagged items")

@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from app.commands._args import non_negative_int
 from app.errors import UserError
 
 
@@ -58,14 +59,23 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
     test = tsub.add_parser("test", help="try a query on the stored notices")
     test.add_argument("query")
-    test.add_argument("--sample", type=int, default=10, help="how many matches to show")
+    test.add_argument(
+        "--sample", type=non_negative_int, default=10, metavar="N", help="how many matches to show"
+    )
     test.add_argument("--json", action="store_true")
 
 
 def _sources(value: str | None) -> list[str] | None:
+    """The ``--sources`` list; a mistyped key would silently make the topic match nothing."""
+    from scrapers.base import source_keys
+
     if value is None:
         return None
     items = [s.strip() for s in value.split(",") if s.strip()]
+    known = source_keys()
+    for key in items:
+        if key not in known:
+            raise UserError(f"--sources: unknown source '{key}' (known: {', '.join(known)})")
     return items or None
 
 
