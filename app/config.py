@@ -383,11 +383,16 @@ def load_config(path: str | os.PathLike | None = None, *, create: bool = True) -
                 ) from None
         cfg = parse_config(DEFAULT_CONFIG_TEXT, p)
         return cfg
+    if p.is_dir():
+        raise UserError(f"cannot read config file {p}: it is a directory, not a file")
     try:
         text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = getattr(exc, "strerror", None) or str(exc)
-        raise UserError(f"cannot read config file {p}: {reason}") from None
+    except OSError as exc:
+        raise UserError(f"cannot read config file {p}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise UserError(
+            f"cannot read config file {p}: it is not UTF-8 text (byte {exc.start + 1} is not valid)"
+        ) from None
     return parse_config(text, p)
 
 

@@ -19,6 +19,21 @@ class Context:
 
     @cached_property
     def config(self) -> Config:
+        """--config / REGWATCH_CONFIG, else the default file (written with defaults if missing).
+
+        A missing file at a path the user typed gets the defaults too, but only in an
+        existing directory: a missing directory is almost always a typo, and creating it
+        would hide the mistake behind a config that silently is not the one they edit.
+        """
+        from app.errors import UserError
+
+        if self._config_path:
+            p = Path(self._config_path)
+            if not p.exists() and not p.parent.is_dir():
+                raise UserError(
+                    f"config file {p} does not exist, nor does its directory {p.parent} "
+                    "(check the path)"
+                )
         return load_config(self._config_path)
 
     @property

@@ -53,10 +53,12 @@ def add_parser(sub) -> None:
 
 
 def run(args, ctx) -> int:
+    from app.commands._files import check_output_path
     from app.export.digest import Selection
     from app.export.registry import RenderOptions
     from app.export.service import export_file, load_digest
 
+    check_output_path(args.out)
     check_topic(ctx, args.topic)
     selection = Selection(
         flagged=args.flagged, topic=args.topic, since=getattr(args, "since", None)

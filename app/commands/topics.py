@@ -204,15 +204,12 @@ def _remove(args, ctx) -> int:
 
 
 def _import(args, ctx) -> int:
+    from app.commands._files import read_text
     from app.topics.pack import loads_pack
     from app.topics.store import apply_topics, get_topic, import_topics
 
     path = Path(args.file)
-    try:
-        text = path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
-    specs = loads_pack(text, str(path))
+    specs = loads_pack(read_text(path), str(path))
     with ctx.db.write() as s:
         report = import_topics(s, specs, "replace" if args.replace else "skip")
         changed = [get_topic(s, n).id for n in report.added + report.replaced]
@@ -224,17 +221,17 @@ def _import(args, ctx) -> int:
 
 
 def _export(args, ctx) -> int:
+    from app.commands._files import check_output_path, write_text_atomically
     from app.topics.store import export_topics
 
+    if args.file != "-":
+        check_output_path(args.file)
     with ctx.db.read() as s:
         text = export_topics(s, args.names)
     if args.file == "-":
         sys.stdout.write(text)
         return 0
-    try:
-        Path(args.file).write_text(text, "utf-8")
-    except OSError as exc:
-        raise UserError(f"cannot write {args.file}: {exc.strerror}") from None
+    write_text_atomically(args.file, text)
     print(f"exported {text.count('[[topics]]')} topics to {args.file}")
     return 0
 
