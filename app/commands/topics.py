@@ -5,10 +5,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.commands._args import non_negative_int
 from app.errors import UserError
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -91,18 +97,29 @@ def _user_error(exc) -> UserError:
 
 def run(args: argparse.Namespace, ctx) -> int:
     from app.topics.errors import TopicError
-    from app.topics.store import install_default_topics
 
     if args.topics_command is None:
         raise UserError(
             "say what to do with topics: list, add, edit, remove, import, export or test"
         )
     try:
-        with ctx.db.write() as session:
-            install_default_topics(session)
         return _ACTIONS[args.topics_command](args, ctx)
     except TopicError as exc:
         raise _user_error(exc) from None
+
+
+@contextmanager
+def _session(ctx, *, write: bool = False) -> Iterator[Session]:
+    """A session in which the default topics are installed first (on first use).
+
+    Installing them in the same transaction as the action means a failed action (an unknown
+    topic name, a bad query) rolls the installation back too: a mistake changes nothing.
+    """
+    from app.topics.store import install_default_topics
+
+    with ctx.db.write() if write else ctx.db.read() as session:
+        install_default_topics(session)
+        yield session
 
 
 def _list(args, ctx) -> int:
@@ -112,7 +129,7 @@ def _list(args, ctx) -> int:
     from app.topics.store import list_topics
     from storage.models import TopicMatch
 
-    with ctx.db.read() as s:
+    with _session(ctx) as s:
         counts = dict(
             s.execute(select(TopicMatch.topic_id, func.count()).group_by(TopicMatch.topic_id)).all()
         )
@@ -160,7 +177,7 @@ def _add(args, ctx) -> int:
         sources=_sources(args.sources),
         description=args.description or "",
     )
-    with ctx.db.write() as s:
+    with _session(ctx, write=True) as s:
         topic = create_topic(s, spec)
         report = _apply_report(s, topic.id) if topic.enabled else "disabled, not applied"
     print(f"added topic '{spec.name}': {report}")
@@ -186,7 +203,7 @@ def _edit(args, ctx) -> int:
         changes["sources"] = _sources(args.sources)
     if not changes:
         raise UserError("nothing to change: give --query, --name, --sources, --colour, … ")
-    with ctx.db.write() as s:
+    with _session(ctx, write=True) as s:
         topic = update_topic(s, args.name, **changes)
         reapply = {"query", "sources", "enabled"} & set(changes) and topic.enabled
         report = _apply_report(s, topic.id) if reapply else "matches unchanged"
@@ -197,7 +214,7 @@ def _edit(args, ctx) -> int:
 def _remove(args, ctx) -> int:
     from app.topics.store import delete_topic
 
-    with ctx.db.write() as s:
+    with _session(ctx, write=True) as s:
         delete_topic(s, args.name)
     print(f"removed topic '{args.name}'")
     return 0
@@ -210,7 +227,7 @@ def _import(args, ctx) -> int:
 
     path = Path(args.file)
     specs = loads_pack(read_text(path), str(path))
-    with ctx.db.write() as s:
+    with _session(ctx, write=True) as s:
         report = import_topics(s, specs, "replace" if args.replace else "skip")
         changed = [get_topic(s, n).id for n in report.added + report.replaced]
         applied = apply_topics(s, topics=changed) if changed else None
@@ -226,7 +243,7 @@ def _export(args, ctx) -> int:
 
     if args.file != "-":
         check_output_path(args.file)
-    with ctx.db.read() as s:
+    with _session(ctx) as s:
         text = export_topics(s, args.names)
     if args.file == "-":
         sys.stdout.write(text)
@@ -239,7 +256,7 @@ def _export(args, ctx) -> int:
 def _test(args, ctx) -> int:
     from app.topics.store import test_query
 
-    with ctx.db.read() as s:
+    with _session(ctx) as s:
         r = test_query(s, args.query, sample=max(0, args.sample))
     if args.json:
         out = {
