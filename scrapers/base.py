@@ -7,6 +7,17 @@ Failures are typed so the pipeline can name a health state without guessing:
     BlockedError  -> ``blocked``  (WAF / JS challenge page)
     LayoutError   -> ``broken``   (page answered but parsed to zero rows / required fields vanished)
     FetchError    -> ``error``    (network, 5xx after retries, refused 4xx, bad JSON)
+
+What counts as a changed layout (decided once for every source, checked by the held-out pages in
+tests/fixtures/heldout):
+
+- A list whose first page answers but yields no row, or holds article links in no row shape
+  the parser knows, is a LayoutError — never an empty success. Later empty pages end paging.
+- A detail page without the container its site keeps the document text in is a LayoutError,
+  even when a title or a metadata table is still found: a title alone would pass for a
+  document and silently lose its text, deadline and 文号. The pipeline then keeps the list item
+  (with the list's title), marks its detail as failed and names the failure in the run report.
+  A known container that is empty (an image-only 一图读懂 page) is a valid, empty body.
 """
 
 from __future__ import annotations
@@ -233,7 +244,11 @@ class Source(Protocol):
         ...
 
     def fetch_detail(self, item: ListItem, fetcher: Fetcher) -> Notice:
-        """Fetch and parse the detail page of ``item``."""
+        """Fetch and parse the detail page of ``item``.
+
+        LayoutError when the page lacks the container of the document text (see the module
+        docstring); the caller keeps ``item`` as it was listed.
+        """
         ...
 
     def parse(self, content: bytes, url: str) -> list[ListItem] | Notice:

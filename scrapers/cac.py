@@ -138,25 +138,54 @@ def _json_rows(content: bytes, url: str) -> tuple[list, int | None]:
     return data.get("list") or [], total
 
 
+_ORDER_LINE = re.compile(r"^(?P<orgs>.*?)令\s*[（(]?\s*第\s*(?P<no>\d{1,4})\s*号\s*[）)]?$")
+
+
+def _order_header(head: list[str], i: int) -> tuple[list[str], str | None] | None:
+    """Issuers and 令号 when ``head[i]`` is the 令 line of a decree header, else None.
+
+    The header comes as ``机关 机关`` / ``令`` / ``第N号`` lines, with every issuer on its own line,
+    or as one line ``机关 机关令 第N号``: issuers are read from the 令 line and the issuer-only
+    lines right above it, the number from the same or the next line.
+    """
+    line = clean_text(head[i])
+    one_line = _ORDER_LINE.match(line)
+    if one_line:
+        names, number = org_names(one_line["orgs"]), one_line["no"]
+        if not names and one_line["orgs"].strip():
+            return None
+    elif line.replace(" ", "").endswith("令"):
+        names = org_names(line[:-1].strip()) if line != "令" else []
+        if line != "令" and not names:
+            return None
+        number = None
+        if i + 1 < len(head):
+            m = _ORDER_NO.match(re.sub(r"\s", "", head[i + 1]))
+            number = m.group(1) if m else None
+    else:
+        return None
+    j = i - 1
+    while j >= 0 and (above := org_names(head[j])):
+        names[:0] = above
+        j -= 1
+    return names, (f"第{number}号" if number else None)
+
+
 def _signature(lines: list[str], notice: Notice, rules: list[str]) -> None:
     """令 header (issuers / 令 / 第N号) and signature (issuers, date) from the body's first lines."""
     head = lines[:15]
     for i, line in enumerate(head):
         if line.startswith("第") and ("条" in line[:6]):
             break  # the regulation's articles start: no more header
-        compact = re.sub(r"\s", "", line)
-        if compact == "令" or (compact.endswith("令") and org_names(compact[:-1])):
-            names = org_names(compact[:-1]) if compact != "令" else []
-            if not names and i > 0:
-                names = org_names(head[i - 1])
+        header = _order_header(head, i)
+        if header is not None:
+            names, number = header
             if names and not notice.issuers:
                 notice.issuers = names
                 rules.append("issuers:body 令 header")
-            if i + 1 < len(head):
-                m = _ORDER_NO.match(re.sub(r"\s", "", head[i + 1]))
-                if m and not notice.doc_number:
-                    notice.doc_number = f"第{m.group(1)}号"
-                    rules.append("doc_number:body 令 header")
+            if number and not notice.doc_number:
+                notice.doc_number = number
+                rules.append("doc_number:body 令 header")
         elif _DATE_ONLY.match(line) and notice.written_date is None:
             notice.written_date = parse_date(line)
             rules.append("written_date:body signature")
@@ -191,13 +220,15 @@ def parse_detail(content: bytes, url: str) -> Notice:
         body_el, sel = dom.select_first(page, ("div.main-content", "div.article", "div.content"))
         if sel:
             rules.append(f"body:{sel}")
-    lines = dom.paragraphs(body_el)
-    body = "\n".join(lines)
-    if not title and not body:
+    if body_el is None:
+        # A title alone is not a document: the pipeline keeps the list item and marks the
+        # detail failed, and the source's health says the layout changed.
         raise LayoutError(
-            f"The CAC page {url} has neither a title nor a text; its layout may have changed.",
+            f"The CAC page {url} has no article text where CAC pages keep it; its layout may have changed.",
             url=url,
         )
+    lines = dom.paragraphs(body_el)
+    body = "\n".join(lines)
     notice = Notice(url=url, title=title, body=body, rules=rules)
 
     pubtime = dom.find_id(page, "pubtime")

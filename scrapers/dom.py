@@ -168,6 +168,39 @@ def labelled_fields(root: Tag | None, labels: Iterable[str] | None = None) -> di
     return out
 
 
+# Labels that mean the same field on different templates and sites (MIIT, SAC and the gov.cn
+# library print 发布机关 / 发文单位 for 发文机关, 文号 for 发文字号, 印发日期 for 成文日期 …).
+# Parsers read the canonical key only; a synonym never overrides the canonical label's value.
+LABEL_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "发文机关": ("发布机关", "发文单位", "制发机关", "发文机构"),
+    "发文字号": ("文号", "发文文号", "文件编号"),
+    "成文日期": ("发文日期", "印发日期", "签发日期"),
+    "发布日期": ("公布日期", "公开日期"),
+    "实施日期": ("施行日期", "生效日期"),
+    "公文种类": ("文种", "文件类型"),
+}
+
+
+def with_synonyms(labels: Iterable[str]) -> tuple[str, ...]:
+    """``labels`` plus every synonym of them (for ``labelled_fields`` with wanted labels)."""
+    out = list(labels)
+    for label in list(out):
+        out.extend(s for s in LABEL_SYNONYMS.get(normalise_label(label), ()) if s not in out)
+    return tuple(out)
+
+
+def canonical_fields(fields: dict[str, str]) -> dict[str, str]:
+    """``fields`` with synonym keys renamed to their canonical label (the canonical one wins)."""
+    out = dict(fields)
+    for canonical, synonyms in LABEL_SYNONYMS.items():
+        for syn in synonyms:
+            if syn in out:
+                value = out.pop(syn)
+                if not out.get(canonical):
+                    out[canonical] = value
+    return out
+
+
 # ---------------------------------------------------------------------------------------------
 # Attachments
 

@@ -134,7 +134,7 @@ def parse_detail(content: bytes, url: str) -> Notice:
     fields: dict[str, str] = {}
     for sel in _FIELD_CONTAINERS:
         container = page.select_one(sel)
-        found = dom.labelled_fields(container)
+        found = dom.canonical_fields(dom.labelled_fields(container))
         if found:
             rules.append(f"fields:{sel}")
             fields = found
@@ -145,9 +145,12 @@ def parse_detail(content: bytes, url: str) -> Notice:
     if body_sel:
         rules.append(f"body:{body_sel}")
     title = _page_title(page, fields, rules)
-    if not title and not body:
+    if body_el is None:
+        # A title (even a metadata table) without the text is a layout we do not know: the
+        # pipeline keeps the list item, marks the detail failed and reports the layout change.
         raise LayoutError(
-            f"The gov.cn page {url} has neither a title nor a text; its layout may have changed.",
+            f"The gov.cn page {url} has no document text where gov.cn pages keep it; "
+            "its layout may have changed.",
             url=url,
         )
     notice = Notice(url=url, title=title, body=body, rules=rules)
@@ -159,7 +162,9 @@ def parse_detail(content: bytes, url: str) -> Notice:
     notice.index_number = fields.get("索引号") or None
     notice.written_date = parse_date(fields.get("成文日期"))
     notice.published_date = parse_date(fields.get("发布日期"))
+    notice.effective_date = parse_date(fields.get("实施日期"))
     known = {
+        "实施日期",
         "标题",
         "发文机关",
         "发文字号",

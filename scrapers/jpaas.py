@@ -30,12 +30,14 @@ from scrapers.base import (
 from scrapers.charset import decode_body
 from scrapers.dom import (
     attachments,
+    canonical_fields,
     labelled_fields,
     meta_content,
     paragraphs,
     parse_html,
     select_first,
     text_of,
+    with_synonyms,
 )
 from scrapers.text import (
     clean_text,
@@ -69,8 +71,13 @@ class UnitScript:
 
 
 def find_unit_script(content: bytes | str, page_url: str) -> UnitScript:
-    """The JPaaS list script of a column shell; LayoutError when the shell no longer has one."""
+    """The JPaaS list script of a column shell; LayoutError when the shell no longer has one.
+
+    A shell may declare several build/unit scripts (navigation, side boxes, the list): the one
+    that looks most like the list wins (see ``_list_score``), the first one on a tie.
+    """
     soup = parse_html(content)
+    found: list[tuple[int, UnitScript]] = []
     for script in soup.find_all("script"):
         url = script.get("url")
         raw = script.get("querydata")
@@ -85,11 +92,32 @@ def find_unit_script(content: bytes | str, page_url: str) -> UnitScript:
                 f"The JPaaS list script on {page_url} has unreadable queryData: layout changed.",
                 url=page_url,
             )
-        return UnitScript(api_url=api_url, query=query)
+        found.append((_list_score(script, query), UnitScript(api_url=api_url, query=query)))
+    if found:
+        best = max(score for score, _ in found)
+        return next(unit for score, unit in found if score == best)
     raise LayoutError(
         f"Column page {page_url} no longer carries the JPaaS list script: layout changed.",
         url=page_url,
     )
+
+
+_LIST_TAG = re.compile(r"list|列表|内容|正文|文章", re.I)
+_CHROME_TAG = re.compile(r"导航|nav|菜单|menu|头部|尾部|页头|页脚|banner|header|footer", re.I)
+_LIST_BOX = re.compile(r"clist|list|lmy_main_r|main_r|content|con", re.I)
+
+
+def _list_score(script: Tag, query: dict[str, str]) -> int:
+    """How much a build/unit script looks like the column's list (tagId, then its container)."""
+    tag_id = query.get("tagId", "")
+    score = 2 if _LIST_TAG.search(tag_id) else 0
+    if _CHROME_TAG.search(tag_id):
+        score -= 2
+    parent = script.parent
+    classes = " ".join(parent.get("class") or []) if isinstance(parent, Tag) else ""
+    if _LIST_BOX.search(classes):
+        score += 1
+    return score
 
 
 def _read_query_data(raw: str) -> dict[str, str] | None:
@@ -281,6 +309,7 @@ def walk_column(
 
 # Labels of the 政策文件 metadata block (MIIT; gov.cn-style), matched without spaces/colons.
 BLOCK_LABELS = (
+    "实施日期",
     "发文机关",
     "标题",
     "发文字号",
@@ -317,22 +346,25 @@ def parse_article(content: bytes, url: str, template: ArticleTemplate, site: str
     elif meta_title := meta_content(soup, "ArticleTitle"):
         title = clean_title(meta_title)
         rules.append(f"{site}:title:meta")
-    if not title and body_el is None:
+    if body_el is None:
+        # A title alone is not a document: without its text the page is a layout we do not
+        # know (the pipeline keeps the list item and marks its detail as failed).
         raise LayoutError(
-            f"{url} has neither a title nor a body where {site} articles keep them: layout changed.",
-            url=url,
+            f"{url} has no body where {site} articles keep it: layout changed.", url=url
         )
 
     lines = paragraphs(body_el)
     body = "\n".join(lines)
     files = attachments(body_el, url)
-    if body_el is not None:
-        rules.append(f"{site}:body")
-        body_el.extract()  # labels below come from the page around the body only
+    # An attachment list may follow the body in its own box (附件：… after #con_con).
+    for sib in body_el.find_next_siblings():
+        files.extend(f for f in attachments(sib, url) if f not in files)
+    rules.append(f"{site}:body")
+    body_el.extract()  # labels below come from the page around the body only
 
     info_el, _ = select_first(soup, template.info)
     info_text = text_of(info_el)
-    fields = labelled_fields(soup, BLOCK_LABELS)
+    fields = canonical_fields(labelled_fields(soup, with_synonyms(BLOCK_LABELS)))
     has_block = sum(1 for k in ("发文机关", "发文字号", "成文日期", "发布机构") if k in fields) >= 2
     if has_block:
         rules.append(f"{site}:label-block")
@@ -361,6 +393,7 @@ def parse_article(content: bytes, url: str, template: ArticleTemplate, site: str
         notice.doc_number = clean_text(fields.get("发文字号")) or None
         notice.written_date = parse_date(fields.get("成文日期"))
         notice.doc_type = clean_text(fields.get("分类") or fields.get("公文种类")) or None
+    notice.effective_date = parse_date(fields.get("实施日期"))
     notice.topic_class = clean_text(fields.get("主题分类")) or None
     notice.index_number = clean_text(fields.get("索引号")) or None
 

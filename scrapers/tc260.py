@@ -36,6 +36,9 @@ from scrapers.text import (
 HOME = "https://www.tc260.org.cn/"
 LIST_URL = "https://www.tc260.org.cn/front/bzzqyjList.html?postType=&start=0&length=10"
 _ISO = re.compile(r"(?<!\d)((?:19|20)\d{2})-(\d{1,2})-(\d{1,2})(?!\d)")
+_PUBLISHED = re.compile(
+    r"(?:发布|发表|公布)(?:时间|日期)\s*[：:]\s*(?P<date>(?:19|20)\d{2}\s*[-./年]\s*\d{1,2}\s*[-./月]\s*\d{1,2})"
+)
 _SITE_SUFFIX = re.compile(r"\s*[_|-]\s*全国(?:网络|信息)安全标准化技术委员会\s*$")
 
 
@@ -94,6 +97,26 @@ def _id_date(url: str) -> dt.date | None:
     return None
 
 
+def _published(body: str, url: str, rules: list[str]) -> dt.date | None:
+    """发布时间：… in any date form, else the post id's stamp, else the body's first ISO date.
+
+    The first ISO date alone is not trusted first: a notice may state its deadline
+    (截止日期：2025-07-03) before, or without, its publication date.
+    """
+    m = _PUBLISHED.search(body)
+    if m and (published := parse_date(m["date"])):
+        rules.append("tc260:date:label")
+        return published
+    if published := _id_date(url):
+        rules.append("tc260:date:id")
+        return published
+    m = _ISO.search(body)
+    if m and (published := parse_date(m[0])):
+        rules.append("tc260:date:body")
+        return published
+    return None
+
+
 def parse_detail_page(content: bytes, url: str) -> Notice:
     """``postDetail.html?id=…``: ``div.news_title h3``, body ``div.news_end``, PDFs, deadline."""
     soup = parse_html(content)
@@ -113,15 +136,7 @@ def parse_detail_page(content: bytes, url: str) -> Notice:
     notice = Notice(url=url, title=title, body=body, rules=rules)
     rules.append("tc260:body")
 
-    m = _ISO.search(body)
-    published = parse_date(m[0]) if m else None
-    if published:
-        rules.append("tc260:date:body")
-    else:
-        published = _id_date(url)
-        if published:
-            rules.append("tc260:date:id")
-    notice.published_date = published
+    notice.published_date = _published(body, url, rules)
 
     issuers, signed = signature_block(lines)
     if issuers or signed:

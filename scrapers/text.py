@@ -153,11 +153,20 @@ _DOCNO = re.compile(
 )
 
 
+# A number in brackets right after a 《title》 cites another document:
+# 为贯彻落实《新一代人工智能发展规划》（国发〔2017〕35号）… is not this notice's 文号.
+_CITATION = re.compile(r"》\s*[（(]\s*$")
+
+
 def extract_doc_number(text: str | None, *, head_chars: int = 600) -> str | None:
-    """The first 文号/令号 in the first ``head_chars`` characters of a body, normalised."""
+    """The first 文号/令号 in the first ``head_chars`` characters of a body, normalised.
+
+    Citations of other documents (``《…》（国发〔2017〕35号）``) are skipped.
+    """
     if not text:
         return None
-    m = _DOCNO.search(text[:head_chars])
+    head = text[:head_chars]
+    m = next((m for m in _DOCNO.finditer(head) if not _CITATION.search(head[: m.start()])), None)
     if not m:
         return None
     value = re.sub(r"\s+", "", m.group(0))
@@ -169,8 +178,11 @@ def extract_doc_number(text: str | None, *, head_chars: int = 600) -> str | None
 
 # A date as notices write it: 2025年3月15日 / 2025-03-15 / 2025.3.15 / 2025/3/15.
 _D = r"(?:19|20)\d{2}\s*(?:年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[-./]\d{1,2}[-./]\d{1,2}(?!\d))"
-# An optional clock time after the date: 24:00, （17:00）, 17时.
-_CLOCK = r"(?:\s*[（(]?\s*\d{1,2}\s*(?:[:：]\s*\d{2}|时|点)\s*[）)]?)?"
+# An optional weekday and clock time after the date: （星期五）, （周五）, 24:00, （17:00）, 17时.
+_CLOCK = (
+    r"(?:\s*[（(]\s*(?:星期|周)[一二三四五六日天]\s*[）)])?"
+    r"(?:\s*[（(]?\s*\d{1,2}\s*(?:[:：]\s*\d{2}|时|点)\s*[）)]?)?"
+)
 # Words that make a bare 截止/截至 date a comment deadline rather than a statistics cut-off.
 _COMMENT_CONTEXT = r"(?:意见|建议|反馈|征求|回执|报名)"
 

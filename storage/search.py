@@ -135,6 +135,18 @@ def search_clause(query: str, conn: Connection) -> ColumnElement[bool]:
     return and_(*clauses) if clauses else false()
 
 
+def scan_clause(query: str, conn: Connection) -> ColumnElement[bool]:
+    """The same match as ``search_clause``, tested row by row (LIKE / ILIKE) without the index.
+
+    Cheaper than the index for a few thousand candidate rows: a list can test the newest rows
+    of a view this way and only fall back to ``search_clause`` when too few of them match
+    (a common word fills the first page from the newest rows at once)."""
+    terms = _terms(query)
+    if not terms:
+        return true()
+    return and_(*(_like_any(term, conn.dialect.name) for term in terms))
+
+
 def search(session, query: str, limit: int | None = 200) -> list[Notice]:
     """Notices matching ``query``, newest first."""
     stmt = (

@@ -1,8 +1,11 @@
 """``regwatch demo``: the app over the bundled offline corpus, with a throw-away database.
 
-A ReplayServer serves resources/sites/; a temporary config points every source at it through
-the mirror option (small spacing, no office-hours limit) and the first fetch starts at once.
-Nothing touches the user's database, config or the internet.
+A ReplayServer serves resources/sites/ (snapshot t1); a temporary config points every source at
+it through the mirror option (small spacing, no office-hours limit), and a real first fetch
+(the pipeline, as for the live sites) starts as soon as the window opens: real notices, topic
+matches and English titles within a minute. Demo → "Switch demo to later snapshot" serves t2
+and fetches again, showing exactly the new items. Nothing touches the user's database, config
+or the internet; the server stops when the app exits.
 """
 
 from __future__ import annotations
@@ -37,49 +40,43 @@ office_days = "*"
 
 
 def prepare(tmp: Path, mirror: str):
-    """The demo's config file and database (with the default topics), as a Context."""
+    """The demo's config file and an empty database (the first fetch installs the default
+    topics), as a Context. The first-run dialog is skipped."""
     from app.context import Context
-    from app.sample_data import SAMPLE_TOPICS
-    from storage.models import Setting, Topic
+    from storage.models import Setting
 
     cfg = tmp / "regwatch.toml"
     cfg.write_text(DEMO_CONFIG.format(mirror=mirror), encoding="utf-8")
     ctx = Context(db_url=f"sqlite:///{tmp / 'demo.sqlite3'}", config_path=str(cfg))
     with ctx.db.write() as s:
-        for pos, t in enumerate(SAMPLE_TOPICS):
-            s.add(Topic(name=t.name, query=t.query, colour=t.colour, position=pos))
         s.add(Setting(key="first_run_done", value=True))
     return ctx
 
 
+def start(tmp: Path, snapshot: str = "t1"):
+    """The running replay server and the demo Context over it."""
+    from app.replay import ReplayServer
+
+    server = ReplayServer(snapshot=snapshot).start()
+    try:
+        return server, prepare(tmp, server.url)
+    except BaseException:
+        server.stop()
+        raise
+
+
 def run(args, ctx) -> int:
     from app.commands.gui import require_display
-    from app.services import available
 
     require_display()  # before the replay server and the temporary directory
-
     tmp = Path(tempfile.mkdtemp(prefix="regwatch-demo-"))
     server = None
     try:
-        if available("app.replay") and available("app.pipeline"):
-            from app.replay import ReplayServer
-
-            server = ReplayServer(snapshot=args.snapshot).start()
-            demo_ctx = prepare(tmp, server.url)
-            first_fetch = True
-        else:
-            # Without the pipeline there is nothing to fetch with: show the corpus's oracle.
-            from app.sample_data import load_sample
-
-            print("regwatch demo: the fetch pipeline is not in this build; showing the corpus")
-            demo_ctx = prepare(tmp, "http://127.0.0.1:9")
-            with demo_ctx.db.write() as s:
-                load_sample(s)
-            first_fetch = False
+        server, demo_ctx = start(tmp, args.snapshot)
         from app.ui.main import run_app
 
         try:
-            return run_app(demo_ctx, first_fetch=first_fetch, first_run=False)
+            return run_app(demo_ctx, first_fetch=True, first_run=False, demo=server)
         finally:
             demo_ctx.close()
     finally:

@@ -34,7 +34,7 @@ from app.translation.text import (
 )
 
 # Token kinds besides the glossary parts of speech.
-UNKNOWN, LITERAL, DE, BREAK, DUI = "x", "lit", "de", "break", "dui"
+UNKNOWN, LITERAL, DE, BREAK, DUI, YONG = "x", "lit", "de", "break", "dui", "yong"
 
 _FYP = re.compile(r"“?([一二三四五六七八九十]+)五”?(?:时期)?")
 _FYP_TOKEN = re.compile(r"^“?(十[一二三四五六七八九]?|[一二三四五六七八九])五”?")
@@ -48,6 +48,48 @@ _EDITION = re.compile(r"^(\d{4})年?(?:版|本)$")
 _REVISION = re.compile(r"^(\d{4})年?(?:修订|修正)(?:版)?$")
 _PERIOD = re.compile(r"^(\d{4})\s*[—-]\s*(\d{4})年?$")
 _PRC = "中华人民共和国"
+_LEAD_YEAR = re.compile(r"^(\d{4})年度?(?!\s*[—-])")
+_LEAD_RANGE = re.compile(r"^(\d{4})\s*[—-]\s*(\d{4})年度?")
+# Plural English nouns that keep their -s as a modifier ("sports industry", "minors mode").
+_KEEP_S = frozenset(
+    "news series species means goods arms affairs customs sales sports minors rights savings "
+    "earnings headquarters humanities communications telecommunications logistics works "
+    "statistics electronics economics analytics robotics physics mechanics ethics politics "
+    "data media criteria".split()
+)
+
+
+_PRODUCT = re.compile(
+    r"\b(?:batter(?:y|ies)|vehicles?|bicycles?|appliances?|toys?|machinery|boilers?|elevators?|"
+    r"helmets?|cars?|motorcycles?|tyres?|lamps?|cables?|chargers?|devices?)\b"
+)
+_DATA = re.compile(r"\b(?:data|information|network|cyber\w*|software|online|Internet)\b", re.I)
+_ARTICLES = ("the ", "a ", "an ", "The ", "A ", "An ", "“")
+# Singular heads that take "the" after a verb or "of" ("improving the … service system").
+_DEFINITE_HEADS = frozenset(
+    "system market environment mechanism census initiative campaign zone framework network "
+    "ecosystem sector conference group mode structure layout chain grid region area port "
+    "corridor belt circle base centre catalogue list programme platform survey".split()
+)
+
+
+def singular(en: str) -> str:
+    """The last word of an English noun as a modifier: 'online platforms' -> 'online platform'."""
+    head, _, word = en.rpartition(" ")
+    low = word.lower()
+    if len(word) < 4 or not low.endswith("s") or low in _KEEP_S or not word.isalpha():
+        return en
+    if low.endswith(("ss", "us", "is", "ics")):
+        return en
+    if low.endswith("ies"):
+        word = word[:-3] + "y"
+    elif low.endswith(("ches", "shes", "xes", "sses")):
+        word = word[:-2]
+    else:
+        word = word[:-1]
+    return f"{head} {word}" if head else word
+
+
 _PUNCT = {"、": (POS_CONJ, ","), "，": (BREAK, ","), "；": (BREAK, ";"), "：": (BREAK, ":")}
 _PUNCT.update({"！": (BREAK, "!"), "？": (BREAK, "?"), "。": (BREAK, ".")})
 _PUNCT.update({"×": (LITERAL, "×"), "·": (LITERAL, "·"), "/": (LITERAL, "/")})
@@ -157,6 +199,9 @@ class Composer:
         domain, rest = self._standard_split(core)
         if domain:
             return self._standard(domain, rest, unk)
+        if " " in core and style == "title":  # GB-style elements: "A B" -> "A—B"
+            elements = [self._document_core(p, unk, style) for p in core.split(" ") if p]
+            return "—".join(e[4:] if e.startswith("The ") else e for e in elements)
         raw = self.named(core, unk, lower_template=style == "sentence")
         return sentence_case(raw) if style == "sentence" else title_case(raw)
 
@@ -182,8 +227,10 @@ class Composer:
             if part in self.lex.standard_domains:
                 elements.append(prefix + self.lex.standard_domains[part])
                 continue
-            en = self.named(part, unk, lower_template=True)
+            en = self.named(part, unk, lower_template=True).removeprefix("the ")
             elements.append(prefix + sentence_case(en))
+        for k in range(1, len(elements) - 1):  # a middle element names a subject: singular
+            elements[k] = singular(elements[k])
         return "—".join(elements)
 
     # -- names with a document-type head -----------------------------------------------------
@@ -229,15 +276,28 @@ class Composer:
             period = f" for the {ordinal(n)} Five-Year Plan Period"
             if not rest:
                 return fill(head.bare, "") + period
+        lead = ""
+        if not head.en.startswith("{x}"):
+            # 2025年X工作要点 -> Key Work Points for X in 2025; 2024—2025年X方案 -> 2024–2025 Plan
+            if (m := _LEAD_RANGE.match(rest)) and len(rest) > m.end():
+                lead, rest = f"{m.group(1)}–{m.group(2)} ", rest[m.end() :]
+            elif (m := _LEAD_YEAR.match(rest)) and len(rest) > m.end():
+                period += f" in {m.group(1)}"
+                rest = rest[m.end() :]
         tokens = self.tokens(rest, unk)
         x = self.render(tokens, subject_in=True)
         verbal = next((t for t in tokens if t.kind != POS_ADVERB), None)
         if head.verbal and verbal is not None and verbal.kind == POS_VERB:
-            return fill(head.verbal, x) + period
-        if head.en.startswith("{x}") and x.startswith("the "):
-            # prefix-style heads take a plain compound, not a pivoted phrase
-            x = self.render(tokens, pivot=False)
-        return fill(head.en, x) + period
+            return lead + fill(head.verbal, x) + period
+        if head.en.startswith("{x}"):
+            if x.startswith("the "):
+                # prefix-style heads take a plain compound, not a pivoted phrase
+                x = self.render(tokens, pivot=False)
+            x = singular(x)
+        template = head.en
+        if "Security" in template and _PRODUCT.search(x) and not _DATA.search(x):
+            template = template.replace("Security", "Safety")  # products: safety, not security
+        return lead + fill(template, x) + period
 
     # -- phrases ----------------------------------------------------------------------------
 
@@ -279,6 +339,8 @@ class Composer:
                 tok, size = Token(BREAK, "", ch), 1
             if tok is None and ch == "的":
                 tok, size = Token(DE, "", ch), 1
+            if tok is None and ch == "用" and out and not pending:
+                tok, size = Token(YONG, "for", ch), 1
             if tok is None and ch == "对":
                 tok, size = Token(DUI, "on", ch), 1
             if tok is None and not has_cjk(ch) and ch not in "“”《》（）":
@@ -337,7 +399,7 @@ class Composer:
                 return Token(POS_NOUN, m.group(1), m.group(0)), m.end()
         if ch == "第" and (m := _BATCH.match(rest)):
             n = zh_int(m.group(1)) or 0
-            return Token(POS_NOUN, f"{ordinal_word(n)} batch", m.group(0)), m.end()
+            return Token(POS_NOUN, f"{ordinal_word(n)} batch of", m.group(0)), m.end()
         if (
             ch in "十一二三四五六七八九"
             and (m := _FYP_TOKEN.match(rest))
@@ -363,7 +425,7 @@ class Composer:
                 clauses.append([])
                 joiners.append({"": " and ", ":": ": "}.get(tok.en, f"{tok.en} "))
                 continue
-            starts = tok.kind == POS_VERB and any(t.kind not in (POS_ADVERB,) for t in cur)
+            starts = tok.kind == POS_VERB and any(t.kind not in (POS_ADVERB, POS_VERB) for t in cur)
             if starts and cur and cur[0].kind == DUI and not any(t.kind == POS_VERB for t in cur):
                 starts = False  # 对X加征Y: the verb belongs to the 对 clause
             if tok.kind == POS_ADVERB and any(t.kind != POS_ADVERB for t in cur):
@@ -381,16 +443,20 @@ class Composer:
             subject = self._clause(clauses[0], pivot)
             rest = self.render([t for c in clauses[1:] for t in c], pivot=pivot)
             return f"{rest} in {subject}"
-        out = ""
+        parts: list[tuple[str, str]] = []
         joiner = ""
         for clause, join in zip(clauses, joiners, strict=True):
             joiner = join if join.strip() not in ("and", "") or not joiner.strip() else joiner
             text = self._clause(clause, pivot) if clause else ""
             if not text:
                 continue
-            out += (joiner if out else "") + text
+            parts.append((joiner if parts else "", text))
             joiner = ""
-        return out
+        # "A and B and C" -> "A, B and C"
+        for k in range(1, len(parts) - 1):
+            if parts[k][0] == " and " and parts[k + 1][0] == " and ":
+                parts[k] = (", ", parts[k][1])
+        return "".join(j + t for j, t in parts)
 
     def _clause(self, toks: list[Token], pivot: bool) -> str:
         if toks[0].kind == DUI:  # 对 X 加征 Y -> imposing additional Y on X
@@ -409,12 +475,42 @@ class Composer:
                 )
         lead: list[str] = []
         i = 0
+        verbs = 0
+        actions = self.lex.terms.get(POS_ACTION, {})
+        nominal = self.lex.terms.get("nominal", {})
         while i < len(toks) and toks[i].kind in (POS_ADVERB, POS_VERB):
-            lead.append(toks[i].en)
+            tok = toks[i]
+            if tok.kind == POS_VERB:
+                verbs += 1
+                if verbs > 1 and (tok.zh in nominal or tok.zh in actions):
+                    # 加快构建 X -> accelerating the construction of X
+                    action = nominal.get(tok.zh) or actions[tok.zh]
+                    prep = "of"
+                    if action.endswith((" for", " of", " on", " in")):
+                        action, prep = action.rsplit(" ", 1)
+                    np = self._definite(self._noun_phrase(toks[i + 1 :], pivot))
+                    tail = f"the {action} {prep} {np}" if np else f"the {action}"
+                    return " ".join([*lead, tail]).strip()
+                if verbs > 1 and lead:
+                    lead.append("and")
+            lead.append(tok.en)
             i += 1
-        np = self._noun_phrase(toks[i:], pivot)
-        if lead and np and not np.startswith("the ") and lead[-1].endswith("of"):
-            np = "the " + np
+        rest = toks[i:]
+        if (
+            verbs
+            and len(rest) > 1
+            and rest[0].kind == POS_ACTION
+            and rest[1].kind not in (POS_CONJ, DE, YONG)
+        ):
+            # 加快发展 X -> accelerating the development of X
+            action, prep = rest[0].en, "of"
+            if action.endswith((" for", " of", " on", " in")):
+                action, prep = action.rsplit(" ", 1)
+            np = self._definite(self._noun_phrase(rest[1:], pivot))
+            return " ".join([*lead, f"the {action} {prep} {np}"]).strip()
+        np = self._noun_phrase(rest, pivot)
+        if lead and np:
+            np = self._definite(np)
         return " ".join([*lead, np]).strip()
 
     def _noun_phrase(self, toks: list[Token], pivot: bool) -> str:
@@ -431,6 +527,11 @@ class Composer:
             if mod.split(" ", 1)[0].endswith("ing"):  # a participle follows its noun
                 return f"{head} {mod}"
             return f"{head} of {mod}" if head.startswith("the ") else f"the {head} of {mod}"
+        if any(t.kind == YONG for t in toks):  # A用B -> B for A
+            k = max(i for i, t in enumerate(toks) if t.kind == YONG)
+            head = self._noun_phrase(toks[k + 1 :], pivot)
+            mod = self._noun_phrase(toks[:k], pivot)
+            return f"{head} for {mod}" if head and mod else head or mod
         while toks and toks[-1].kind == POS_CONJ:
             toks = toks[:-1]
         if pivot and len(toks) > 1 and toks[-1].kind == POS_ACTION and toks[-2].kind != POS_CONJ:
@@ -438,18 +539,34 @@ class Composer:
             prep = "of"
             if action.endswith((" for", " of", " on", " in")):
                 action, prep = action.rsplit(" ", 1)
-            rest = self._words(toks[:-1])
+            rest = self._definite(self._words(toks[:-1]))
             return f"the {action} {prep} {rest}"
         return self._words(toks)
 
     @staticmethod
+    def _definite(np: str) -> str:
+        """'the' before a singular institutional noun: 'optimizing the … environment'."""
+        if not np or np.startswith(_ARTICLES) or not np[0].isalpha() or np.endswith(" of"):
+            return np
+        last = np.rsplit(" ", 1)[-1].lower()
+        if last in _DEFINITE_HEADS:
+            return f"the {np}"
+        first, _, rest = np.partition(" of ")
+        if rest and " and " not in rest and first[:1].islower() and "," not in first:
+            return f"the {np}"  # 'the digitalization of education'
+        return np
+
+    @staticmethod
     def _words(toks: list[Token]) -> str:
         out = ""
-        for t in toks:
+        for i, t in enumerate(toks):
+            nxt = toks[i + 1] if i + 1 < len(toks) else None
+            if t.kind == POS_NOUN and nxt is not None and nxt.kind in (POS_NOUN, POS_ACTION):
+                t = Token(t.kind, singular(t.en), t.zh)  # a modifier noun is singular
             if t.kind == POS_CONJ and t.en == ",":
                 out += ","
             elif t.kind == LITERAL and t.en in ":+×/·":
                 out += t.en if t.en in "+/·" else (t.en if t.en == ":" else f" {t.en}")
             elif t.en:
                 out += (" " if out and not out.endswith(("/", "·")) else "") + t.en
-        return out.strip()
+        return out.strip().removesuffix(" of")

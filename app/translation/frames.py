@@ -30,13 +30,35 @@ _QUALIFIERS = {
 }
 _SOLICIT = [
     # 《Y（征求意见稿）》公开征求意见 (CAC), 就《Y》公开征求意见
-    (re.compile(r"^(?:就)?(?P<obj>.+?)(?P<pub>公开)?征求意见$"), "Soliciting Comments on"),
+    (re.compile(r"^(?:就|对)?(?P<obj>.+?)(?P<pub>公开)?征求意见$"), "Soliciting Comments on"),
     # (公开)征求(对)《Y》(的)意见(建议)
     (
         re.compile(r"^(?P<pub>公开)?征求(?:对)?(?P<obj>.+?)(?:的)?意见(?:建议)?$"),
         "Soliciting Comments on",
     ),
 ]
+# 开展/组织开展/做好 X 工作: the work frame of MIIT / State Council notices.
+_WORK = re.compile(
+    r"^(?P<adv>进一步|扎实|切实|认真)?(?P<verb>组织开展|开展|做好|组织|启动)(?P<x>.+?)工作$"
+)
+_WORK_VERBS = {
+    "组织开展": "Organizing",
+    "开展": "Carrying Out",
+    "做好": "Effectively Carrying Out",
+    "组织": "Organizing",
+    "启动": "Launching",
+}
+_WORK_ADVERBS = {"进一步": "Further", "扎实": "Solidly", "切实": "Effectively", "认真": "Earnestly"}
+# 《X》等N项推荐性国家标准(外文版)(和M项国家标准修改单)
+_COUNTED = re.compile(
+    rf"^(?P<docs>《[^《》]+》)等(?P<n>{ZH_NUMBER})项(?P<q>{_STD_QUAL})(?P<foreign>外文版)?"
+    rf"(?:和(?P<m>{ZH_NUMBER})项(?:国家标准|行业标准)修改单)?$"
+)
+# GB 7258-2017《X》国家标准第1号修改单
+_AMENDMENT = re.compile(
+    rf"^(?P<code>(?:GB|GB/T|GB/Z)\s*[\d.]+[—-]\d{{4}})?\s*(?P<docs>《[^《》]+》)"
+    rf"(?P<q>国家标准|行业标准)?第(?P<n>{ZH_NUMBER})号修改单$"
+)
 _NUMBER_SUFFIX = re.compile(r"（(?:(\d{4})年)?第?(\d+|[零〇一二三四五六七八九十百]+)号）$")
 
 
@@ -93,6 +115,8 @@ class Frames:
 
     def body(self, body: str, unk: Unknowns) -> str:
         """What the document is about: an action on documents, or a composed phrase."""
+        if (m := _WORK.match(body)) and (work := self.work(m, unk)):
+            return work
         for pattern, verb in _SOLICIT:
             m = pattern.match(body)
             if m and (obj := self.object(m.group("obj"), unk, loose=False)):
@@ -105,12 +129,59 @@ class Frames:
                 if obj:
                     return f"{self.lex.frame_verbs[zh]} {obj}"
                 break
+        if body.startswith("《") and body.endswith("》") and body.count("《") == 1:
+            return (self.object(body, unk, loose=False) or "").strip() or body
         en = title_case(self.c.phrase(body, unk))
         return "the " + en[4:] if en.startswith("The ") else en
+
+    def work(self, m: re.Match[str], unk: Unknowns) -> str | None:
+        """'开展X征集工作' -> 'Soliciting the X'; '开展X备案工作' -> 'Carrying Out the Filing of X'."""
+        verb = _WORK_VERBS[m.group("verb")]
+        adv = _WORK_ADVERBS.get(m.group("adv") or "", "")
+        x = m.group("x")
+        lead = f"{adv} {verb}" if adv else verb
+        for zh, en in (("征集", "Soliciting"), ("申报", "Applying for"), ("遴选", "Selecting")):
+            if x.endswith(zh) and len(x) > len(zh):
+                np = title_case(self.c.render(self.c.tokens(x[: -len(zh)], unk), pivot=False))
+                return f"{adv} {en} the {np}".strip()
+        tokens = self.c.tokens(x, unk)
+        first = next((t for t in tokens if t.kind != "adverb"), None)
+        if first is not None and first.kind == "verb":
+            return f"{lead} the Work of {title_case(self.c.render(tokens))}"
+        np = title_case(self.c.render(tokens))
+        if np.startswith("The "):  # the X ends with an action: 'the Filing of …'
+            return f"{lead} the {np[4:]}"
+        return f"{lead} the {np} Work"
+
+    def counted(self, obj: str, unk: Unknowns) -> str | None:
+        """Approvals of many standards: '278 Recommended National Standards Including “X”'."""
+        if m := _COUNTED.match(obj):
+            names = _DOC.findall(m.group("docs"))
+            n = zh_int(m.group("n")) if not m.group("n").isdigit() else int(m.group("n"))
+            qual = _QUALIFIERS.get(m.group("q"), "National Standard")
+            first = f"“{self.c.document(names[0], unk)}”"
+            plural = "s" if n != 1 else ""
+            en = f"{n} {qual}{plural} Including {first}"
+            if m.group("foreign"):
+                en = f"Foreign-Language Versions of {en}"
+            if m.group("m"):
+                k = zh_int(m.group("m")) if not m.group("m").isdigit() else int(m.group("m"))
+                en += f" and {k} Amendment{'s' if k != 1 else ''} to National Standards"
+            return en
+        if m := _AMENDMENT.match(obj):
+            names = _DOC.findall(m.group("docs"))
+            n = zh_int(m.group("n")) if not m.group("n").isdigit() else int(m.group("n"))
+            code = f"{m.group('code')} " if m.group("code") else ""
+            qual = _QUALIFIERS.get(m.group("q") or "国家标准", "National Standard")
+            return f"Amendment No. {n} to the {qual} {code}“{self.c.document(names[0], unk)}”"
+        return None
 
     def object(self, obj: str, unk: Unknowns, *, loose: bool) -> str | None:
         """'the Y', 'the Mandatory National Standard "Y"', '"Y" and Other … Standards'."""
         obj = obj.strip()
+        if "项" in obj or "修改单" in obj:
+            if counted := self.counted(obj, unk):
+                return counted
         m = _OBJECT.match(obj)
         if not m:
             if loose and "《" not in obj:
@@ -136,6 +207,8 @@ class Frames:
         if qual_en:
             plural = "s" if len(names) > 1 else ""
             return f"the {qual_en}{plural} {joined}{draft}"
+        if joined.startswith("“") and len(names) == 1:
+            return f"{joined}{draft}"  # a name in quotes takes no article
         return f"the {joined}{draft}"
 
     # -- other frames ------------------------------------------------------------------------
@@ -157,6 +230,27 @@ class Frames:
         subject = issuers.english()
         subject = subject[0].upper() + subject[1:]
         return f"{subject} {verb if many else verb + 's'} {obj}"
+
+    def forward(self, t: str, unk: Unknowns) -> str | None:
+        """'国务院办公厅转发国家发展改革委《Y》的通知' -> 'Notice of … on Forwarding the Y by …'."""
+        m = re.match(r"^(.+?)转发(.*?)(《[^《》]+》)的(通知|通告|公告)$", t)
+        if not m:
+            return None
+        probe = Unknowns()
+        by = self.issuers.parse(m.group(1), probe)
+        if by is None or probe.items:
+            return None
+        genre = self.lex.genres[m.group(4)]
+        obj = self.object(m.group(3), unk, loose=False)
+        if obj is None:
+            return None
+        head = f"{genre} of {by.english()} on Forwarding {obj}"
+        if m.group(2):
+            source = self.issuers.parse(m.group(2), unk) or Issuers(
+                names=[unk.add(m.group(2), issuer=True)]
+            )
+            head += f" by {source.english()}"
+        return head
 
     def order(self, t: str, unk: Unknowns, translate) -> str | None:
         """'中华人民共和国交通运输部令（2016年第66号） Y' -> 'Order of the … (No. 66 of 2016): Y'."""

@@ -89,12 +89,26 @@ class IssuerParser:
 
     def _scan(self, text: str, unk: Unknowns) -> list[str]:
         """Greedy longest match over the prefix with spaces removed; unknown runs kept."""
-        s = text.replace(" ", "").replace("\u3000", "")
+        s = ""
+        spaced: set[int] = set()  # positions in s where a space separated two names
+        for ch in text:
+            if ch in " \u3000":
+                spaced.add(len(s))
+            else:
+                s += ch
         out: list[str] = []
         pending = ""
         i = 0
+        last: tuple[int, int] | None = None  # (start, end) in s of the issuer just matched
         while i < len(s):
             issuer, size = self._match(s, i)
+            if issuer is None and not pending and last is not None and last[1] == i:
+                if i not in spaced and s[i] not in _SEPARATORS:
+                    # a unit of a known body ("中央网信办秘书局", "国家能源局华北监管局"): its
+                    # English is not known, so the whole name stays Chinese, never half-guessed
+                    out.pop()
+                    pending = s[last[0] : i]
+                    last = None
             if issuer is None:
                 if s[i] in _SEPARATORS and not pending:
                     i += 1
@@ -111,6 +125,7 @@ class IssuerParser:
                 out.append(unk.add(pending, issuer=True))
                 pending = ""
             out.append(issuer)
+            last = (i, i + size)
             i += size
         if pending:
             out.append(unk.add(pending, issuer=True))

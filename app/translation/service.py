@@ -27,6 +27,8 @@ from storage.models import Notice
 
 log = logging.getLogger(__name__)
 
+CONFIG_OFFLINE = "offline"  # translation.provider's value for "the offline engine only"
+
 _SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?|\n")
 
 
@@ -107,7 +109,8 @@ class Translator:
     def provider_name(self) -> str:
         if self._provider is not None:
             return self._provider.name
-        return getattr(self.config, "provider", OFFLINE) if self.config is not None else OFFLINE
+        name = getattr(self.config, "provider", OFFLINE) if self.config is not None else OFFLINE
+        return OFFLINE if name == CONFIG_OFFLINE else name  # the config calls it "offline"
 
     def provider(self) -> Provider | None:
         """The configured online provider, or None when the offline engine is the provider."""

@@ -21,6 +21,7 @@ class DetailPane(QWidget):
         self._db, self._tasks = db, tasks
         self._token = 0
         self.detail: NoticeDetail | None = None
+        self.body_en: dict[int, object] = {}  # notice id -> BodyTranslation, this session
         self.source_names: dict[str, str] = {}
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -67,12 +68,22 @@ class DetailPane(QWidget):
                 bar = self.browser.verticalScrollBar()
                 keep = bar.value() if same else 0
                 self.browser.setHtml(
-                    render(d, source_name=self.source_names.get(d.source, ""), tr=self.tr)
+                    render(
+                        d,
+                        source_name=self.source_names.get(d.source, ""),
+                        tr=self.tr,
+                        body_en=self.body_en.get(d.id),
+                    )
                 )
                 bar.setValue(keep)
             self.loaded.emit(d)
 
         Op(self._tasks, work, kind="read").success(done).run_in_background()
+
+    def set_body_translation(self, notice_id: int, translation) -> None:
+        self.body_en[notice_id] = translation
+        if self.detail is not None and self.detail.id == notice_id:
+            self.reload()
 
     def reload(self) -> None:
         if self.detail is not None:

@@ -1,10 +1,11 @@
 """Fetch cycles from the GUI: "Fetch now" and scheduled jobs share this one path.
 
-The cycle (``app.services.run_cycle`` → the pipeline) runs in the network pool; its progress
-callback is turned into a Qt signal, so the status bar shows a bar per running source. One cycle
-runs at a time; requests that arrive meanwhile are merged and run right after. When a cycle ends,
-new matches of notifying topics are counted (and marked notified) in the DB writer, and
-``cycle_done`` carries the ``Changes`` and the grouped notification text.
+The cycle (``app.pipeline.run_cycle``) runs in the network pool; its ``ProgressEvent``s are
+turned into a Qt signal, so the status bar shows a bar per running source. One cycle runs at a
+time; requests that arrive meanwhile are merged and run right after. When a cycle ends, new
+matches of notifying topics are counted (and marked notified) in the DB writer, and
+``cycle_done`` carries the ``Changes`` (only what the cycle touched) and the grouped
+notification text.
 """
 
 from __future__ import annotations
@@ -14,60 +15,53 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
 from app.changes import Changes
 from app.config import Config
 from app.notify import notification_text, pending_notifications
-from app.services import run_cycle
+from app.pipeline import CycleReport, ProgressEvent, run_cycle
 from app.ui.ops import Op, TaskManager
 from storage.db import Database
 
 log = logging.getLogger(__name__)
 
-FetchFn = Callable[..., Any]
+FetchFn = Callable[..., CycleReport]
 
 
 @dataclass(frozen=True)
 class CycleOutcome:
     sources: tuple[str, ...] | None
-    report: Any = None
+    report: CycleReport | None = None
     error: str = ""
     cancelled: bool = False
     notification: str = ""
     finished_at: dt.datetime | None = None
 
+    @property
+    def new(self) -> int:
+        return len(self.report.new_ids) if self.report is not None else 0
 
-def progress_fields(*args: Any, **kwargs: Any) -> tuple[str, int, int, str]:
-    """(source, done, total, message) from whatever the pipeline's progress callback passes:
-    positional values, keywords, a dict or an object with those attributes."""
-    if len(args) == 1 and not kwargs:
-        ev = args[0]
-        get = ev.get if isinstance(ev, dict) else lambda k, d=None: getattr(ev, k, d)
-        kwargs = {
-            k: get(k)
-            for k in ("source", "done", "total", "message", "step", "channel", "stage", "phase")
-        }
-        args = ()
-    names = ("source", "done", "total", "message")
-    values = dict(zip(names, args, strict=False))
-    values.update({k: v for k, v in kwargs.items() if v is not None})
-    done = values.get("done", values.get("step", 0)) or 0
-    message = (
-        values.get("message")
-        or values.get("phase")
-        or values.get("stage")
-        or values.get("channel")
-        or ""
-    )
-    return (
-        str(values.get("source") or ""),
-        int(done),
-        int(values.get("total") or 0),
-        str(message),
-    )
+
+def progress_fields(ev: ProgressEvent) -> tuple[str, int, int, str]:
+    """(source, done, total, message) of one pipeline progress event, for the status bar."""
+    if ev.phase == "done" and ev.report is not None:
+        r = ev.report
+        message = f"{r.state}, {r.new} new" + (f", {r.updated} updated" if r.updated else "")
+        total = max(ev.total, ev.done, 1)
+        return ev.source, total, total, message
+    where = f" {ev.channel}" if ev.channel else ""
+    message = ev.message or f"{ev.phase}{where}"
+    return ev.source, ev.done, ev.total, message
+
+
+def cycle_changes(report: CycleReport | None) -> Changes:
+    """What a cycle changed: new rows (and their matches), edited notices, source health."""
+    if report is None:
+        return Changes(sources=True)
+    new = bool(report.new_ids)
+    return Changes(notices=frozenset(report.changed_ids), added=new, topics=new, sources=True)
 
 
 class FetchController(QObject):
@@ -108,13 +102,13 @@ class FetchController(QObject):
         self.started.emit(keys)
         config = self._config()
 
-        def on_progress(*args: Any, **kwargs: Any) -> None:
+        def on_progress(ev: ProgressEvent) -> None:
             try:
-                self.progress.emit(*progress_fields(*args, **kwargs))
+                self.progress.emit(*progress_fields(ev))
             except Exception:  # a progress report must never break a fetch
-                log.debug("unreadable progress report %r %r", args, kwargs)
+                log.debug("unreadable progress event %r", ev)
 
-        def work() -> Any:
+        def work() -> CycleReport:
             return self._fetch_fn(
                 self._db,
                 config,
@@ -123,7 +117,7 @@ class FetchController(QObject):
                 cancel=cancel,
             )
 
-        def after(report: Any = None, error: str = "") -> None:
+        def after(report: CycleReport | None = None, error: str = "") -> None:
             def notify() -> str:
                 with self._db.write() as s:
                     return notification_text(pending_notifications(s))
@@ -131,10 +125,9 @@ class FetchController(QObject):
             def finish(text: str) -> None:
                 self._cancel = None
                 self.last_finished = dt.datetime.now(dt.UTC)
-                outcome = CycleOutcome(
-                    keys, report, error, cancel.is_set(), text, self.last_finished
-                )
-                self.cycle_done.emit(outcome, Changes(added=True, sources=True, topics=True))
+                cancelled = cancel.is_set() or bool(report is not None and report.cancelled)
+                outcome = CycleOutcome(keys, report, error, cancelled, text, self.last_finished)
+                self.cycle_done.emit(outcome, cycle_changes(report))
                 self._start_pending()
 
             Op(self._tasks, notify, kind="write").success(finish).failure(
@@ -142,7 +135,7 @@ class FetchController(QObject):
             ).run_in_background()
 
         Op(self._tasks, work, kind="net").success(lambda r: after(r)).failure(
-            lambda exc: after(None, str(exc) or type(exc).__name__)
+            lambda exc: after(None, getattr(exc, "message", None) or str(exc) or type(exc).__name__)
         ).run_in_background()
         return True
 

@@ -66,7 +66,8 @@ class FetchStatus(QWidget):
         elif outcome.cancelled:
             self.message.setText(self.tr("Fetch cancelled."))
         else:
-            self.message.setText(outcome.notification or self.tr("Fetch finished."))
+            done = self.tr("Fetch finished: {n} new.").replace("{n}", str(outcome.new))
+            self.message.setText(outcome.notification or done)
 
     def clear_bars(self) -> None:
         for b in self.bars.values():

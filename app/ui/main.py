@@ -6,8 +6,10 @@ import logging
 import sys
 from dataclasses import dataclass
 
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
+from app.changes import Changes
 from app.config import Config
 from app.ui.fetch import CycleOutcome, FetchController
 from app.ui.i18n import install_translator
@@ -58,8 +60,14 @@ def build_desktop(ctx, *, schedule: bool = True, first_run: bool = True) -> Desk
     fetcher = FetchController(db, lambda: holder["w"].config, tasks, parent=app)
     window = MainWindow(db, config, tasks, fetcher)
     holder["w"] = window
-    scheduler = FetchScheduler(app)
-    scheduler.due.connect(lambda key: fetcher.fetch([key]))
+    scheduler = FetchScheduler(db, app)
+    queued = Qt.ConnectionType.QueuedConnection  # scheduler signals come from its threads
+    scheduler.due.connect(lambda key: fetcher.fetch([key]), queued)
+    scheduler.digest_sent.connect(lambda result: _on_digest(window, result), queued)
+    scheduler.titles_improved.connect(lambda report: _on_improved(window, report), queued)
+    scheduler.job_failed.connect(
+        lambda job, msg: window.statusBar().showMessage(f"{job}: {msg}", 15000), queued
+    )
     window.next_fetch = scheduler.next_run
     window.config_changed.connect(scheduler.apply)
     if schedule:
@@ -95,6 +103,22 @@ def build_desktop(ctx, *, schedule: bool = True, first_run: bool = True) -> Desk
     return desktop
 
 
+def _on_digest(window: MainWindow, result) -> None:
+    if result is None:
+        return
+    window.apply_changes(Changes(notices=frozenset(result.digest.notice_ids)))
+    window.statusBar().showMessage(
+        f"Scheduled digest sent: {result.digest.count} items to {', '.join(result.recipients)}",
+        15000,
+    )
+
+
+def _on_improved(window: MainWindow, report) -> None:
+    if report is not None and report.improved:
+        window.apply_changes(Changes(added=True))
+        window.statusBar().showMessage(f"{report.improved} English titles improved", 8000)
+
+
 def _maybe_first_run(ctx, window: MainWindow) -> None:
     with ctx.db.read() as s:
         done = s.get(Setting, FIRST_RUN_KEY)
@@ -117,14 +141,19 @@ def _maybe_first_run(ctx, window: MainWindow) -> None:
         window.set_config(dlg.saved)
 
 
-def run_app(ctx, *, first_fetch: bool = False, first_run: bool = True) -> int:
-    """Open the desktop app; returns the exit code."""
-    desktop = build_desktop(ctx, first_run=first_run)
+def run_app(ctx, *, first_fetch: bool = False, first_run: bool = True, demo=None) -> int:
+    """Open the desktop app; returns the exit code. ``demo``: a running ReplayServer whose
+    snapshot the Demo menu can switch (``regwatch demo``)."""
+    desktop = build_desktop(ctx, first_run=first_run, schedule=demo is None)
     w = desktop.window
+    if demo is not None:
+        from app.ui.demo import install_demo
+
+        install_demo(desktop, demo)
     if not (w.config.general.start_minimised and desktop.tray.available):
         w.show()
-    if first_fetch:
-        desktop.fetcher.fetch(None)
+    if first_fetch:  # once the window has painted: the progress bars show the cycle
+        QTimer.singleShot(0, lambda: desktop.fetcher.fetch(None))
     try:
         return desktop.app.exec()
     finally:

@@ -31,8 +31,7 @@ from PySide6.QtWidgets import (
 from app.changes import Changes
 from app.citation import citation
 from app.config import Config
-from app.services import ServiceUnavailable, translation_module
-from app.triage import set_human_title, set_state, toggle
+from app.triage import set_state, toggle
 from app.ui.detail_pane import DetailPane
 from app.ui.fetch import CycleOutcome, FetchController
 from app.ui.fetch_status import FetchStatus
@@ -56,6 +55,15 @@ def source_display_names() -> dict[str, str]:
             out[key] = get_source(key).info.name_en
         except KeyError:
             pass
+    return out
+
+
+def short_source_names(names: dict[str, str]) -> dict[str, str]:
+    """ "Cyberspace Administration of China (CAC)" → "CAC", for the narrow Source column."""
+    out = {}
+    for key, name in names.items():
+        short = name.rsplit("(", 1)[1].rstrip(")") if name.endswith(")") else key
+        out[key] = short.removesuffix(".gov.cn") if short.count(".") > 1 else short
     return out
 
 
@@ -83,7 +91,8 @@ class MainWindow(QMainWindow):
         self.sidebar = Sidebar(db, tasks, config, self)
         self.sidebar.source_names = names
         self.model = NoticeTableModel(db, tasks, self)
-        self.model.source_names = names
+        self.model.source_names = short_source_names(names)
+        self.model.source_tooltips = names
         self.table = QTableView(self)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -96,8 +105,9 @@ class MainWindow(QMainWindow):
         self.table.setAlternatingRowColors(True)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         header = self.table.horizontalHeader()
-        for col, width in enumerate((86, 70, 300, 260, 120, 26, 80)):
+        for col, width in enumerate((92, 74, 180, 204, 114, 22, 64)):
             header.resizeSection(col, width)
+        header.setMinimumSectionSize(20)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
         self.detail = DetailPane(db, tasks, self)
         self.detail.source_names = names
@@ -107,7 +117,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.sidebar)
         splitter.addWidget(self.table)
         splitter.addWidget(self.detail)
-        splitter.setSizes([230, 640, 530])
+        splitter.setSizes([200, 770, 430])
         splitter.setStretchFactor(1, 1)
         self.setCentralWidget(splitter)
 
@@ -136,6 +146,7 @@ class MainWindow(QMainWindow):
 
         self.sidebar.view_selected.connect(self._on_view)
         self.model.loaded.connect(self._on_loaded)
+        self.model.counted.connect(self._show_count)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
         self.detail.loaded.connect(self._on_detail_loaded)
         tasks.error.connect(lambda msg: self.statusBar().showMessage(msg, 10000))
@@ -176,11 +187,18 @@ class MainWindow(QMainWindow):
         self.act_settings = self._action("Settings…", self.open_settings, "Ctrl+,")
         self.act_sources = self._action("Sources…", self.open_sources)
         self.act_topics = self._action("Watch topics…", self.open_topics)
+        self.act_email = self._action("Email flagged…", self.open_email, "Ctrl+E")
         self.act_quit = self._action("Quit", self._quit, QKeySequence.StandardKey.Quit)
 
         mb = self.menuBar()
         m = mb.addMenu(self.tr("&File"))
-        for a in (self.act_fetch, self.act_settings, self.act_sources, self.act_topics):
+        for a in (
+            self.act_fetch,
+            self.act_email,
+            self.act_settings,
+            self.act_sources,
+            self.act_topics,
+        ):
             m.addAction(a)
         m.addSeparator()
         m.addAction(self.act_quit)
@@ -198,7 +216,7 @@ class MainWindow(QMainWindow):
             self.act_cite,
         ):
             m.addAction(a)
-        for a in (self.act_open, self.act_cite, self.act_flag, self.act_edit_tr):
+        for a in (self.act_open, self.act_cite, self.act_edit_tr, self.act_translate):
             self.detail.add_action_button(a)
         self.detail.finish_buttons()
 
@@ -211,6 +229,7 @@ class MainWindow(QMainWindow):
         tb.addSeparator()
         tb.addAction(self.act_flag)
         tb.addAction(self.act_read)
+        tb.addAction(self.act_email)
         tb.addSeparator()
         self.search = QLineEdit(self)
         self.search.setPlaceholderText(self.tr("Search titles and text (中文 / English)"))
@@ -267,12 +286,16 @@ class MainWindow(QMainWindow):
         else:
             self.model.set_dates(dt.date.today() - dt.timedelta(days=days), None)
 
-    def _on_loaded(self, total: int) -> None:
+    def _show_count(self, total: int) -> None:
         view = self.sidebar.current_view()
         label = view.label if view else ""
+        n = f"{total:,}+" if self.model.counting else f"{total:,}"
         self.count_label.setText(
-            self.tr("{view}: {n} notices").replace("{view}", label).replace("{n}", f"{total:,}")
+            self.tr("{view}: {n} notices").replace("{view}", label).replace("{n}", n)
         )
+
+    def _on_loaded(self, total: int) -> None:
+        self._show_count(total)
         target = self._reselect
         self._reselect = None
         row = self.model.row_of(target) if target is not None else None
@@ -380,27 +403,59 @@ class MainWindow(QMainWindow):
             return
         dlg = TranslationEditDialog(d.title, d.title_en, d.title_en_provider, self)
         if dlg.exec():
-            text = dlg.text()
-            self.write(lambda s: set_human_title(s, d.id, text))
+            self.set_translation(d.title, dlg.text())
+
+    def set_translation(self, title: str, english: str) -> None:
+        """Store a corrected English title for every notice with this Chinese title."""
+        from sqlalchemy import select
+
+        from app.translation.memory import set_human_translation
+        from storage.models import Notice
+
+        db = self.db
+
+        def work() -> Changes:
+            set_human_translation(db, title, english)
+            with db.read() as s:
+                ids = s.scalars(select(Notice.id).where(Notice.title == title)).all()
+            return Changes(notices=frozenset(ids))
+
+        def done(changes: Changes) -> None:
+            self.apply_changes(changes)
+            n = len(changes.notices)
+            self.statusBar().showMessage(
+                self.tr("English title saved for {n} notices.").replace("{n}", str(n)), 5000
+            )
+
+        Op(self.tasks, work, kind="write").success(done).failure(
+            lambda e: self.statusBar().showMessage(getattr(e, "message", None) or str(e), 10000)
+        ).run_in_background()
 
     def translate_body(self) -> None:
         d = self.detail.detail
         if d is None:
             return
-        try:
-            module = translation_module()
-        except ServiceUnavailable as exc:
-            self.statusBar().showMessage(str(exc).capitalize(), 8000)
-            return
-        db, config, nid = self.db, self.config, d.id
+        from app.translation.service import Translator
+
+        db, tr_config, nid = self.db, self.config.translation, d.id
 
         def work():
-            return module.translate_body(db, config, nid)
+            translator = Translator(tr_config)
+            try:
+                return translator.translate_body(db, nid)
+            finally:
+                translator.close()
+
+        def done(result) -> None:
+            self.statusBar().clearMessage()
+            self.detail.set_body_translation(nid, result)
 
         self.statusBar().showMessage(self.tr("Translating the text…"))
-        Op(self.tasks, work, kind="net").success(
-            lambda _r: (self.statusBar().clearMessage(), self.detail.reload())
-        ).failure(lambda e: self.statusBar().showMessage(str(e), 10000)).run_in_background()
+        Op(self.tasks, work, kind="net").success(done).failure(
+            lambda e: self.statusBar().showMessage(
+                self.tr("Translation failed: ") + (getattr(e, "message", None) or str(e)), 10000
+            )
+        ).run_in_background()
 
     def open_original(self) -> None:
         d = self.detail.detail
@@ -490,6 +545,17 @@ class MainWindow(QMainWindow):
         dlg.exec()
         if dlg.changed:
             self.apply_changes(Changes(topics=True))
+
+    def email_dialog(self):
+        """The "Email flagged…" dialog, wired to refresh the rows it marks as sent."""
+        from app.ui.dialogs.email_digest import EmailDialog
+
+        dlg = EmailDialog(self.db, self.config, self.tasks, self)
+        dlg.exported.connect(self.apply_changes)
+        return dlg
+
+    def open_email(self) -> None:
+        self.email_dialog().exec()
 
     config_changed = Signal(object)
 

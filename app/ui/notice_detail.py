@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.translation.memory import notice_label
 from storage.models import Notice
 
 
@@ -58,6 +59,9 @@ class NoticeDetail:
     topics: tuple[TopicHit, ...] = ()
     versions: tuple[VersionDiff, ...] = ()
     duplicates: tuple[tuple[str, str, str], ...] = field(default=())  # (source, title, url)
+    exported: str = ""  # "2026-11-24 to a@example.eu" once emailed in a digest
+    title_en_label: str = ""  # glossary | machine (provider) | human
+    extra: tuple[tuple[str, str], ...] = ()  # source-specific fields; internal (_x) ones left out
 
 
 def _diff(old: str, new: str, label_old: str, label_new: str) -> list[str]:
@@ -134,4 +138,25 @@ def load_detail(session: Session, notice_id: int) -> NoticeDetail | None:
         topics=topics,
         versions=tuple(versions),
         duplicates=tuple((d.source, d.title, d.url) for d in dup_rows),
+        title_en_label=notice_label(n) if n.title_en else "",
+        exported=(
+            f"{st.exported_at:%Y-%m-%d %H:%M} UTC to {st.exported_to or ''}".strip()
+            if st and st.exported_at
+            else ""
+        ),
+        extra=visible_extra(n.extra),
     )
+
+
+def visible_extra(extra: dict | None) -> tuple[tuple[str, str], ...]:
+    """The notice's ``extra`` fields a reader should see: keys starting with ``_`` are the
+    pipeline's own bookkeeping; empty values and nested structures are left out."""
+    out = []
+    for key, value in (extra or {}).items():
+        if str(key).startswith("_") or value in (None, "", [], {}):
+            continue
+        if isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
+            value = ", ".join(str(v) for v in value)
+        if isinstance(value, str | int | float):
+            out.append((str(key).replace("_", " ").capitalize(), str(value)))
+    return tuple(out)

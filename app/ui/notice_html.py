@@ -10,6 +10,7 @@ from __future__ import annotations
 from html import escape
 from urllib.parse import urlsplit
 
+from app.translation.result import provenance_label as translation_label
 from app.ui.notice_detail import NoticeDetail
 
 PROVENANCE = {"glossary": "glossary", "human": "human"}
@@ -84,7 +85,28 @@ def _tint(colour: str) -> str:
     return f"#{mix(r):02x}{mix(g):02x}{mix(b):02x}"
 
 
-def render(d: NoticeDetail, *, source_name: str = "", tr=lambda s: s) -> str:
+def because_text(terms: tuple[dict, ...] | list[dict]) -> str:
+    """ "AI (English title, via 人工智能), 数据安全 (title)": each fired term once, with the
+    query term it came from when an alias fired."""
+    fields = {"title_en": "English title", "doc_number": "document number"}
+    seen: dict[tuple[str, str, str], None] = {}
+    for t in terms:
+        if not isinstance(t, dict):
+            continue
+        term, field, via = str(t.get("term", "")), str(t.get("field", "")), t.get("via") or ""
+        via = str(via).split(":", 1)[1] if ":" in str(via) else str(via)  # "title:人脸识别"
+        seen.setdefault((term, fields.get(field, field), str(via)), None)
+    parts = []
+    for term, field, via in seen:
+        notes = [field] if field else []
+        if via and via.casefold() != term.casefold():
+            notes.append(f"via {via}")
+        parts.append(f"{term} ({', '.join(notes)})" if notes else term)
+    return ", ".join(parts)
+
+
+def render(d: NoticeDetail, *, source_name: str = "", tr=lambda s: s, body_en=None) -> str:
+    """The pane's HTML; ``body_en`` (a BodyTranslation) adds the English text below the body."""
     terms = [
         {**t, "_colour": _tint(hit.colour)}
         for hit in d.topics
@@ -103,7 +125,9 @@ def render(d: NoticeDetail, *, source_name: str = "", tr=lambda s: s) -> str:
     h.append(
         f'<h2 style="margin-bottom:2px">{highlight(d.title, spans_for(d.title, terms, "title"))}</h2>'
     )
-    prov = provenance_label(d.title_en_provider, d.title_en_complete)
+    prov = d.title_en_label or provenance_label(d.title_en_provider, d.title_en_complete)
+    if d.title_en and not d.title_en_complete and d.title_en_label not in ("", "human"):
+        prov += ", partial"
     en = (
         highlight(d.title_en, spans_for(d.title_en, terms, "title_en"))
         if d.title_en
@@ -131,6 +155,8 @@ def render(d: NoticeDetail, *, source_name: str = "", tr=lambda s: s) -> str:
         (tr("Plan number"), d.plan_code or ""),
         (tr("Stage"), d.stage or ""),
         (tr("Status"), tr(d.status.replace("_", " ").capitalize()) + (" ⚑" if d.flagged else "")),
+        (tr("Emailed"), d.exported),
+        *d.extra,
     ]
     rows = "".join(
         f'<tr><td style="color:#6b7280; padding-right:12px">{escape(k)}</td><td>{escape(v)}</td></tr>'
@@ -143,8 +169,7 @@ def render(d: NoticeDetail, *, source_name: str = "", tr=lambda s: s) -> str:
     if d.topics:
         h.append(f"<h4>{escape(tr('Topics'))}</h4><ul>")
         for hit in d.topics:
-            fired = sorted({f"{t.get('term', '')} ({t.get('field', '')})" for t in hit.terms})
-            because = ", ".join(fired) if fired else tr("the topic query")
+            because = because_text(hit.terms) or tr("the topic query")
             h.append(
                 f'<li><span style="color:{escape(hit.colour)}">■</span> <b>{escape(hit.name)}</b> — '
                 f"{escape(tr('matched because'))}: {escape(because)}</li>"
@@ -156,6 +181,15 @@ def render(d: NoticeDetail, *, source_name: str = "", tr=lambda s: s) -> str:
         h.append("".join(f"<p>{line}</p>" for line in body.split("\n") if line.strip()))
     else:
         h.append(f"<p><i>{escape(tr('The text has not been fetched yet.'))}</i></p>")
+    if body_en is not None:
+        label = translation_label(body_en.provider)
+        if not body_en.complete:
+            label += ", partial"
+        h.append(
+            f"<h4>{escape(tr('English text'))} "
+            f'<span style="font-size:small; color:#6b7280">[{escape(tr(label))}]</span></h4>'
+        )
+        h.append("".join(f"<p>{escape(en)}</p>" for _zh, en in body_en.sentences if en.strip()))
     if d.attachments:
         h.append(f"<h4>{escape(tr('Attachments'))}</h4><ul>")
         for name, url in d.attachments:

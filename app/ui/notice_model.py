@@ -1,9 +1,10 @@
 """The notice list: a lazy table model that pages rows from storage.
 
-``rowCount`` is the SQL count of the view; rows are held in pages of ``PAGE`` rows, fetched on
+``rowCount`` is the SQL count of the view (the first page shows before the count is known: the
+model then grows to it); rows are held in pages of ``PAGE`` rows, fetched on
 demand in the read pool (a placeholder shows meanwhile) and evicted beyond ``MAX_PAGES``, so the
 model stays small and smooth at 100,000 notices. Sorting is a server-side ORDER BY. A filter or
-sort change re-counts and loads the first page in the background; a generation number drops
+sort change loads the first page and re-counts in the background; a generation number drops
 answers that arrive after the view changed again.
 """
 
@@ -15,13 +16,14 @@ from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
-from sqlalchemy import true
-from sqlalchemy.orm import Session
+from sqlalchemy import select, true
+from sqlalchemy.orm import Session, load_only, selectinload
 
 from app.ui.ops import Op, TaskManager
 from storage.db import Database
-from storage.models import Notice
-from storage.queries import NoticeFilter, count_notices, list_notices, select_notices
+from storage.models import Notice, TopicMatch
+from storage.queries import NoticeFilter, count_notices, select_notices
+from storage.search import scan_clause
 
 STATUS_LABELS = {
     "new": "New",
@@ -46,6 +48,7 @@ class NoticeRow:
     read: bool
     status: str
     removed: bool
+    exported: bool = False  # emailed in a digest
 
 
 def row_from(notice: Notice) -> NoticeRow:
@@ -64,6 +67,7 @@ def row_from(notice: Notice) -> NoticeRow:
         read=bool(st and st.read),
         status=st.status if st else "new",
         removed=bool(notice.removed),
+        exported=bool(st and st.exported_at),
     )
 
 
@@ -80,21 +84,75 @@ SORT_KEYS = {0: "date", 1: "source", 2: "title", 3: "title_en"}
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
+SCAN_WINDOW = 3000  # newest rows of a view tested directly before the search index is used
+
+
+def first_ids_by_scan(
+    session: Session, f: NoticeFilter, limit: int, sort: str, desc: bool
+) -> list[int] | None:
+    """The first ``limit`` ids of a search, found by testing the newest SCAN_WINDOW rows of the
+    view (without the search) row by row; None when fewer than ``limit`` of them match.
+
+    Exact: those rows are a prefix of the view in its sort order, so if the prefix holds
+    ``limit`` matches they are the first ``limit`` matches of the whole view. A common word
+    ("数据": most notices) is answered in a few milliseconds instead of collecting every match
+    from the index; a rare word falls through to the index, which is fast for it."""
+    window = (
+        select_notices(replace(f, query=""), session, sort=sort, descending=desc)
+        .with_only_columns(Notice.id)
+        .limit(SCAN_WINDOW)
+        .subquery()
+    )
+    stmt = (
+        select_notices(replace(f, query=""), session, sort=sort, descending=desc)
+        .with_only_columns(Notice.id)
+        .where(Notice.id.in_(select(window.c.id)), scan_clause(f.query, session.connection()))
+        .limit(limit)
+    )
+    ids = list(session.scalars(stmt))
+    return ids if len(ids) >= limit else None
+
+
 def load_page(
     session: Session, f: NoticeFilter, offset: int, limit: int, sort: str, desc: bool
 ) -> list[NoticeRow]:
     """One page of rows: ids first (an index-only scan, cheap even at a deep OFFSET), then
     the notices with their topics and state for just those ids."""
-    ids_stmt = (
-        select_notices(f, session, sort=sort, descending=desc)
-        .with_only_columns(Notice.id)
-        .offset(offset)
-        .limit(limit)
-    )
-    ids = list(session.scalars(ids_stmt))
+    ids = None
+    if offset == 0 and f.query.strip():
+        ids = first_ids_by_scan(session, f, limit, sort, desc)
+    if ids is None:
+        ids_stmt = (
+            select_notices(f, session, sort=sort, descending=desc)
+            .with_only_columns(Notice.id)
+            .offset(offset)
+            .limit(limit)
+        )
+        ids = list(session.scalars(ids_stmt))
     if not ids:
         return []
-    by_id = {n.id: n for n in list_notices(NoticeFilter(ids=ids), session)}
+    return rows_for(session, ids)
+
+
+def rows_for(session: Session, ids: list[int]) -> list[NoticeRow]:
+    """The list rows of these notices, in this order: only the columns a row shows (bodies
+    stay in the database), with state and topics."""
+    stmt = (
+        select(Notice)
+        .where(Notice.id.in_(ids))
+        .options(
+            load_only(
+                Notice.id,
+                Notice.sort_date,
+                Notice.source,
+                Notice.title,
+                Notice.title_en,
+                Notice.removed,
+            ),
+            selectinload(Notice.matches).selectinload(TopicMatch.topic),
+        )
+    )
+    by_id = {n.id: n for n in session.scalars(stmt).unique()}
     return [row_from(by_id[i]) for i in ids if i in by_id]
 
 
@@ -107,7 +165,8 @@ class NoticeTableModel(QAbstractTableModel):
     PAGE = 200
     MAX_PAGES = 40
 
-    loaded = Signal(int)  # a (re)load finished; the total row count
+    loaded = Signal(int)  # the first page of a (re)load is shown; rows so far
+    counted = Signal(int)  # the exact row count of the view is known
     busy_changed = Signal(bool)
 
     def __init__(self, db: Database, tasks: TaskManager, parent: QObject | None = None):
@@ -121,7 +180,9 @@ class NoticeTableModel(QAbstractTableModel):
         self._pending: set[int] = set()
         self._generation = 0
         self._loading = False
+        self._counting = False
         self.source_names: dict[str, str] = {}
+        self.source_tooltips: dict[str, str] = {}
 
     # -- the view -----------------------------------------------------------------------------
 
@@ -146,34 +207,84 @@ class NoticeTableModel(QAbstractTableModel):
         self.reload()
 
     def reload(self) -> None:
-        """Re-count and load the first page in the background, then reset the view at once."""
+        """Show the first page as soon as it is read, then fill in the row count.
+
+        The page (``LIMIT PAGE + 1``: one extra row says whether there are more) and the
+        ``COUNT`` run in parallel in the read pool. The view is reset with the first page and a
+        provisional row count; when the exact count arrives the model grows (beginInsertRows)
+        to it. A count over a large view never delays the first rows.
+        """
         self._generation += 1
         gen, f, sort, desc = self._generation, nonempty(self._filter), self._sort, self._desc
         self._set_loading(True)
+        self._counting = True
+        counted: dict[str, int] = {}
 
-        def work() -> tuple[int, list[NoticeRow]]:
+        def page_work() -> list[NoticeRow]:
             with self._db.read() as s:
-                total = count_notices(f, s)
-                return total, load_page(s, f, 0, self.PAGE, sort, desc)
+                return load_page(s, f, 0, self.PAGE + 1, sort, desc)
 
-        def done(result: tuple[int, list[NoticeRow]]) -> None:
+        def count_work() -> int | None:
+            if gen != self._generation:  # the view changed before this count started
+                return None
+            with self._db.read() as s:
+                return count_notices(f, s)
+
+        def page_done(rows: list[NoticeRow]) -> None:
             if gen != self._generation:
                 return
-            total, rows = result
+            more = len(rows) > self.PAGE
+            rows = rows[: self.PAGE]
+            exact = counted.get("total", None if more else len(rows))
             self.beginResetModel()
-            self._count = total
+            self._count = exact if exact is not None else len(rows)
             self._pages = OrderedDict({0: rows})
             self._pending.clear()
             self.endResetModel()
             self._set_loading(False)
-            self.loaded.emit(total)
+            self.loaded.emit(self._count)
+            if exact is not None:
+                self._finish_count(exact)
+
+        def count_done(total: int | None) -> None:
+            if gen != self._generation or total is None:
+                return
+            counted["total"] = total
+            if not self._loading and self._counting:
+                self._finish_count(total)
 
         def failed(exc: BaseException) -> None:
             if gen == self._generation:
                 self._set_loading(False)
+                self._counting = False
                 self._tasks.error.emit(f"could not load notices: {exc}")
 
-        Op(self._tasks, work, kind="read").success(done).failure(failed).run_in_background()
+        Op(self._tasks, page_work, kind="read").success(page_done).failure(
+            failed
+        ).run_in_background()
+        Op(self._tasks, count_work, kind="read").success(count_done).failure(
+            failed
+        ).run_in_background()
+
+    def _finish_count(self, total: int) -> None:
+        """Grow (or, if rows went away meanwhile, shrink) to the exact count."""
+        self._counting = False
+        if total > self._count:
+            self.beginInsertRows(QModelIndex(), self._count, total - 1)
+            self._count = total
+            self.endInsertRows()
+        elif total < self._count:
+            self.beginRemoveRows(QModelIndex(), total, self._count - 1)
+            self._count = total
+            for p in [p for p in self._pages if p * self.PAGE >= total]:
+                del self._pages[p]
+            self.endRemoveRows()
+        self.counted.emit(total)
+
+    @property
+    def counting(self) -> bool:
+        """True until the exact row count of the current view is known."""
+        return self._counting
 
     def _set_loading(self, value: bool) -> None:
         if self._loading != value:
@@ -189,7 +300,7 @@ class NoticeTableModel(QAbstractTableModel):
 
         def work() -> dict[int, NoticeRow]:
             with self._db.read() as s:
-                return {n.id: row_from(n) for n in list_notices(NoticeFilter(ids=shown), s)}
+                return {r.id: r for r in rows_for(s, shown)}
 
         def done(fresh: dict[int, NoticeRow]) -> None:
             if gen != self._generation:
@@ -276,6 +387,10 @@ class NoticeTableModel(QAbstractTableModel):
             return row.id
         if role == Qt.ItemDataRole.ToolTipRole and key in ("title", "title_en", "topics"):
             return self._display(row, key) or None
+        if role == Qt.ItemDataRole.ToolTipRole and key == "source":
+            return self.source_tooltips.get(row.source)
+        if role == Qt.ItemDataRole.ToolTipRole and key == "status" and row.exported:
+            return self.tr("Emailed in a digest")
         if role == Qt.ItemDataRole.FontRole and not row.read:
             font = QFont()
             font.setBold(True)
@@ -303,7 +418,8 @@ class NoticeTableModel(QAbstractTableModel):
         if key == "flag":
             return "⚑" if row.flagged else ""
         if key == "status":
-            return self.tr(STATUS_LABELS.get(row.status, row.status))
+            text = self.tr(STATUS_LABELS.get(row.status, row.status))
+            return text + " ✉" if row.exported else text
         return ""
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:

@@ -1,106 +1,114 @@
-"""Scheduled fetches: one APScheduler 3 job per enabled source.
+"""Scheduled work in the GUI, on one APScheduler 3 BackgroundScheduler:
 
-Jobs run on the source's interval with jitter, only inside the office-hours window (Beijing
-time); ``coalesce`` plus an unlimited misfire grace time means a machine that slept catches up
-with exactly one run. APScheduler runs jobs in its own thread pool, so a job only emits a signal;
-the fetch itself goes through the GUI's FetchController (the same path as "Fetch now").
+- fetches: ``app.scheduling.add_fetch_jobs`` (interval + jitter per enabled source, office hours
+  in Beijing time, coalesced after sleep). A job only emits ``due``; the fetch itself goes
+  through the GUI's FetchController (the same path as "Fetch now"), on the network pool.
+- the e-mail digest: ``app.export.schedule.add_digest_job`` (daily/weekly, when enabled).
+- improving partial English titles with the configured online provider
+  (``Translator.improve_partial``), when a non-offline provider is set and
+  ``translation.improve_partial`` is on; the Translator's own rate limit
+  (``translation.max_per_minute``) spaces the provider calls.
+
+APScheduler runs job bodies in its own thread pool, never on the GUI thread; results and errors
+come back as queued signals.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import random
+from typing import Any
 
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from PySide6.QtCore import QObject, Signal
 
 from app.config import Config
-from scrapers.base import get_source, source_keys
+from app.export.schedule import JOB_ID as DIGEST_JOB
+from app.export.schedule import add_digest_job
+from app.scheduling import JOB_PREFIX, add_fetch_jobs
+from storage.db import Database
 
 log = logging.getLogger(__name__)
 
-BEIJING = dt.timezone(dt.timedelta(hours=8), "CST")  # China has no daylight saving time
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+IMPROVE_JOB = "translation:improve-partial"
+IMPROVE_MINUTES = 15
 
 
-def parse_days(spec: str) -> set[int]:
-    """``mon-fri``, ``mon,wed,fri``, ``*`` → weekday numbers (Monday = 0)."""
-    spec = spec.strip().lower()
-    if spec in ("", "*", "all", "daily"):
-        return set(range(7))
-    out: set[int] = set()
-    for part in spec.split(","):
-        a, _, b = part.strip().partition("-")
-        if a not in DAYS or (b and b not in DAYS):
-            raise ValueError(f"unknown day in {spec!r} (use mon..sun, e.g. mon-fri)")
-        i, j = DAYS.index(a), DAYS.index(b or a)
-        out.update(range(i, j + 1) if i <= j else [*range(i, 7), *range(0, j + 1)])
-    return out
+def improve_titles(db: Database, config: Config) -> Any:
+    """One round of improving partial titles through the configured provider."""
+    from app.translation.service import Translator
 
-
-def in_office_hours(now: dt.datetime, hours: str, days: str) -> bool:
-    """True when ``now`` (any timezone) falls in the Beijing-time window, e.g. 08:00-18:00."""
-    local = now.astimezone(BEIJING)
-    if local.weekday() not in parse_days(days):
-        return False
-    if not hours.strip() or hours.strip() in ("*", "00:00-24:00"):
-        return True
-    start_s, _, end_s = hours.partition("-")
-    start = dt.time.fromisoformat(start_s.strip())
-    end = dt.time(23, 59, 59) if end_s.strip() == "24:00" else dt.time.fromisoformat(end_s.strip())
-    t = local.time()
-    return start <= t < end if start <= end else (t >= start or t < end)
-
-
-def interval_minutes(config: Config, key: str) -> int:
-    chosen = config.source(key).interval
-    if chosen:
-        return chosen
+    per_round = max(1, min(50, config.translation.max_per_minute or 50))
+    translator = Translator(config.translation)
     try:
-        return get_source(key).info.default_interval_minutes
-    except KeyError:
-        return 60
+        return translator.improve_partial(db, limit=per_round)
+    finally:
+        translator.close()
 
 
 class FetchScheduler(QObject):
     due = Signal(str)  # a source whose scheduled run is due (emitted from a scheduler thread)
+    digest_sent = Signal(object)  # SendResult | None (nothing to send)
+    titles_improved = Signal(object)  # ImproveReport
+    job_failed = Signal(str, str)  # job id, one sentence
 
-    def __init__(self, parent: QObject | None = None):
+    def __init__(self, db: Database | None = None, parent: QObject | None = None):
         super().__init__(parent)
-        self._scheduler = BackgroundScheduler(
-            timezone=dt.UTC, job_defaults={"coalesce": True, "max_instances": 1}
-        )
+        self._db = db
+        self._scheduler = BackgroundScheduler(timezone=dt.UTC)
+        self._scheduler.add_listener(self._on_event, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
         self._config: Config | None = None
+        self._applied = False
+
+    def config(self) -> Config:
+        assert self._config is not None
+        return self._config
 
     def apply(self, config: Config) -> None:
-        """(Re)create the jobs from the config: enabled sources only."""
+        """(Re)create the jobs from the config: enabled sources, digest, title improvement."""
         self._config = config
-        self._scheduler.remove_all_jobs()
-        for key in source_keys():
-            if not config.source(key).enabled:
-                continue
-            minutes = interval_minutes(config, key)
-            self._scheduler.add_job(
-                self._run,
-                IntervalTrigger(minutes=minutes, jitter=min(300, minutes * 6)),
-                args=[key],
-                id=f"fetch:{key}",
-                replace_existing=True,
-                misfire_grace_time=None,
-                next_run_time=dt.datetime.now(dt.UTC)
-                + dt.timedelta(minutes=minutes * random.uniform(0.1, 1.0)),
-            )
-
-    def _run(self, key: str) -> None:
-        cfg = self._config
-        if cfg is not None and not in_office_hours(
-            dt.datetime.now(dt.UTC), cfg.fetch.office_hours, cfg.fetch.office_days
-        ):
-            log.info("skipping %s: outside office hours", key)
+        for job in self._scheduler.get_jobs():
+            if job.id.startswith(JOB_PREFIX):
+                job.remove()
+        # The first time, every source runs soon (staggered); after a settings change the
+        # jobs keep their rhythm instead of all firing at once.
+        add_fetch_jobs(self._scheduler, config, self.due.emit, start_now=not self._applied)
+        self._applied = True
+        if self._db is None:
             return
-        self.due.emit(key)
+        try:
+            add_digest_job(self._scheduler, self._db, lambda: self.config().email)
+        except Exception as exc:  # a bad schedule time in the config: say so, keep fetching
+            self.job_failed.emit(DIGEST_JOB, getattr(exc, "message", None) or str(exc))
+        tr = config.translation
+        if tr.provider != "offline" and tr.improve_partial:
+            self._scheduler.add_job(
+                lambda: improve_titles(self._db, self.config()),
+                IntervalTrigger(minutes=IMPROVE_MINUTES, timezone=dt.UTC),
+                id=IMPROVE_JOB,
+                name="Improve partial English titles",
+                replace_existing=True,
+                coalesce=True,
+                max_instances=1,
+                next_run_time=dt.datetime.now(dt.UTC) + dt.timedelta(minutes=1),
+            )
+        elif self._scheduler.get_job(IMPROVE_JOB) is not None:
+            self._scheduler.remove_job(IMPROVE_JOB)
+
+    def _on_event(self, event) -> None:
+        if event.job_id.startswith(JOB_PREFIX):
+            if event.exception is not None:
+                self.job_failed.emit(event.job_id, str(event.exception))
+            return
+        if event.exception is not None:
+            exc = event.exception
+            self.job_failed.emit(event.job_id, getattr(exc, "message", None) or str(exc))
+        elif event.job_id == DIGEST_JOB:
+            self.digest_sent.emit(event.retval)
+        elif event.job_id == IMPROVE_JOB:
+            self.titles_improved.emit(event.retval)
 
     def start(self) -> None:
         if not self._scheduler.running:
@@ -111,8 +119,23 @@ class FetchScheduler(QObject):
             self._scheduler.shutdown(wait=False)
 
     def next_run(self) -> dt.datetime | None:
-        times = [j.next_run_time for j in self._scheduler.get_jobs() if j.next_run_time]
+        """When the next scheduled fetch is due (any source)."""
+        times = [
+            t
+            for j in self._scheduler.get_jobs()
+            if j.id.startswith(JOB_PREFIX) and (t := getattr(j, "next_run_time", None))
+        ]
         return min(times) if times else None
 
     def job_ids(self) -> list[str]:
         return sorted(j.id for j in self._scheduler.get_jobs())
+
+    def run_job_now(self, job_id: str) -> None:
+        """Make a job due at once (tests, and "send the scheduled digest now")."""
+        job = self._scheduler.get_job(job_id)
+        if job is not None:
+            job.modify(next_run_time=dt.datetime.now(dt.UTC))
+
+    @property
+    def scheduler(self) -> BackgroundScheduler:
+        return self._scheduler

@@ -55,3 +55,21 @@ def window(qtbot, seeded_db, config, tasks):
     qtbot.waitUntil(lambda: w.model.rowCount() > 0, timeout=5000)
     wait_idle(qtbot, tasks)
     return w
+
+
+@pytest.fixture
+def replay():
+    """The offline corpus on a real socket (snapshot t1)."""
+    from app.replay import ReplayServer
+
+    with ReplayServer(snapshot="t1") as server:
+        yield server
+
+
+@pytest.fixture
+def live_config(config, replay):
+    """A config fetching from the replay server, fast (no spacing), all day."""
+    f = config.fetch
+    f.mirror, f.spacing, f.jitter, f.retries, f.timeout = replay.url, 0.0, 0.0, 1, 10.0
+    f.office_hours, f.office_days = "00:00-24:00", "*"
+    return config

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from app.config import load_config
-from storage.models import Notice, Topic
+from storage.models import Notice, Topic, TopicMatch
 from tests.ui.conftest import wait_idle
 
 
@@ -20,10 +20,18 @@ def test_topics_dialog_checks_syntax_and_tests_history_as_you_type(qtbot, seeded
     dlg.query.setPlainText('数据安全 "unclosed')
     qtbot.waitUntil(lambda: dlg.last_check is not None and not dlg.last_check.ok, timeout=5000)
     assert dlg.last_check.position == 5
-    assert "character 6" in dlg.syntax.text()
-    dlg.query.setPlainText("数据")
+    assert "character 6" in dlg.syntax.text() and "never closed" in dlg.syntax.text()
+    # the caret sits under the quote (CJK characters are two columns wide)
+    assert not dlg.caret.isHidden() and dlg.caret.text().splitlines()[1] == " " * 9 + "^"
+    assert dlg.query.extraSelections()  # the fault is underlined in the editor
+    dlg.query.setPlainText("数据 OR AI")
     qtbot.waitUntil(lambda: dlg.last_check.ok and dlg.last_test is not None, timeout=5000)
     assert dlg.last_test.hits > 0 and dlg.sample.count() > 0
+    assert "AI →" in dlg.expanded.text()  # the alias expansion is shown
+    assert dlg.hits.text().startswith(f"{dlg.last_test.hits:,} of ")
+    dlg.query.setPlainText("数据 AND (")  # broken again: the stale history is cleared
+    assert not dlg.last_check.ok and dlg.last_test is None
+    wait_idle(qtbot, tasks)
 
 
 def test_topics_dialog_adds_and_deletes_a_topic(qtbot, seeded_db, tasks):
@@ -43,6 +51,63 @@ def test_topics_dialog_adds_and_deletes_a_topic(qtbot, seeded_db, tasks):
     qtbot.waitUntil(lambda: dlg.list.count() == 4, timeout=5000)
 
 
+def test_topics_dialog_save_reapplies_to_history(qtbot, seeded_db, tasks):
+    from app.ui.dialogs.topics import TopicsDialog
+
+    with seeded_db.read() as s:
+        before = s.query(TopicMatch).count()
+    dlg = TopicsDialog(seeded_db, tasks)
+    qtbot.addWidget(dlg)
+    dlg._add()
+    dlg.name.setText("Standards")
+    dlg.query.setPlainText("标准")
+    qtbot.waitUntil(lambda: dlg.last_test is not None, timeout=5000)
+    expected = dlg.last_test.hits
+    assert expected > 0
+    dlg.save()
+    qtbot.waitUntil(lambda: dlg.last_saved is not None, timeout=5000)
+    tid, added = dlg.last_saved
+    assert added == expected and f"{added} stored notices newly matched" in dlg.status.text()
+    with seeded_db.read() as s:
+        assert s.query(TopicMatch).filter_by(topic_id=tid).count() == added
+        assert s.query(TopicMatch).count() == before + added
+    # editing the query re-applies: matches that no longer hold go away
+    dlg.query.setPlainText("不存在的词语")
+    dlg.save()
+    qtbot.waitUntil(lambda: dlg.last_saved == (tid, 0), timeout=5000)
+    with seeded_db.read() as s:
+        assert s.query(TopicMatch).filter_by(topic_id=tid).count() == 0
+    wait_idle(qtbot, tasks)
+
+
+def test_topics_dialog_imports_and_exports_packs(qtbot, seeded_db, tasks, tmp_path):
+    from app.ui.dialogs.topics import TopicsDialog
+
+    dlg = TopicsDialog(seeded_db, tasks)
+    qtbot.addWidget(dlg)
+    out = tmp_path / "pack.toml"
+    dlg.export_pack(out)
+    qtbot.waitUntil(lambda: out.exists() and "Exported 4 topics" in dlg.status.text(), timeout=5000)
+    text = out.read_text(encoding="utf-8")
+    assert "Generative AI" in text
+    # re-import the pack with one topic changed and one new: the user is asked about conflicts
+    text = text.replace('name = "Cybersecurity"', 'name = "Cyber (imported)"')
+    out.write_text(text, encoding="utf-8")
+    asked = []
+    dlg.ask_conflict = lambda names: asked.append(names) or "skip"
+    dlg.import_pack(out)
+    qtbot.waitUntil(lambda: dlg.last_import is not None, timeout=5000)
+    assert sorted(asked[0]) == ["AI standards", "Data security", "Generative AI"]
+    assert dlg.last_import.added == ["Cyber (imported)"] and len(dlg.last_import.skipped) == 3
+    assert dlg.list.count() == 5 and "newly matched" in dlg.status.text()
+    dlg.last_import = None
+    dlg.ask_conflict = lambda names: "replace"
+    dlg.import_pack(out)
+    qtbot.waitUntil(lambda: dlg.last_import is not None, timeout=5000)
+    assert len(dlg.last_import.replaced) == 4
+    wait_idle(qtbot, tasks)
+
+
 def test_settings_dialog_writes_valid_toml_and_keyring(qtbot, config, tasks, tmp_path):
     import keyring
 
@@ -53,6 +118,7 @@ def test_settings_dialog_writes_valid_toml_and_keyring(qtbot, config, tasks, tmp
     dlg.smtp_host.setText("smtp.example.eu")
     dlg.smtp_port.setValue(465)
     dlg.security.setCurrentIndex(dlg.security.findData("ssl"))
+    dlg.smtp_user.setText("liaison@example.eu")
     dlg.smtp_password.setText("s3cret")
     dlg.to.setText("a@example.eu; b@example.eu")
     dlg.language.setCurrentIndex(dlg.language.findData("zh_CN"))
@@ -63,7 +129,7 @@ def test_settings_dialog_writes_valid_toml_and_keyring(qtbot, config, tasks, tmp
     assert saved.email.to == ["a@example.eu", "b@example.eu"]
     assert saved.general.language == "zh_CN"
     assert "s3cret" not in config.path.read_text()
-    assert keyring.get_password("regwatch", "smtp") == "s3cret"
+    assert keyring.get_password("regwatch", "smtp:liaison@example.eu@smtp.example.eu") == "s3cret"
 
 
 def test_settings_smtp_test_reports_failure_off_thread(qtbot, config, tasks):
@@ -140,7 +206,10 @@ def test_first_run_dialog_saves_choices(qtbot, db, config, tasks):
 
     dlg = FirstRunDialog(db, config, tasks)
     qtbot.addWidget(dlg)
-    assert dlg.topics.count() == 4
+    from app.topics import default_topics
+
+    shipped = default_topics()
+    assert dlg.topics.count() == len(shipped) > 4
     dlg.topics.item(3).setCheckState(Qt.CheckState.Unchecked)
     dlg.email_to.setText("liaison@example.eu")
     dlg.save()
@@ -148,7 +217,12 @@ def test_first_run_dialog_saves_choices(qtbot, db, config, tasks):
     with db.write() as s:
         add_default_topics(s, dlg.chosen_topics)
     with db.read() as s:
-        assert len(s.scalars(select(Topic)).all()) == 3
+        names = set(s.scalars(select(Topic.name)))
+    assert names == {t.name for t in shipped} - {shipped[3].name}
+    with db.write() as s:  # the first fetch does not add the one left out
+        from app.topics.store import install_default_topics
+
+        assert install_default_topics(s) == 0
 
 
 def test_edit_translation_marks_title_human(qtbot, window, seeded_db, monkeypatch):

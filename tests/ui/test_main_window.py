@@ -123,3 +123,51 @@ def test_sidebar_shows_topics_and_sources(qtbot, window):
     assert c is not None and c.inbox == window.model.rowCount()
     assert window.sidebar.topic_item("Generative AI") is not None
     assert window.sidebar.source_item("cac") is not None
+
+
+def test_edit_translation_applies_to_every_notice_with_that_title(qtbot, window, seeded_db, tasks):
+    from sqlalchemy import select
+
+    with seeded_db.write() as s:
+        first = s.scalars(select(Notice).order_by(Notice.id)).first()
+        twin = Notice(source="sac", url="https://www.sac.gov.cn/twin.htm", title=first.title)
+        s.add(twin)
+        s.flush()
+        ids = {first.id, twin.id}
+    window.sidebar.select_kind("all")
+    wait_idle(qtbot, tasks)
+    window.set_translation(first.title, "A corrected English title")
+    wait_idle(qtbot, tasks)
+
+    def shown() -> set[int]:
+        rows = [window.model.row_at(r) for r in range(window.model.rowCount())]
+        return {r.id for r in rows if r and r.title_en == "A corrected English title"}
+
+    qtbot.waitUntil(lambda: shown() == ids, timeout=5000)
+    with seeded_db.read() as s:
+        assert {s.get(Notice, i).title_en_provider for i in ids} == {"human"}
+
+
+def test_translate_body_shows_labelled_english(qtbot, window, tasks):
+    window.select_row(0)
+    qtbot.waitUntil(lambda: window.detail.detail is not None, timeout=5000)
+    assert window.detail.detail.body
+    window.act_translate.trigger()
+    qtbot.waitUntil(lambda: "English text" in window.detail.browser.toPlainText(), timeout=10000)
+    text = window.detail.browser.toPlainText()
+    assert "[glossary" in text.split("English text", 1)[1]
+
+
+def test_matched_because_names_the_query_term_an_alias_came_from():
+    from app.ui.notice_detail import visible_extra
+    from app.ui.notice_html import because_text
+
+    terms = [
+        {"term": "AI", "field": "title_en", "start": 0, "end": 2, "via": "人工智能"},
+        {"term": "数据安全", "field": "title", "start": 3, "end": 7, "via": "数据安全"},
+        {"term": "AI", "field": "title_en", "start": 9, "end": 11, "via": "人工智能"},
+    ]
+    assert because_text(terms) == "AI (English title, via 人工智能), 数据安全 (title)"
+    assert visible_extra({"_etag": "x", "plan_stage": "draft", "empty": ""}) == (
+        ("Plan stage", "draft"),
+    )

@@ -23,14 +23,68 @@ def test_screenshot_command_renders_a_filled_window(qapp, seeded_db, tmp_path, c
 
 def test_demo_prepares_temp_config_pointing_at_the_mirror(tmp_path):
     from app.commands.demo import prepare
-    from storage.models import Topic
+    from storage.models import Notice, Setting, Topic
 
     ctx = prepare(tmp_path, "http://127.0.0.1:8765")
     try:
         assert ctx.config.fetch.mirror == "http://127.0.0.1:8765"
-        assert ctx.config.fetch.office_days == "*"
+        assert ctx.config.fetch.office_days == "*" and ctx.config.fetch.spacing <= 0.1
         assert str(tmp_path) in ctx.db_url
-        with ctx.db.read() as s:
-            assert s.query(Topic).count() == 4
+        with ctx.db.read() as s:  # empty: the real first fetch fills it
+            assert s.query(Notice).count() == 0 and s.query(Topic).count() == 0
+            assert s.get(Setting, "first_run_done") is not None
     finally:
+        ctx.close()
+
+
+def test_demo_fetches_for_real_then_switches_to_the_later_snapshot(qtbot, qapp, tmp_path):
+    """What ``regwatch demo`` does, driven piece by piece without blocking in app.exec()."""
+    from app.commands import demo
+    from app.ui.demo import install_demo
+    from app.ui.main import build_desktop
+    from storage.models import Notice, TopicMatch
+
+    server, ctx = demo.start(tmp_path, "t1")
+    desktop = None
+    try:
+        desktop = build_desktop(ctx, schedule=False, first_run=False)
+        action = install_demo(desktop, server)
+        w, fetcher = desktop.window, desktop.fetcher
+        w.mark_read_delay_ms = 10**9
+        qtbot.addWidget(w)
+        w.show()
+        bars = []
+        fetcher.progress.connect(lambda *a: bars.append(set(w.fetch_status.bars)))
+        with qtbot.waitSignal(fetcher.cycle_done, timeout=60000) as sig:
+            fetcher.fetch(None)
+        first, _ = sig.args
+        assert not first.error and first.new > 20
+        assert any(len(b) > 1 for b in bars)  # one progress bar per running source
+        w.sidebar.select_kind("all")
+        qtbot.waitUntil(lambda: w.model.rowCount() == first.new, timeout=10000)
+        with ctx.db.read() as s:
+            assert s.query(TopicMatch).count() > 0  # default topics installed and matched
+            assert s.query(Notice).filter(Notice.title_en.is_(None)).count() == 0
+        rows = [w.model.row_at(r) for r in range(w.model.rowCount())]
+        assert all(r.title_en for r in rows) and any(r.topics for r in rows)
+        # the grouped notification reached the user (tray, or the status bar without one)
+        assert first.notification and " new: " in first.notification
+        if not desktop.tray.available:
+            assert w.statusBar().currentMessage() == first.notification
+
+        with qtbot.waitSignal(fetcher.cycle_done, timeout=60000) as sig:
+            action.trigger()
+        second, changes = sig.args
+        assert server.snapshot == "t2" and not action.isEnabled()
+        assert second.new > 0 and changes.added
+        qtbot.waitUntil(lambda: w.model.rowCount() == first.new + second.new, timeout=10000)
+        with ctx.db.read() as s:
+            newest = {
+                n.id for n in s.query(Notice).filter(Notice.first_seen >= second.report.started_at)
+            }
+        assert newest == set(second.report.new_ids)
+    finally:
+        if desktop is not None:
+            desktop.shutdown()
+        server.stop()
         ctx.close()

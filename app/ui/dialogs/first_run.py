@@ -23,10 +23,11 @@ from sqlalchemy import select
 from app.config import _CHOICES, Config, SourceConfig
 from app.config_write import save_config
 from app.errors import UserError
-from app.sample_data import SAMPLE_TOPICS
+from app.topics import default_topics
+from app.topics.store import DEFAULTS_SETTING, create_topic
 from app.ui.ops import TaskManager
 from storage.db import Database
-from storage.models import Topic
+from storage.models import Setting, Topic
 
 
 def _checklist(items: list[tuple[str, str, bool]]) -> QListWidget:
@@ -75,11 +76,7 @@ class FirstRunDialog(QDialog):
         with db.read() as s:
             existing = set(s.scalars(select(Topic.name)))
         self.topics = _checklist(
-            [
-                (t.name, f"{t.name}: {t.query}", True)
-                for t in SAMPLE_TOPICS
-                if t.name not in existing
-            ]
+            [(t.name, t.name, True) for t in default_topics() if t.name not in existing]
         )
         self.provider = QComboBox()
         for p in sorted(_CHOICES["translation.provider"], key=lambda p: (p != "offline", p)):
@@ -128,9 +125,14 @@ class FirstRunDialog(QDialog):
         self.accept()
 
 
-def add_default_topics(session, names: set[str]) -> None:
-    """Create the chosen default topics (run in the DB writer)."""
-    existing = set(session.scalars(select(Topic.name)))
-    for pos, t in enumerate(SAMPLE_TOPICS):
-        if t.name in names and t.name not in existing:
-            session.add(Topic(name=t.name, query=t.query, colour=t.colour, position=pos))
+def add_default_topics(session, names: set[str]) -> int:
+    """Create the chosen shipped topics (run in the DB writer) and record that the defaults
+    were offered, so the first fetch does not install the ones the user left out."""
+    existing = {n.casefold() for n in session.scalars(select(Topic.name))}
+    added = 0
+    for spec in default_topics():
+        if spec.name in names and spec.name.casefold() not in existing:
+            create_topic(session, spec)
+            added += 1
+    session.merge(Setting(key=DEFAULTS_SETTING, value=True))
+    return added

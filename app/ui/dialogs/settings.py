@@ -1,13 +1,16 @@
 """Settings: translation provider, e-mail (SMTP), notifications, UI language, tray behaviour.
 
 "Save" validates the new config with app.config (the same rules as the file) and writes it;
-passwords and API keys go to the OS keyring. The Test buttons run in the network pool.
+the SMTP password (``store_smtp_password``) and API keys (``providers.keys.set_key``) go to the
+OS keyring. The Test buttons run in the network pool: SMTP "Test" sends a real test message
+(``send_test``), the provider "Test" makes one cheap translation call.
 """
 
 from __future__ import annotations
 
 import copy
 
+from keyring.errors import KeyringError
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -26,8 +29,9 @@ from PySide6.QtWidgets import (
 from app.config import _CHOICES, Config, ProviderConfig
 from app.config_write import save_config
 from app.errors import UserError
-from app.secrets_store import SecretUnavailable, get_secret, set_secret, smtp_check
-from app.services import ServiceUnavailable, translation_module
+from app.export.smtp import SmtpConfigError, SmtpSettings, send_test, store_smtp_password
+from app.translation.providers.keys import set_key
+from app.translation.service import create_provider
 from app.ui.i18n import LANGUAGES
 from app.ui.ops import Op, TaskManager
 
@@ -107,7 +111,7 @@ class SettingsDialog(QDialog):
         self.cc = QLineEdit(", ".join(em.cc))
         self.smtp_result = QLabel()
         self.smtp_result.setWordWrap(True)
-        test_smtp = QPushButton(self.tr("Test"))
+        test_smtp = QPushButton(self.tr("Send test"))
         test_smtp.clicked.connect(self.test_smtp)
         f.addRow(self.tr("SMTP server"), self.smtp_host)
         f.addRow(self.tr("Port"), self.smtp_port)
@@ -169,41 +173,60 @@ class SettingsDialog(QDialog):
     def save(self) -> None:
         try:
             cfg = self.build_config()
+            em = cfg.email
             if self.smtp_password.text():
-                set_secret("smtp", self.smtp_password.text())
-            if self.api_key.text():
-                set_secret(f"translation.{cfg.translation.provider}", self.api_key.text())
+                if not em.username:
+                    raise SmtpConfigError("enter the SMTP user name the password belongs to")
+                store_smtp_password(em.username, em.host, self.smtp_password.text())
+            if self.api_key.text() and cfg.translation.provider != "offline":
+                try:
+                    set_key(cfg.translation.provider, self.api_key.text())
+                except KeyringError as exc:
+                    raise UserError(
+                        f"the API key cannot be stored: no usable keyring ({exc})"
+                    ) from None
             self.saved = save_config(cfg, self._config.path)
-        except (UserError, SecretUnavailable, OSError) as exc:
+        except (UserError, OSError) as exc:
             self.error.setText(getattr(exc, "message", None) or str(exc))
             return
         self.accept()
 
     def test_smtp(self) -> None:
-        host, port = self.smtp_host.text().strip(), self.smtp_port.value()
-        sec, user = self.security.currentData(), self.smtp_user.text().strip()
-        typed = self.smtp_password.text()
-        self.smtp_result.setText(self.tr("Testing…"))
+        """Send a short test message with the settings as typed (to "To", else to oneself)."""
+        em = self.build_config().email
+        typed = self.smtp_password.text() or None
+        settings = SmtpSettings.from_config(em, password=typed)
+        self.smtp_result.setText(self.tr("Sending a test message…"))
 
         def work() -> str:
-            password = typed or get_secret("smtp")
-            return smtp_check(host, port, sec, user, password)
+            to = em.to[:1] or [settings.from_address]
+            sent = send_test(settings, to)
+            return f"Test message sent to {', '.join(sent)}."
 
         Op(self._tasks, work, kind="net").success(self.smtp_result.setText).failure(
-            lambda e: self.smtp_result.setText(self.tr("Failed: ") + (str(e) or type(e).__name__))
+            lambda e: self.smtp_result.setText(
+                self.tr("Failed: ") + (getattr(e, "message", None) or str(e) or type(e).__name__)
+            )
         ).run_in_background()
 
     def test_translation(self) -> None:
         cfg = self.build_config()
+        name = cfg.translation.provider
+        if name == "offline":
+            self.tr_result.setText(self.tr("The offline engine needs no connection or key."))
+            return
+        typed = self.api_key.text() or None
         self.tr_result.setText(self.tr("Testing…"))
 
         def work() -> str:
+            provider = create_provider(name, cfg.translation, key=typed)
             try:
-                tm = translation_module()
-            except ServiceUnavailable as exc:
-                return str(exc).capitalize()
-            return str(tm.test_provider(cfg))
+                return provider.test()
+            finally:
+                provider.close()
 
         Op(self._tasks, work, kind="net").success(self.tr_result.setText).failure(
-            lambda e: self.tr_result.setText(self.tr("Failed: ") + str(e))
+            lambda e: self.tr_result.setText(
+                self.tr("Failed: ") + (getattr(e, "message", None) or str(e))
+            )
         ).run_in_background()

@@ -28,10 +28,10 @@ from PySide6.QtWidgets import (
 from app.config import Config, SourceConfig
 from app.config_write import save_config
 from app.errors import UserError
-from app.services import ServiceUnavailable, SourceTest, test_source
+from app.scheduling import OfficeHours, source_interval
+from app.services import SourceTest, test_source
 from app.ui.icons import health_icon
 from app.ui.ops import Op, TaskManager
-from app.ui.scheduler import in_office_hours, interval_minutes
 from app.ui.sidebar import health_tooltip
 from storage.db import Database
 
@@ -76,7 +76,7 @@ class SourcesDialog(QDialog):
                 ch.setIcon(1, health_icon(c["state"]))
                 ch.setToolTip(1, c["message"] or c["state"])
                 item.addChild(ch)
-            self._intervals[h["key"]] = interval_minutes(config, h["key"])
+            self._intervals[h["key"]] = source_interval(config, h["key"])
             self.tree.addTopLevelItem(item)
         self.tree.expandAll()
         self.tree.currentItemChanged.connect(self._on_pick)
@@ -164,7 +164,7 @@ class SourcesDialog(QDialog):
             key, _ = item.data(0, KEY_ROLE)
             sc = cfg.sources.get(key) or SourceConfig()
             sc.enabled = item.checkState(0) == Qt.CheckState.Checked
-            if self._intervals.get(key) != interval_minutes(self._config, key):
+            if self._intervals.get(key) != source_interval(self._config, key):
                 sc.interval = self._intervals[key]
             for j in range(item.childCount()):
                 ch = item.child(j)
@@ -182,13 +182,16 @@ class SourcesDialog(QDialog):
     def save(self) -> None:
         try:
             cfg = self.build_config()
-            import datetime as dt
-
-            in_office_hours(dt.datetime.now(dt.UTC), cfg.fetch.office_hours, cfg.fetch.office_days)
-            self.saved = save_config(cfg, self._config.path)
-        except ValueError as exc:
-            self.error.setText(self.tr("Office hours: ") + str(exc))
+        except (UserError, OSError) as exc:
+            self.error.setText(getattr(exc, "message", None) or str(exc))
             return
+        try:
+            OfficeHours.parse(cfg.fetch.office_hours, cfg.fetch.office_days)
+        except UserError as exc:
+            self.error.setText(self.tr("Office hours: ") + exc.message)
+            return
+        try:
+            self.saved = save_config(cfg, self._config.path)
         except (UserError, OSError) as exc:
             self.error.setText(getattr(exc, "message", None) or str(exc))
             return
@@ -216,11 +219,7 @@ class SourcesDialog(QDialog):
 
         def failed(exc: BaseException) -> None:
             self.test_btn.setEnabled(True)
-            msg = (
-                str(exc).capitalize()
-                if isinstance(exc, ServiceUnavailable | KeyError)
-                else repr(exc)
-            )
+            msg = str(exc).capitalize() if isinstance(exc, KeyError) else repr(exc)
             self.test_state.setText(msg)
 
         Op(self._tasks, lambda: test_source(cfg, key, channel), kind="net").success(done).failure(

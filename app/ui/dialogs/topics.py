@@ -1,15 +1,20 @@
-"""Watch topics: a list and an editor with a live syntax check and "test against history".
+"""Watch topics: a list and an editor with a live syntax check, the alias expansion and
+"test against history"; import and export of topic packs.
 
-The check and the history test run in the read pool 400 ms after the last keystroke; a
-generation number drops answers to older text. Saving writes through the DB writer.
+The syntax check (a parse, well under a millisecond) runs on every keystroke and shows the
+error with a caret under it. The expansion and the history test (count + newest matches) run in
+the read pool 300 ms after the last keystroke; a generation number drops answers to older text.
+Saving validates through ``app.topics.store`` in the DB writer and re-applies the topic to the
+stored notices (``apply_topics(topics=[id])``), reporting how many newly matched.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
-from PySide6.QtGui import QTextCharFormat, QTextCursor
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QFontDatabase, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -20,32 +25,61 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QTextEdit,
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
-from app.services import ServiceUnavailable, topics_module
+from app.topics import TopicSpec, loads_pack
+from app.topics.store import (
+    apply_topics,
+    create_topic,
+    delete_topic,
+    export_topics,
+    import_topics,
+    list_topics,
+    update_topic,
+)
 from app.ui.ops import Op, TaskManager
-from app.ui.topic_check import HistoryTest, QueryCheck, check_query, test_history
+from app.ui.topic_check import (
+    HistoryTest,
+    QueryCheck,
+    check_query,
+    expansion_lines,
+    test_history,
+)
 from storage.db import Database
-from storage.models import Topic
+
+ROLE = Qt.ItemDataRole.UserRole + 1
+DEFAULT_COLOUR = "#3b82f6"
+
+
+@dataclass(frozen=True)
+class TopicRow:
+    id: int
+    spec: TopicSpec
+
+
+def _message(exc: BaseException) -> str:
+    return getattr(exc, "message", None) or str(exc) or type(exc).__name__
 
 
 class TopicsDialog(QDialog):
     def __init__(self, db: Database, tasks: TaskManager, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Watch topics"))
-        self.resize(900, 560)
+        self.resize(980, 640)
         self._db, self._tasks = db, tasks
         self.changed = False
         self._gen = 0
-        self._current_id: int | None = None
+        self._current: TopicRow | None = None
         self.last_check: QueryCheck | None = None
         self.last_test: HistoryTest | None = None
+        self.last_saved: tuple[int, int] | None = None  # (topic id, newly matched)
+        self.last_import = None
 
         self.list = QListWidget(self)
         self.list.currentItemChanged.connect(self._on_pick)
@@ -57,15 +91,6 @@ class TopicsDialog(QDialog):
         self.export_btn = QPushButton(self.tr("Export pack…"), self)
         self.import_btn.clicked.connect(self._import)
         self.export_btn.clicked.connect(self._export)
-        try:
-            tm = topics_module()
-            packs = hasattr(tm, "import_pack") and hasattr(tm, "export_pack")
-        except ServiceUnavailable:
-            packs = False
-        for b in (self.import_btn, self.export_btn):
-            b.setEnabled(packs)
-            if not packs:
-                b.setToolTip(self.tr("Topic packs need the topic language, not in this build"))
         left = QVBoxLayout()
         left.addWidget(self.list)
         row = QHBoxLayout()
@@ -77,139 +102,194 @@ class TopicsDialog(QDialog):
         row.addWidget(self.export_btn)
         left.addLayout(row)
 
+        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         self.name = QLineEdit(self)
         self.query = QPlainTextEdit(self)
         self.query.setPlaceholderText('生成式人工智能 OR 大模型 OR "generative AI"')
         self.query.setMaximumHeight(110)
+        self.description = QLineEdit(self)
         self.enabled = QCheckBox(self.tr("Enabled"), self)
         self.notify = QCheckBox(self.tr("Desktop notification for new matches"), self)
         self.colour = QLineEdit(self)
         self.syntax = QLabel(self)
         self.syntax.setWordWrap(True)
+        self.caret = QLabel(self)
+        self.caret.setFont(mono)
+        self.caret.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.caret.hide()
         self.expanded = QLabel(self)
         self.expanded.setWordWrap(True)
+        self.expanded.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.hits = QLabel(self)
         self.sample = QListWidget(self)
         self.save_btn = QPushButton(self.tr("Save topic"), self)
         self.save_btn.clicked.connect(self.save)
+        self.status = QLabel(self)
+        self.status.setWordWrap(True)
         form = QFormLayout()
         form.addRow(self.tr("Name"), self.name)
         form.addRow(self.tr("Query"), self.query)
         form.addRow("", self.syntax)
+        form.addRow("", self.caret)
         form.addRow(self.tr("Expands to"), self.expanded)
+        form.addRow(self.tr("Description"), self.description)
         form.addRow("", self.enabled)
         form.addRow("", self.notify)
         form.addRow(self.tr("Colour"), self.colour)
         form.addRow(self.tr("History"), self.hits)
         form.addRow("", self.sample)
-        form.addRow("", self.save_btn)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.save_btn)
+        buttons.addWidget(self.status, 1)
         close = QPushButton(self.tr("Close"), self)
         close.clicked.connect(self.accept)
-        form.addRow("", close)
+        buttons.addWidget(close)
+        form.addRow("", buttons)
 
         lay = QHBoxLayout(self)
         lay.addLayout(left, 1)
         lay.addLayout(form, 2)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.setInterval(400)
-        self._timer.timeout.connect(self._check_now)
-        self.query.textChanged.connect(self._timer.start)
+        self._timer.setInterval(300)
+        self._timer.timeout.connect(self._test_now)
+        self.query.textChanged.connect(self._on_text)
         self._load_list()
 
     # -- list ---------------------------------------------------------------------------------
 
     def _load_list(self, select_id: int | None = None) -> None:
-        with self._db.read() as s:  # a few rows: small enough for the GUI thread
-            topics = [
-                (t.id, t.name, t.query, t.enabled, t.notify, t.colour)
-                for t in s.scalars(select(Topic).order_by(Topic.position, Topic.name))
-            ]
+        with self._db.read() as s:  # a few dozen rows: small enough for the GUI thread
+            rows = [TopicRow(t.id, TopicSpec.of(t)) for t in list_topics(s)]
+        self.list.blockSignals(True)
         self.list.clear()
-        for t in topics:
-            item = QListWidgetItem(t[1])
-            item.setData(256, t)
+        chosen = None
+        for r in rows:
+            item = QListWidgetItem(r.spec.name if r.spec.enabled else f"{r.spec.name} (off)")
+            item.setData(ROLE, r)
+            item.setToolTip(r.spec.query)
             self.list.addItem(item)
-            if t[0] == select_id:
-                self.list.setCurrentItem(item)
-        if self.list.currentItem() is None and self.list.count():
+            if r.id == select_id:
+                chosen = item
+        self.list.blockSignals(False)
+        if chosen is not None:
+            self.list.setCurrentItem(chosen)
+        elif self.list.count():
             self.list.setCurrentRow(0)
+        else:
+            self._add()
 
     def _on_pick(self, item: QListWidgetItem | None, _prev) -> None:
         if item is None:
-            self._current_id = None
+            self._current = None
             return
-        tid, name, query, enabled, notify, colour = item.data(256)
-        self._current_id = tid
-        self.name.setText(name)
-        self.query.setPlainText(query)
-        self.enabled.setChecked(enabled)
-        self.notify.setChecked(notify)
-        self.colour.setText(colour)
+        row: TopicRow = item.data(ROLE)
+        self._current = row
+        spec = row.spec
+        self.name.setText(spec.name)
+        self.query.setPlainText(spec.query)
+        self.description.setText(spec.description)
+        self.enabled.setChecked(spec.enabled)
+        self.notify.setChecked(spec.notify)
+        self.colour.setText(spec.colour)
+        self.status.clear()
 
     def _add(self) -> None:
         self.list.clearSelection()
         self.list.setCurrentItem(None)
-        self._current_id = None
+        self._current = None
         self.name.setText(self.tr("New topic"))
         self.query.setPlainText("")
+        self.description.clear()
         self.enabled.setChecked(True)
         self.notify.setChecked(True)
-        self.colour.setText("#3b82f6")
+        self.colour.setText(DEFAULT_COLOUR)
+        self.status.clear()
         self.name.setFocus()
         self.name.selectAll()
 
     def _delete(self) -> None:
-        tid = self._current_id
-        if tid is None:
+        row = self._current
+        if row is None:
             return
+        name = row.spec.name
 
         def work() -> None:
             with self._db.write() as s:
-                t = s.get(Topic, tid)
-                if t is not None:
-                    s.delete(t)
+                delete_topic(s, name)
 
         def done(_r) -> None:
             self.changed = True
+            self.status.setText(self.tr("Deleted “{name}”.").replace("{name}", name))
             self._load_list()
 
-        Op(self._tasks, work).success(done).run_in_background()
+        Op(self._tasks, work).success(done).failure(self._fail).run_in_background()
 
     # -- live check ---------------------------------------------------------------------------
 
-    def _check_now(self) -> None:
-        self._gen += 1
-        gen, text, db = self._gen, self.query.toPlainText(), self._db
-
-        def work() -> tuple[QueryCheck, HistoryTest | None]:
-            check = check_query(text)
-            if not check.ok:
-                return check, None
-            with db.read() as s:
-                return check, test_history(s, text)
-
-        def done(result: tuple[QueryCheck, HistoryTest | None]) -> None:
-            if gen == self._gen:
-                self._show(*result)
-
-        Op(self._tasks, work, kind="read").success(done).run_in_background()
-
-    def _show(self, check: QueryCheck, test: HistoryTest | None) -> None:
-        self.last_check, self.last_test = check, test
-        where = f" (at character {check.position + 1})" if check.position is not None else ""
-        colour = "#166534" if check.ok else "#b91c1c"
-        self.syntax.setText(f'<span style="color:{colour}">{check.message}{where}</span>')
-        self._mark_error(check.position if not check.ok else None)
-        self.expanded.setText(check.expanded or "—")
-        self.sample.clear()
-        if test is None:
+    def _on_text(self) -> None:
+        text = self.query.toPlainText()
+        check = check_query(text)
+        self._show_check(check)
+        self._gen += 1  # answers for older text are dropped
+        if check.ok:
+            self._timer.start()
+        else:
+            self._timer.stop()
+            self.expanded.setText("—")
             self.hits.setText("—")
-            return
-        note = "" if test.full_language else self.tr(" (plain search of the words)")
-        self.hits.setText(self.tr("{n} stored notices match").replace("{n}", str(test.hits)) + note)
-        for date, title in test.sample:
-            self.sample.addItem(f"{date}  {title}")
+            self.sample.clear()
+            self.last_test = None
+
+    def _test_now(self) -> None:
+        gen, text, db = self._gen, self.query.toPlainText(), self._db
+        sources = self._current.spec.sources if self._current else None
+        aliases = self._current.spec.aliases if self._current else []
+        self.hits.setText(self.tr("testing against the stored notices…"))
+
+        def work() -> tuple[list[str], HistoryTest]:
+            lines = expansion_lines(text)
+            with db.read() as s:
+                return lines, test_history(s, text, aliases=aliases, sources=sources)
+
+        def done(result: tuple[list[str], HistoryTest]) -> None:
+            if gen == self._gen:
+                self._show_test(*result)
+
+        def failed(exc: BaseException) -> None:
+            if gen == self._gen:
+                self.hits.setText(_message(exc))
+
+        Op(self._tasks, work, kind="read").success(done).failure(failed).run_in_background()
+
+    def _show_check(self, check: QueryCheck) -> None:
+        self.last_check = check
+        if check.ok:
+            self.syntax.setText(f'<span style="color:#166534">✓ {self.tr("valid query")}</span>')
+            self.caret.hide()
+        else:
+            where = ""
+            if check.position is not None:
+                where = self.tr(" (at character {n})").replace("{n}", str(check.position + 1))
+            self.syntax.setText(f'<span style="color:#b91c1c">{check.message}{where}</span>')
+            self.caret.setText(check.caret)
+            self.caret.setVisible(bool(check.caret))
+        self._mark_error(None if check.ok else check.position)
+
+    def _show_test(self, lines: list[str], test: HistoryTest) -> None:
+        self.last_test = test
+        self.expanded.setText("\n".join(lines) if lines else self.tr("(no aliases apply)"))
+        self.hits.setText(
+            self.tr("{n} of {m} stored notices match ({ms} ms)")
+            .replace("{n}", f"{test.hits:,}")
+            .replace("{m}", f"{test.scanned:,}")
+            .replace("{ms}", str(round(test.seconds * 1000)))
+        )
+        self.sample.clear()
+        for date, title, why in test.sample:
+            item = QListWidgetItem(f"{date}  {title}")
+            item.setToolTip(why)
+            self.sample.addItem(item)
 
     def _mark_error(self, position: int | None) -> None:
         sels = []
@@ -221,87 +301,149 @@ class TopicsDialog(QDialog):
             fmt.setBackground(self.palette().highlight().color().lighter(170))
             sel.format = fmt
             cur = self.query.textCursor()
-            cur.setPosition(min(position, len(self.query.toPlainText())))
-            cur.movePosition(QTextCursor.MoveOperation.Right, QTextCursor.MoveMode.KeepAnchor)
+            text_len = len(self.query.toPlainText())
+            cur.setPosition(min(position, text_len))
+            if position < text_len:
+                cur.movePosition(QTextCursor.MoveOperation.Right, QTextCursor.MoveMode.KeepAnchor)
             sel.cursor = cur
             sels.append(sel)
         self.query.setExtraSelections(sels)
 
     # -- saving -------------------------------------------------------------------------------
 
-    def save(self) -> None:
-        name, query = self.name.text().strip(), self.query.toPlainText().strip()
-        check = check_query(query)
-        if not name or not check.ok:
-            self._show(check, None)
-            return
-        tid, enabled, notify, colour = (
-            self._current_id,
-            self.enabled.isChecked(),
-            self.notify.isChecked(),
-            self.colour.text().strip() or "#3b82f6",
+    def spec(self) -> TopicSpec:
+        current = self._current.spec if self._current else None
+        return TopicSpec(
+            name=self.name.text().strip(),
+            query=self.query.toPlainText().strip(),
+            enabled=self.enabled.isChecked(),
+            notify=self.notify.isChecked(),
+            colour=self.colour.text().strip() or DEFAULT_COLOUR,
+            sources=current.sources if current else None,
+            description=self.description.text().strip(),
+            aliases=current.aliases if current else [],
         )
 
-        def work() -> int:
+    def save(self) -> None:
+        check = check_query(self.query.toPlainText())
+        if not check.ok:
+            self._show_check(check)
+            return
+        spec, old = self.spec(), self._current.spec.name if self._current else None
+        self.save_btn.setEnabled(False)
+        self.status.setText(self.tr("Saving and matching the stored notices…"))
+
+        def work() -> tuple[int, int]:
             with self._db.write() as s:
-                t = s.get(Topic, tid) if tid is not None else None
-                if t is None:
-                    t = Topic(name=name, query=query, position=999)
-                    s.add(t)
-                t.name, t.query, t.enabled, t.notify, t.colour = (
-                    name,
-                    query,
-                    enabled,
-                    notify,
-                    colour,
-                )
-                s.flush()
-                _reapply(s)
-                return t.id
+                if old is None:
+                    topic = create_topic(s, spec)
+                else:
+                    topic = update_topic(s, old, **vars(spec))
+                result = apply_topics(s, topics=[topic.id])
+                return topic.id, result.added
 
-        def done(new_id: int) -> None:
+        def done(result: tuple[int, int]) -> None:
+            self.save_btn.setEnabled(True)
             self.changed = True
-            self._load_list(new_id)
+            self.last_saved = result
+            self._load_list(result[0])
+            self.status.setText(
+                self.tr("Saved: {n} stored notices newly matched.").replace("{n}", str(result[1]))
+            )
 
-        Op(self._tasks, work).success(done).failure(
-            lambda e: self.syntax.setText(f'<span style="color:#b91c1c">{e}</span>')
-        ).run_in_background()
+        def failed(exc: BaseException) -> None:
+            self.save_btn.setEnabled(True)
+            self._fail(exc)
+
+        Op(self._tasks, work).success(done).failure(failed).run_in_background()
+
+    def _fail(self, exc: BaseException) -> None:
+        self.status.setText(f'<span style="color:#b91c1c">{_message(exc)}</span>')
+
+    # -- packs --------------------------------------------------------------------------------
+
+    def ask_conflict(self, names: list[str]) -> str | None:
+        """ "skip" or "replace" for topics of a pack that exist already; None: cancel."""
+        box = QMessageBox(self)
+        box.setWindowTitle(self.tr("Import topic pack"))
+        box.setText(
+            self.tr("These topics exist already: {names}").replace("{names}", ", ".join(names))
+        )
+        box.setInformativeText(self.tr("Replace them with the pack's version, or keep yours?"))
+        replace = box.addButton(self.tr("Replace"), QMessageBox.ButtonRole.AcceptRole)
+        skip = box.addButton(self.tr("Keep mine (skip)"), QMessageBox.ButtonRole.RejectRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        clicked = box.clickedButton()
+        return "replace" if clicked is replace else "skip" if clicked is skip else None
 
     def _import(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Import topic pack"), "", "*.toml *.json"
+            self, self.tr("Import topic pack"), "", self.tr("Topic packs (*.toml)")
         )
-        if not path:
-            return
-        tm = topics_module()
+        if path:
+            self.import_pack(Path(path))
 
-        def work() -> None:
+    def import_pack(self, path: Path) -> None:
+        def read() -> tuple[list[TopicSpec], list[str]]:
+            specs = loads_pack(path.read_text(encoding="utf-8"), where=path.name)
+            with self._db.read() as s:
+                have = {t.name.casefold(): t.name for t in list_topics(s)}
+            return specs, [have[x.name.casefold()] for x in specs if x.name.casefold() in have]
+
+        def write(specs: list[TopicSpec], choice: str):
             with self._db.write() as s:
-                tm.import_pack(s, Path(path))
-                _reapply(s)
+                report = import_topics(s, specs, choice)
+                names = report.added + report.replaced
+                ids = [t.id for t in list_topics(s) if t.name in names]
+                applied = apply_topics(s, topics=ids) if ids else None
+                return report, applied.added if applied else 0
 
-        Op(self._tasks, work).success(
-            lambda _r: (setattr(self, "changed", True), self._load_list())
-        ).run_in_background()
+        def done(result) -> None:
+            report, added = result
+            self.last_import = report
+            self.changed = True
+            self._load_list()
+            self.status.setText(
+                f"{report}. "
+                + self.tr("{n} stored notices newly matched.").replace("{n}", str(added))
+            )
+
+        def parsed(result: tuple[list[TopicSpec], list[str]]) -> None:
+            specs, conflicts = result
+            choice = "skip"
+            if conflicts:
+                picked = self.ask_conflict(conflicts)
+                if picked is None:
+                    self.status.setText(self.tr("Import cancelled."))
+                    return
+                choice = picked
+            Op(self._tasks, lambda: write(specs, choice)).success(done).failure(
+                self._fail
+            ).run_in_background()
+
+        Op(self._tasks, read, kind="read").success(parsed).failure(self._fail).run_in_background()
 
     def _export(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export topic pack"), "topics.toml")
-        if not path:
-            return
-        tm = topics_module()
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export topic pack"), "topics.toml", self.tr("Topic packs (*.toml)")
+        )
+        if path:
+            self.export_pack(Path(path))
 
-        def work() -> None:
+    def export_pack(self, path: Path) -> None:
+        def work() -> int:
             with self._db.read() as s:
-                tm.export_pack(s, Path(path))
+                text = export_topics(s)
+                n = len(list_topics(s))
+            path.write_text(text, encoding="utf-8")
+            return n
 
-        Op(self._tasks, work, kind="read").run_in_background()
+        def done(n: int) -> None:
+            self.status.setText(
+                self.tr("Exported {n} topics to {path}.")
+                .replace("{n}", str(n))
+                .replace("{path}", str(path))
+            )
 
-
-def _reapply(session) -> None:
-    """Re-match stored notices after a topic change (needs the topic language)."""
-    try:
-        tm = topics_module()
-    except ServiceUnavailable:
-        return
-    if hasattr(tm, "apply_topics"):
-        tm.apply_topics(session)
+        Op(self._tasks, work, kind="read").success(done).failure(self._fail).run_in_background()
