@@ -47,6 +47,11 @@ def env(tmp_path: Path) -> dict[str, str]:
     (tmp_path / "binary.toml").write_bytes(b"\x00\xff\xfe garbage \x98\x99")
     (tmp_path / "bad.toml").write_text("not toml [[[", encoding="utf-8")
     (tmp_path / "notapack.toml").write_text('[[topics]]\nname = "x"\n', encoding="utf-8")
+    (tmp_path / "unknown_source.toml").write_text(
+        'format = "regwatch-topics"\nversion = 1\n[[topics]]\nname = "zz"\nquery = "AI"\n'
+        'sources = ["nope"]\n',
+        encoding="utf-8",
+    )
     (tmp_path / "page.html").write_text("<html><body>nothing</body></html>", encoding="utf-8")
     (tmp_path / "existing.md").write_text("keep me\n", encoding="utf-8")
     (tmp_path / "random.db").write_bytes(hashlib.sha256(b"x").digest() * 200)
@@ -212,6 +217,12 @@ CASES: list[tuple[str, tuple[str, ...], int, tuple[str, ...]]] = [
     ("topics-import-binary", ("topics", "import", "{tmp}/binary.toml"), 2, ("not UTF-8",)),
     ("topics-import-bad-toml", ("topics", "import", "{tmp}/bad.toml"), 2, ("not valid TOML",)),
     ("topics-import-not-a-pack", ("topics", "import", "{tmp}/notapack.toml"), 2, ("topic pack",)),
+    (
+        "topics-import-unknown-source",
+        ("topics", "import", "{tmp}/unknown_source.toml"),
+        2,
+        ("topic 'zz'", "unknown source 'nope'"),
+    ),
     ("match-topics-missing", ("match", "--topics", "{tmp}/missing.toml"), 2, ("cannot read",)),
     ("match-topics-binary", ("match", "--topics", "{tmp}/binary.toml"), 2, ("not UTF-8",)),
     ("match-topics-bad-toml", ("match", "--topics", "{tmp}/bad.toml"), 2, ("not valid TOML",)),

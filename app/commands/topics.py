@@ -81,8 +81,16 @@ def _sources(value: str | None) -> list[str] | None:
     known = source_keys()
     for key in items:
         if key not in known:
-            raise UserError(f"--sources: unknown source '{key}' (known: {', '.join(known)})")
+            raise UserError(f"unknown source '{key}' (known: {', '.join(known)})")
     return items or None
+
+
+def _cli_sources(value: str | None) -> list[str] | None:
+    """``--sources`` checked by _sources, with the option named in the message."""
+    try:
+        return _sources(value)
+    except UserError as exc:
+        raise UserError(f"--sources: {exc.message}") from None
 
 
 def _user_error(exc) -> UserError:
@@ -174,7 +182,7 @@ def _add(args, ctx) -> int:
         enabled=not args.disabled,
         notify=not args.no_notify,
         colour=args.colour or DEFAULT_COLOUR,
-        sources=_sources(args.sources),
+        sources=_cli_sources(args.sources),
         description=args.description or "",
     )
     with _session(ctx, write=True) as s:
@@ -200,7 +208,7 @@ def _edit(args, ctx) -> int:
         if v is not None
     }
     if args.sources is not None:
-        changes["sources"] = _sources(args.sources)
+        changes["sources"] = _cli_sources(args.sources)
     if not changes:
         raise UserError("nothing to change: give --query, --name, --sources, --colour, … ")
     with _session(ctx, write=True) as s:
@@ -227,6 +235,12 @@ def _import(args, ctx) -> int:
 
     path = Path(args.file)
     specs = loads_pack(read_text(path), str(path))
+    for spec in specs:
+        # Same rule as --sources: an unknown key would make the topic silently match nothing.
+        try:
+            _sources(",".join(spec.sources or []))
+        except UserError as exc:
+            raise UserError(f"{path}: topic '{spec.name}': {exc.message}") from None
     with _session(ctx, write=True) as s:
         report = import_topics(s, specs, "replace" if args.replace else "skip")
         changed = [get_topic(s, n).id for n in report.added + report.replaced]
