@@ -1,4 +1,12 @@
-"""The ``regwatch`` console command: no subcommand opens the GUI; subcommands work headless."""
+"""The ``regwatch`` console command: no subcommand opens the GUI; subcommands work headless.
+
+Error policy (from the issues): a user mistake — a bad argument, an unreadable or invalid
+config, a database that cannot be opened, a file that cannot be read or written — prints one
+sentence, ``regwatch: error: …``, and exits with status 2 (or a command's documented code),
+never a traceback. Commands raise UserError for what they can name themselves; ``main``
+translates the rest centrally (argparse errors, database errors such as "file is not a
+database" or "database is locked", OSError on a named file) so no command has to repeat it.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +16,27 @@ import os
 import pkgutil
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from app import __version__
 from app.context import Context
 from app.errors import UserError
 
 
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse with regwatch's error format: one line, exit 2, and where the help is.
+
+    The stock format prints the whole usage block and then ``regwatch items: error: …``;
+    the one-line form matches every other error and is easy to grep in a cron log.
+    Subparsers inherit this class (argparse uses the parent's type for them).
+    """
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"regwatch: error: {message} (see: {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = ArgumentParser(
         prog="regwatch",
         description="Watch Chinese regulatory and standardisation notices (gov.cn, CAC, MIIT, SAC, "
         "std.samr, TC260). Without a subcommand the desktop app opens.",
@@ -44,16 +65,52 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def translate_error(exc: BaseException, display_url: str | None = None) -> UserError | None:
+    """The UserError a low-level failure stands for, or None when it is a bug (traceback).
+
+    Database errors are translated by storage.db.describe_error, which knows SQLite's and
+    PostgreSQL's wording for the user's problems (not a database, locked, read-only, disk
+    full, connection lost). An OSError that names a file is about that file — the user's to
+    fix — whichever command hit it.
+    """
+    from sqlalchemy.exc import DBAPIError
+
+    from storage.db import describe_error
+
+    if isinstance(exc, DBAPIError):
+        message = describe_error(exc, display_url)
+        return UserError(message) if message else None
+    if isinstance(exc, OSError) and exc.filename is not None:
+        return UserError(f"cannot use {exc.filename}: {exc.strerror or exc}")
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     ctx = Context(db_url=args.db, config_path=args.config)
     try:
-        if args.command is None:
-            from app.commands.gui import run as run_gui
+        try:
+            if getattr(args, "uses_config", True):
+                # Validate the config before anything else, so a broken file is reported
+                # the same way by every command and before a database file is created.
+                ctx.config  # noqa: B018 (loading is the point)
+            if args.command is None:
+                from app.commands.gui import run as run_gui
 
-            return run_gui(args, ctx)
-        return int(args.func(args, ctx) or 0)
+                return run_gui(args, ctx)
+            return int(args.func(args, ctx) or 0)
+        except (OSError, Exception) as exc:
+            if isinstance(exc, UserError):
+                raise
+            if isinstance(exc, BrokenPipeError):
+                # `regwatch items | head`: the reader is gone; nothing more to say to it.
+                _silence_stdout()
+                return 0
+            translated = translate_error(exc, ctx.opened_db_url)
+            if translated is None:
+                raise
+            raise translated from None
     except UserError as exc:
         print(f"regwatch: error: {exc.message}", file=sys.stderr)
         return exc.exit_code
@@ -62,6 +119,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     finally:
         ctx.close()
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # pragma: no cover - stdout replaced (e.g. by pytest)
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -8,13 +8,17 @@ so a user can fix the file. Secrets are never stored here: they live in the OS k
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
+import re
 import tomllib
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import platformdirs
 
@@ -163,6 +167,103 @@ _CHOICES = {
 }
 
 
+# Values whose type is right but whose meaning can still be wrong. Keys are patterns: ``*``
+# stands for a table key chosen by the user (a source, provider or host), ``[]`` for a list
+# item. Each check returns None when the value is fine, else what it must be; checking here
+# means a typo is reported when the file is loaded (by every command, before the database is
+# touched), not hours later by the scheduler or once per request as a fetch "error" state.
+
+
+def _url(schemes: tuple[str, ...], example: str) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        if not value:
+            return None  # empty: not used
+        parts = urlsplit(value)
+        if parts.scheme.lower() in schemes and parts.netloc:
+            return None
+        return f"empty or a URL like {example}"
+
+    return check
+
+
+def _positive(value: Any) -> str | None:
+    return None if value is None or value > 0 else "more than zero"
+
+
+def _clock_time(value: Any) -> str | None:
+    m = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*", value)
+    if m and int(m.group(1)) < 24 and int(m.group(2)) < 60:
+        return None
+    return "a time like 08:30"
+
+
+def _office_hours(value: Any) -> str | None:
+    # The scheduler's own parser decides; imported only for non-default values (it pulls in
+    # APScheduler, which most commands never need).
+    if value == FetchConfig.office_hours:
+        return None
+    from app.scheduling import OfficeHours
+
+    try:
+        OfficeHours.parse(value, "")
+    except UserError:
+        return "a Beijing-time window like 08:00-18:00 (00:00-24:00: all day)"
+    return None
+
+
+def _office_days(value: Any) -> str | None:
+    if value == FetchConfig.office_days:
+        return None
+    from app.scheduling import OfficeHours
+
+    try:
+        OfficeHours.parse(FetchConfig.office_hours, value)
+    except UserError:
+        return "days like mon-fri, mon,wed,fri or daily"
+    return None
+
+
+_HTTP_URL = _url(("http", "https"), "http://127.0.0.1:8765")
+_PROXY_URL = _url(("http", "https", "socks5", "socks5h"), "http://proxy.example:3128")
+
+_CHECKS: dict[str, Callable[[Any], str | None]] = {
+    "fetch.mirror": _HTTP_URL,
+    "fetch.proxy": _PROXY_URL,
+    "fetch.timeout": _positive,
+    "fetch.office_hours": _office_hours,
+    "fetch.office_days": _office_days,
+    "sources.*.interval": lambda v: None if v is None or v >= 1 else "at least 1 (minutes)",
+    "translation.providers.*.base_url": _url(("http", "https"), "http://127.0.0.1:11434/v1"),
+    "translation.providers.*.proxy": _PROXY_URL,
+    "translation.providers.*.timeout": _positive,
+    "email.port": lambda v: None if 0 < v < 65536 else "a port number (1 to 65535)",
+    "email.timeout": _positive,
+    "email.attach[]": lambda v: (
+        None if v in ("csv", "xlsx", "ics", "md", "html") else "one of csv, xlsx, ics, md, html"
+    ),
+    "email.schedule.time": _clock_time,
+}
+
+
+def _known_table_keys(pattern: str, key: str) -> list[str] | None:
+    """The keys allowed in a user-keyed table (sources, providers, channels); None: any."""
+    if pattern == "translation.providers.*":
+        return sorted(_CHOICES["translation.provider"] - {"offline"})
+    if pattern == "sources.*":
+        from scrapers.base import source_keys
+
+        return source_keys()
+    if pattern == "sources.*.channels.*":
+        from scrapers.base import get_source
+
+        source = key.split(".")[1]
+        try:
+            return [c.key for c in get_source(source).info.channels]
+        except KeyError:
+            return None  # the source itself is reported
+    return None
+
+
 # ---------------------------------------------------------------------------------------------
 # Loading
 
@@ -180,32 +281,43 @@ def _type_name(tp: Any) -> str:
     )
 
 
-def _convert(value: Any, tp: Any, key: str) -> Any:
+def _convert(value: Any, tp: Any, key: str, pattern: str | None = None) -> Any:
+    """``value`` checked against type ``tp``; ``key`` names it, ``pattern`` selects its checks."""
+    pattern = pattern or key
     origin = typing.get_origin(tp)
     if origin in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(tp) if a is not type(None)]
+        errors = []
         for a in args:
             try:
-                return _convert(value, a, key)
-            except UserError:
-                continue
+                return _convert(value, a, key, pattern)
+            except UserError as exc:
+                errors.append(exc)
+        if len(args) == 1:
+            raise errors[0]
         raise UserError(f"config key '{key}' must be {_type_name(tp)}, not {value!r}")
     if dataclasses.is_dataclass(tp):
         if not isinstance(value, dict):
             raise UserError(f"config key '{key}' must be a table ([{key}]), not {value!r}")
-        return _build(tp, value, key)
+        return _build(tp, value, key, pattern)
     if origin is dict:
         if not isinstance(value, dict):
             raise UserError(f"config key '{key}' must be a table, not {value!r}")
         _, vt = typing.get_args(tp)
-        return {str(k): _convert(v, vt, f"{key}.{k}") for k, v in value.items()}
+        known = _known_table_keys(f"{pattern}.*", key) if value else None
+        for k in value:
+            if known is not None and str(k) not in known:
+                raise UserError(
+                    f"unknown name '{k}' in config table '{key}' (known: {', '.join(known)})"
+                )
+        return {str(k): _convert(v, vt, f"{key}.{k}", f"{pattern}.*") for k, v in value.items()}
     if origin is list:
         (it,) = typing.get_args(tp)
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list):
             raise UserError(f"config key '{key}' must be a list, not {value!r}")
-        return [_convert(v, it, f"{key}[{i}]") for i, v in enumerate(value)]
+        return [_convert(v, it, f"{key}[{i}]", f"{pattern}[]") for i, v in enumerate(value)]
     if tp is float and isinstance(value, int) and not isinstance(value, bool):
         value = float(value)
     if tp is bool and not isinstance(value, bool):
@@ -219,12 +331,18 @@ def _convert(value: Any, tp: Any, key: str) -> Any:
         raise UserError(
             f"config key '{key}' must be one of {', '.join(sorted(choices))}, not {value!r}"
         )
+    if tp is float and not math.isfinite(value):
+        raise UserError(f"config key '{key}' must be a finite number, not {value!r}")
     if tp in (int, float) and value < 0:
         raise UserError(f"config key '{key}' must not be negative ({value!r})")
+    check = _CHECKS.get(pattern)
+    problem = check(value) if check else None
+    if problem:
+        raise UserError(f"config key '{key}' must be {problem}, not {value!r}")
     return value
 
 
-def _build(cls: type, data: dict, prefix: str = "") -> Any:
+def _build(cls: type, data: dict, prefix: str = "", pattern: str = "") -> Any:
     hints = typing.get_type_hints(cls)
     fields = {f.name: f for f in dataclasses.fields(cls) if not f.metadata.get("internal")}
     kwargs = {}
@@ -233,7 +351,7 @@ def _build(cls: type, data: dict, prefix: str = "") -> Any:
         if key not in fields:
             known = ", ".join(sorted(fields))
             raise UserError(f"unknown config key '{full}' (known keys here: {known})")
-        kwargs[key] = _convert(value, hints[key], full)
+        kwargs[key] = _convert(value, hints[key], full, f"{pattern}.{key}" if pattern else key)
     return cls(**kwargs)
 
 
@@ -265,11 +383,16 @@ def load_config(path: str | os.PathLike | None = None, *, create: bool = True) -
                 ) from None
         cfg = parse_config(DEFAULT_CONFIG_TEXT, p)
         return cfg
+    if p.is_dir():
+        raise UserError(f"cannot read config file {p}: it is a directory, not a file")
     try:
         text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = getattr(exc, "strerror", None) or str(exc)
-        raise UserError(f"cannot read config file {p}: {reason}") from None
+    except OSError as exc:
+        raise UserError(f"cannot read config file {p}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise UserError(
+            f"cannot read config file {p}: it is not UTF-8 text (byte {exc.start + 1} is not valid)"
+        ) from None
     return parse_config(text, p)
 
 

@@ -20,8 +20,15 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    NoSuchModuleError,
+    OperationalError,
+    SQLAlchemyError,
+)
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import StaticPool
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +38,86 @@ BUSY_TIMEOUT_MS = 30_000
 
 class DatabaseError(Exception):
     """The database cannot be used; the message says why in one sentence."""
+
+
+# What SQLite and PostgreSQL say when the problem is the user's file, disk, lock or server
+# rather than regwatch's code: (substring of the driver's message, sentence for the user).
+# ``{db}`` becomes " <display URL>" when the database is known, else "".
+_KNOWN_ERRORS: tuple[tuple[str, str], ...] = (
+    (
+        "file is not a database",
+        "the file{db} is not an SQLite database (another kind of file, or damaged); "
+        "nothing was changed",
+    ),
+    ("file is encrypted", "the file{db} is not an SQLite database; nothing was changed"),
+    (
+        "database disk image is malformed",
+        "the database{db} is damaged; restore it from one of the regwatch.backup-*.sqlite3 "
+        "copies beside it",
+    ),
+    (
+        "database is locked",
+        f"the database{{db}} stayed locked by another program (another regwatch, a sync or "
+        f"backup tool) for {BUSY_TIMEOUT_MS // 1000} seconds; nothing was changed, try again "
+        "when it has finished",
+    ),
+    (
+        "database table is locked",
+        "the database{db} is locked by another program; nothing was changed, try again later",
+    ),
+    (
+        "readonly database",
+        "the database{db} is read-only: regwatch needs write access to the file and its directory",
+    ),
+    (
+        "unable to open database file",
+        "cannot open the database file{db}: check that the path is a file in an existing, "
+        "writable directory",
+    ),
+    ("database or disk is full", "the disk holding the database{db} is full"),
+    ("disk i/o error", "a disk error occurred while using the database{db}"),
+    (
+        "server closed the connection",
+        "lost the connection to the database server{db}; nothing more was changed, try again",
+    ),
+    (
+        "terminating connection",
+        "the database server{db} closed the connection; nothing more was changed, try again",
+    ),
+    ("permission denied", "the database user may not do this in the database{db}: {reason}"),
+)
+
+
+def describe_error(exc: DBAPIError, display_url: str | None = None) -> str | None:
+    """One sentence for a driver error the user can act on, or None when it looks like a bug.
+
+    Used by Database.open (with the URL) and by the CLI's central error translation, so a
+    locked or foreign file gives a sentence in every command instead of a traceback.
+    """
+    reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
+    lowered = reason.lower()
+    db = f" {display_url}" if display_url else ""
+    for needle, sentence in _KNOWN_ERRORS:
+        if needle in lowered:
+            return sentence.format(db=db, reason=reason)
+    if exc.connection_invalidated:
+        return f"lost the connection to the database{db}: {reason}"
+    return None
+
+
+def _is_memory(database: str | None) -> bool:
+    return database in (None, "", ":memory:")
+
+
+def display_name(url: str) -> str:
+    """How to name a database in a message: an SQLite file by its path, others by URL.
+
+    The password is never shown.
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and not _is_memory(parsed.database):
+        return str(parsed.database)
+    return parsed.render_as_string(hide_password=True)
 
 
 def normalise_url(url: str) -> str:
@@ -76,8 +163,11 @@ class Database:
             raise DatabaseError(
                 f"'{url}' is not a database URL (e.g. sqlite:///path or postgresql://user@host/db)"
             ) from None
-        if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        sqlite = parsed.get_backend_name() == "sqlite"
+        if sqlite and not _is_memory(parsed.database):
             path = Path(parsed.database)
+            if path.is_dir():
+                raise DatabaseError(f"the database path {path} is a directory, not a file")
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
@@ -86,9 +176,11 @@ class Database:
                 ) from None
         try:
             engine = cls._create_engine(url, immediate=False)
+            # An in-memory SQLite database lives in one connection: reads and writes must
+            # share it, or the writer migrates a database the reader never sees.
             write_engine = (
                 cls._create_engine(url, immediate=True)
-                if parsed.get_backend_name() == "sqlite"
+                if sqlite and not _is_memory(parsed.database)
                 else engine
             )
         except NoSuchModuleError:
@@ -100,12 +192,21 @@ class Database:
                 f"the database driver for '{parsed.drivername}' is not installed ({exc.name})"
             ) from None
         db = cls(url, engine, write_engine)
+        where = display_name(url)
         try:
             with engine.connect() as conn:
                 conn.exec_driver_sql("SELECT 1")
-        except OperationalError as exc:
+                if sqlite:
+                    # SELECT 1 never reads the file; this does, so a file that is not a
+                    # database is reported here, before anything tries to migrate it.
+                    conn.exec_driver_sql("PRAGMA schema_version")
+        except DBAPIError as exc:
             db.close()
-            where = parsed.render_as_string(hide_password=True)
+            known = describe_error(exc, where)
+            if known:
+                raise DatabaseError(known) from None
+            if not isinstance(exc, OperationalError):
+                raise
             reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
             raise DatabaseError(f"cannot connect to the database {where}: {reason}") from None
         if migrate:
@@ -114,6 +215,12 @@ class Database:
             except DatabaseError:
                 db.close()
                 raise
+            except DBAPIError as exc:
+                db.close()
+                known = describe_error(exc, where)
+                if known is None:
+                    raise
+                raise DatabaseError(known) from None
         return db
 
     @staticmethod
@@ -121,8 +228,11 @@ class Database:
         parsed = make_url(url)
         if parsed.get_backend_name() != "sqlite":
             return create_engine(url, pool_pre_ping=True, future=True)
+        extra = {"poolclass": StaticPool} if _is_memory(parsed.database) else {}
         engine = create_engine(
-            url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+            url,
+            connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+            **extra,
         )
 
         @event.listens_for(engine, "connect")
@@ -179,6 +289,11 @@ class Database:
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, "head")
         except SQLAlchemyError as exc:
+            known = (
+                describe_error(exc, display_name(self.url)) if isinstance(exc, DBAPIError) else None
+            )
+            if known:
+                raise DatabaseError(known) from None
             raise DatabaseError(f"migrating the database {self.display_url} failed: {exc}") from exc
 
     def backup(self) -> Path | None:

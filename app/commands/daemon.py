@@ -12,6 +12,7 @@ import logging
 import signal
 import threading
 
+from app.commands._args import check_mirror_env, mirror_url
 from app.errors import UserError
 
 log = logging.getLogger("regwatch.daemon")
@@ -20,7 +21,12 @@ log = logging.getLogger("regwatch.daemon")
 def add_parser(sub) -> None:
     p = sub.add_parser("daemon", help="fetch on a schedule without the GUI (Ctrl-C stops)")
     p.add_argument("--source", action="append", metavar="KEY", help="only this source (repeatable)")
-    p.add_argument("--mirror", metavar="URL", help="fetch from a mirror (as in regwatch fetch)")
+    p.add_argument(
+        "--mirror",
+        type=mirror_url,
+        metavar="URL",
+        help="fetch from a mirror (as in regwatch fetch)",
+    )
     p.add_argument(
         "--ignore-office-hours", action="store_true", help="fetch at any time of day and week"
     )
@@ -38,6 +44,10 @@ def run(args, ctx) -> int:
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    if args.mirror is None:
+        check_mirror_env()
+    # Opening the database logs alembic's chatter at INFO; it says nothing to a daemon's reader.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     logging.getLogger("httpx").setLevel(logging.WARNING)
     config, db = ctx.config, ctx.db

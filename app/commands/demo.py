@@ -19,7 +19,9 @@ def add_parser(sub) -> None:
     p = sub.add_parser("demo", help="open the app over the bundled offline corpus (no internet)")
     p.add_argument("--keep", action="store_true", help="keep the temporary directory")
     p.add_argument("--snapshot", default="t1", choices=["t1", "t2"], help="corpus snapshot")
-    p.set_defaults(func=run)
+    # The demo never reads the user's config (it writes its own), so a broken one is no reason
+    # to refuse it, and a first demo run should not create one.
+    p.set_defaults(func=run, uses_config=False)
 
 
 DEMO_CONFIG = """\
@@ -64,6 +66,9 @@ def start(tmp: Path, snapshot: str = "t1"):
 
 
 def run(args, ctx) -> int:
+    from app.commands.gui import require_display
+
+    require_display()  # before the replay server and the temporary directory
     tmp = Path(tempfile.mkdtemp(prefix="regwatch-demo-"))
     server = None
     try:

@@ -10,6 +10,7 @@ import sys
 
 
 def add_parser(sub) -> None:
+    from app.commands._args import port_number
     from app.commands.export import add_selection
 
     p = sub.add_parser(
@@ -41,7 +42,9 @@ def add_parser(sub) -> None:
         help="attach the digest in this format too: csv, xlsx, ics, md, html (repeatable)",
     )
     p.add_argument("--smtp-host", metavar="HOST", help="SMTP server (default email.host)")
-    p.add_argument("--smtp-port", type=int, metavar="PORT", help="SMTP port (default email.port)")
+    p.add_argument(
+        "--smtp-port", type=port_number, metavar="PORT", help="SMTP port (default email.port)"
+    )
     p.add_argument("--smtp-user", metavar="USER", help="SMTP login (default email.username)")
     sec = p.add_mutually_exclusive_group()
     sec.add_argument(

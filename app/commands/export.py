@@ -14,7 +14,7 @@ FORMATS = ("eml", "html", "md", "csv", "xlsx", "ics")
 
 def add_selection(p, *, since: bool) -> None:
     """The exactly-one-of selector shared by ``export`` and ``email``."""
-    from app.commands.items import iso_date
+    from app.commands._args import iso_date
 
     g = p.add_mutually_exclusive_group(required=True)
     g.add_argument("--flagged", action="store_true", help="the flagged items")
@@ -53,10 +53,12 @@ def add_parser(sub) -> None:
 
 
 def run(args, ctx) -> int:
+    from app.commands._files import check_output_path
     from app.export.digest import Selection
     from app.export.registry import RenderOptions
     from app.export.service import export_file, load_digest
 
+    check_output_path(args.out)
     check_topic(ctx, args.topic)
     selection = Selection(
         flagged=args.flagged, topic=args.topic, since=getattr(args, "since", None)

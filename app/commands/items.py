@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-import argparse
-import datetime as dt
 import json
 import sys
 
+from app.commands._args import iso_date, non_negative_int
 from app.errors import UserError
-
-
-def iso_date(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"'{value}' is not a date in the form YYYY-MM-DD"
-        ) from None
 
 
 def add_parser(sub) -> None:
@@ -30,18 +20,38 @@ def add_parser(sub) -> None:
     p.add_argument(
         "--search", metavar="TEXT", default="", help="full-text search (Chinese or English)"
     )
-    p.add_argument("--limit", type=int, metavar="N", help="at most N notices (newest first)")
+    p.add_argument(
+        "--limit", type=non_negative_int, metavar="N", help="at most N notices (newest first)"
+    )
     p.set_defaults(func=run)
+
+
+def check_sources(session, keys: list[str] | None) -> None:
+    """Refuse a mistyped ``--source``: an empty listing would look like "nothing new".
+
+    A key is accepted when a source is registered under it or stored notices carry it (a
+    source removed from this version of regwatch still has its notices listed).
+    """
+    from sqlalchemy import select
+
+    from scrapers.base import source_keys
+    from storage.models import Notice
+
+    known = set(source_keys())
+    for key in keys or ():
+        if key in known:
+            continue
+        if session.scalar(select(Notice.id).where(Notice.source == key).limit(1)) is None:
+            raise UserError(f"unknown source '{key}' (known: {', '.join(source_keys())})")
 
 
 def run(args, ctx) -> int:
     from storage.models import Topic
     from storage.queries import NoticeFilter, list_notices, notice_to_json, version_counts
 
-    if args.limit is not None and args.limit < 0:
-        raise UserError("--limit must be zero or more")
     db = ctx.db
     with db.read() as session:
+        check_sources(session, args.source)
         if args.topic and session.query(Topic).filter_by(name=args.topic).first() is None:
             raise UserError(
                 f"there is no watch topic named '{args.topic}' (see: regwatch topics list)"

@@ -36,13 +36,11 @@ def _load_topics(args, ctx):
     from app.topics.pack import default_topics, loads_pack
 
     if args.topics:
+        from app.commands._files import read_text
+
         path = Path(args.topics)
         try:
-            return loads_pack(path.read_text("utf-8"), str(path))
-        except (OSError, UnicodeDecodeError) as exc:
-            raise UserError(
-                f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}"
-            ) from None
+            return loads_pack(read_text(path), str(path))
         except TopicError as exc:
             raise UserError(exc.message) from None
     from app.topics.store import list_topics

@@ -27,7 +27,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("source", metavar="SOURCE_KEY", help="source key, e.g. govcn or cac")
     p.add_argument("file", metavar="FILE", type=Path, help="the saved page (bytes as downloaded)")
     p.add_argument("--url", required=True, help="the real URL the file was saved from")
-    p.set_defaults(func=run)
+    # Parsing a saved file needs neither the config nor the database: it must work even while
+    # the config is broken (that is when a user is most likely to be debugging).
+    p.set_defaults(func=run, uses_config=False)
 
 
 def _plain(value: Any) -> Any:

@@ -29,6 +29,11 @@ def add_parser(sub) -> None:
 
 
 def run(args, ctx) -> int:
+    from app.commands._files import check_output_path
+
+    # Before Qt and the database: a typo in OUT.png should not cost a render, and a missing
+    # directory is reported instead of being created.
+    check_output_path(args.out)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before the first Qt import
     try:
         from app.ui.screenshot import render_screenshot

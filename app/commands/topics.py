@@ -5,9 +5,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from app.commands._args import non_negative_int
 from app.errors import UserError
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -58,15 +65,32 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
     test = tsub.add_parser("test", help="try a query on the stored notices")
     test.add_argument("query")
-    test.add_argument("--sample", type=int, default=10, help="how many matches to show")
+    test.add_argument(
+        "--sample", type=non_negative_int, default=10, metavar="N", help="how many matches to show"
+    )
     test.add_argument("--json", action="store_true")
 
 
 def _sources(value: str | None) -> list[str] | None:
+    """The ``--sources`` list; a mistyped key would silently make the topic match nothing."""
+    from scrapers.base import source_keys
+
     if value is None:
         return None
     items = [s.strip() for s in value.split(",") if s.strip()]
+    known = source_keys()
+    for key in items:
+        if key not in known:
+            raise UserError(f"unknown source '{key}' (known: {', '.join(known)})")
     return items or None
+
+
+def _cli_sources(value: str | None) -> list[str] | None:
+    """``--sources`` checked by _sources, with the option named in the message."""
+    try:
+        return _sources(value)
+    except UserError as exc:
+        raise UserError(f"--sources: {exc.message}") from None
 
 
 def _user_error(exc) -> UserError:
@@ -81,18 +105,29 @@ def _user_error(exc) -> UserError:
 
 def run(args: argparse.Namespace, ctx) -> int:
     from app.topics.errors import TopicError
-    from app.topics.store import install_default_topics
 
     if args.topics_command is None:
         raise UserError(
             "say what to do with topics: list, add, edit, remove, import, export or test"
         )
     try:
-        with ctx.db.write() as session:
-            install_default_topics(session)
         return _ACTIONS[args.topics_command](args, ctx)
     except TopicError as exc:
         raise _user_error(exc) from None
+
+
+@contextmanager
+def _session(ctx, *, write: bool = False) -> Iterator[Session]:
+    """A session in which the default topics are installed first (on first use).
+
+    Installing them in the same transaction as the action means a failed action (an unknown
+    topic name, a bad query) rolls the installation back too: a mistake changes nothing.
+    """
+    from app.topics.store import install_default_topics
+
+    with ctx.db.write() if write else ctx.db.read() as session:
+        install_default_topics(session)
+        yield session
 
 
 def _list(args, ctx) -> int:
@@ -102,7 +137,7 @@ def _list(args, ctx) -> int:
     from app.topics.store import list_topics
     from storage.models import TopicMatch
 
-    with ctx.db.read() as s:
+    with _session(ctx) as s:
         counts = dict(
             s.execute(select(TopicMatch.topic_id, func.count()).group_by(TopicMatch.topic_id)).all()
         )
@@ -147,10 +182,10 @@ def _add(args, ctx) -> int:
         enabled=not args.disabled,
         notify=not args.no_notify,
         colour=args.colour or DEFAULT_COLOUR,
-        sources=_sources(args.sources),
+        sources=_cli_sources(args.sources),
         description=args.description or "",
     )
-    with ctx.db.write() as s:
+    with _session(ctx, write=True) as s:
         topic = create_topic(s, spec)
         report = _apply_report(s, topic.id) if topic.enabled else "disabled, not applied"
     print(f"added topic '{spec.name}': {report}")
@@ -173,10 +208,10 @@ def _edit(args, ctx) -> int:
         if v is not None
     }
     if args.sources is not None:
-        changes["sources"] = _sources(args.sources)
+        changes["sources"] = _cli_sources(args.sources)
     if not changes:
         raise UserError("nothing to change: give --query, --name, --sources, --colour, … ")
-    with ctx.db.write() as s:
+    with _session(ctx, write=True) as s:
         topic = update_topic(s, args.name, **changes)
         reapply = {"query", "sources", "enabled"} & set(changes) and topic.enabled
         report = _apply_report(s, topic.id) if reapply else "matches unchanged"
@@ -187,23 +222,26 @@ def _edit(args, ctx) -> int:
 def _remove(args, ctx) -> int:
     from app.topics.store import delete_topic
 
-    with ctx.db.write() as s:
+    with _session(ctx, write=True) as s:
         delete_topic(s, args.name)
     print(f"removed topic '{args.name}'")
     return 0
 
 
 def _import(args, ctx) -> int:
+    from app.commands._files import read_text
     from app.topics.pack import loads_pack
     from app.topics.store import apply_topics, get_topic, import_topics
 
     path = Path(args.file)
-    try:
-        text = path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
-    specs = loads_pack(text, str(path))
-    with ctx.db.write() as s:
+    specs = loads_pack(read_text(path), str(path))
+    for spec in specs:
+        # Same rule as --sources: an unknown key would make the topic silently match nothing.
+        try:
+            _sources(",".join(spec.sources or []))
+        except UserError as exc:
+            raise UserError(f"{path}: topic '{spec.name}': {exc.message}") from None
+    with _session(ctx, write=True) as s:
         report = import_topics(s, specs, "replace" if args.replace else "skip")
         changed = [get_topic(s, n).id for n in report.added + report.replaced]
         applied = apply_topics(s, topics=changed) if changed else None
@@ -214,17 +252,17 @@ def _import(args, ctx) -> int:
 
 
 def _export(args, ctx) -> int:
+    from app.commands._files import check_output_path, write_text_atomically
     from app.topics.store import export_topics
 
-    with ctx.db.read() as s:
+    if args.file != "-":
+        check_output_path(args.file)
+    with _session(ctx) as s:
         text = export_topics(s, args.names)
     if args.file == "-":
         sys.stdout.write(text)
         return 0
-    try:
-        Path(args.file).write_text(text, "utf-8")
-    except OSError as exc:
-        raise UserError(f"cannot write {args.file}: {exc.strerror}") from None
+    write_text_atomically(args.file, text)
     print(f"exported {text.count('[[topics]]')} topics to {args.file}")
     return 0
 
@@ -232,7 +270,7 @@ def _export(args, ctx) -> int:
 def _test(args, ctx) -> int:
     from app.topics.store import test_query
 
-    with ctx.db.read() as s:
+    with _session(ctx) as s:
         r = test_query(s, args.query, sample=max(0, args.sample))
     if args.json:
         out = {

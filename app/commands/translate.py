@@ -47,7 +47,7 @@ def run(args: argparse.Namespace, ctx) -> int:
                 t = (translator.translate_title(db, text) if db is not None
                      else translator.engine.translate(text))  # fmt: skip
             except ProviderError as exc:
-                print(f"regwatch: {name} failed: {exc.message}", file=sys.stderr)
+                print(f"regwatch: error: {name} failed: {exc.message}", file=sys.stderr)
                 status = 1
                 continue
             if args.json:
