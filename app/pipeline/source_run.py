@@ -300,6 +300,11 @@ class SourceRun:
                     if rep.new
                     else "No new items."
                 )
+            if rep.cancelled:  # the health record is left as it was; say what did happen
+                rep.message = (
+                    f"Stopped on request; {rep.new} new item{'s' if rep.new != 1 else ''} "
+                    "stored before stopping."
+                )
             if rep.details_failed and not rep.failed:
                 rep.message += (
                     f" {rep.details_failed} detail page{'s' if rep.details_failed > 1 else ''} "

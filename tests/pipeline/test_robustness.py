@@ -109,6 +109,7 @@ def test_cancel_stops_between_requests_and_keeps_what_was_stored(db, server, fet
     rep = report.source("govcn")
     assert report.cancelled and rep.cancelled
     assert list(rep.channels) == ["zuixin"] and rep.details == 0
+    assert rep.message.startswith("Stopped on request;") and f"{rep.new} new" in rep.message
     with db.read() as s:
         assert s.scalar(select(FetchRun.outcome)) == "cancelled"
         assert s.scalar(select(func.count()).select_from(Notice)) == rep.new > 0
