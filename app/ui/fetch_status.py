@@ -1,15 +1,65 @@
-"""The status-bar fetch widget: a progress bar per running source, Cancel, last/next fetch."""
+"""The status-bar fetch widget: a progress bar per running source, Cancel, last/next fetch.
+
+The fetch message (e.g. the grouped "27 new: …" notification) can be far longer than the bar:
+it is elided to a bounded width with the whole text in its tooltip, so it never pushes the
+permanent widget over the view count on the left.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QToolButton, QWidget
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QSizePolicy,
+    QToolButton,
+    QWidget,
+)
 
 
-def _local(t: dt.datetime | None) -> str:
-    return t.astimezone().strftime("%H:%M") if t else "—"
+def _local(t: dt.datetime, today: dt.date | None = None) -> str:
+    """ "14:05" today, "2025-03-01 14:05" on another day (local time)."""
+    t = t.astimezone()
+    today = today or dt.datetime.now().astimezone().date()
+    return t.strftime("%H:%M") if t.date() == today else t.strftime("%Y-%m-%d %H:%M")
+
+
+class ElidedLabel(QLabel):
+    """A one-line label showing as much of its text as fits ("…" at the end); the whole text is
+    its tooltip. It asks for at most ``max_width`` pixels."""
+
+    def __init__(self, parent: QWidget | None = None, max_width: int = 520):
+        super().__init__(parent)
+        self.full_text = ""
+        self.max_width = max_width
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+
+    def setText(self, text: str) -> None:
+        self.full_text = text
+        self.setToolTip(text if text else "")
+        self._elide()
+        self.updateGeometry()
+
+    def sizeHint(self) -> QSize:
+        fm = self.fontMetrics()
+        return QSize(min(fm.horizontalAdvance(self.full_text) + 4, self.max_width), fm.height())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(min(self.sizeHint().width(), 60), self.fontMetrics().height())
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        shown = self.fontMetrics().elidedText(
+            self.full_text, Qt.TextElideMode.ElideRight, max(self.width(), 10)
+        )
+        super().setText(shown)
 
 
 class FetchStatus(QWidget):
@@ -27,8 +77,8 @@ class FetchStatus(QWidget):
         self.cancel.clicked.connect(self.cancel_requested)
         self.cancel.hide()
         lay.addWidget(self.cancel)
-        self.message = QLabel(self)
-        lay.addWidget(self.message)
+        self.message = ElidedLabel(self)
+        lay.addWidget(self.message, 1)
         self.times = QLabel(self)
         lay.addWidget(self.times)
         self.set_times(None, None)
@@ -75,8 +125,22 @@ class FetchStatus(QWidget):
         self.bars.clear()
 
     def set_times(self, last: dt.datetime | None, nxt: dt.datetime | None) -> None:
-        self.times.setText(
-            self.tr("Last fetch {last} · next {next}")
-            .replace("{last}", _local(last))
-            .replace("{next}", _local(nxt))
+        """ "Last fetch 14:05 · next 15:05"; before any fetch, or with nothing scheduled (no
+        enabled source, or the demo), a sentence instead of a bare "—"."""
+        done = (
+            self.tr("Last fetch {last}").replace("{last}", _local(last))
+            if last
+            else self.tr("Not fetched yet")
+        )
+        due = (
+            self.tr("next {next}").replace("{next}", _local(nxt))
+            if nxt
+            else self.tr("no automatic fetch scheduled")
+        )
+        self.times.setText(f"{done} · {due}")
+        self.times.setToolTip(
+            self.tr(
+                "Each enabled source is fetched on its own interval (Sources…); "
+                "Fetch now (Ctrl+R) fetches every source at once."
+            )
         )

@@ -88,9 +88,10 @@ def build_desktop(ctx, *, schedule: bool = True, first_run: bool = True) -> Desk
         window.sidebar.select_kind("inbox")
 
     def on_cycle(outcome: CycleOutcome, _changes) -> None:
+        # Without a tray the notification stays readable in the status bar's fetch message
+        # (FetchStatus.on_finished); a temporary message on top would only hide the count.
         if outcome.notification and window.config.notifications.enabled:
-            if not tray.notify(outcome.notification, sound=window.config.notifications.sound):
-                window.statusBar().showMessage(outcome.notification, 15000)
+            tray.notify(outcome.notification, sound=window.config.notifications.sound)
 
     tray.show_window.connect(show_window)
     tray.open_inbox.connect(open_inbox)

@@ -69,8 +69,8 @@ def test_demo_fetches_for_real_then_switches_to_the_later_snapshot(qtbot, qapp, 
         assert all(r.title_en for r in rows) and any(r.topics for r in rows)
         # the grouped notification reached the user (tray, or the status bar without one)
         assert first.notification and " new: " in first.notification
-        if not desktop.tray.available:
-            assert w.statusBar().currentMessage() == first.notification
+        assert w.fetch_status.message.full_text == first.notification
+        assert w.fetch_status.message.toolTip() == first.notification
 
         with qtbot.waitSignal(fetcher.cycle_done, timeout=60000) as sig:
             action.trigger()
