@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import QDate, QItemSelectionModel, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -43,6 +43,9 @@ from storage.db import Database
 
 log = logging.getLogger(__name__)
 
+SPLITTER_SETTING = "ui_splitter_sizes"  # the user's sidebar | list | detail widths
+DEFAULT_SPLIT = [250, 720, 430]
+
 DATE_PRESETS = (("Any time", None), ("Last 7 days", 7), ("Last 30 days", 30), ("Last year", 365))
 
 
@@ -67,6 +70,35 @@ def short_source_names(names: dict[str, str]) -> dict[str, str]:
     return out
 
 
+class NoticeTable(QTableView):
+    """The notice list; while it has no rows it says why, and what to do about it."""
+
+    empty_text = ""
+
+    def set_empty_text(self, text: str) -> None:
+        self.empty_text = text
+        self.viewport().update()
+
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        model = self.model()
+        if model is None or model.rowCount() or not self.empty_text:
+            return
+        if getattr(model, "loading", False):
+            return
+        p = QPainter(self.viewport())
+        p.setPen(self.palette().placeholderText().color())
+        rect = self.viewport().rect().adjusted(24, 24, -24, -24)
+        p.drawText(
+            rect,
+            int(
+                Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap
+            ),
+            self.empty_text,
+        )
+        p.end()
+
+
 class MainWindow(QMainWindow):
     changes_applied = Signal(object)  # Changes, after the views were told
     unread_changed = Signal(int)
@@ -82,6 +114,11 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.db, self.config, self.tasks = db, config, tasks
         self.mark_read_delay_ms = 800
+        self.remember_layout = True  # the screenshot renders a fixed layout and writes nothing
+        self._layout_timer = QTimer(self)
+        self._layout_timer.setSingleShot(True)
+        self._layout_timer.setInterval(1000)
+        self._layout_timer.timeout.connect(self.save_layout)
         self.close_to_tray: Callable[[], bool] = lambda: False
         self.next_fetch: Callable[[], dt.datetime | None] = lambda: None
         self.setWindowTitle("regwatch")
@@ -93,7 +130,7 @@ class MainWindow(QMainWindow):
         self.model = NoticeTableModel(db, tasks, self)
         self.model.source_names = short_source_names(names)
         self.model.source_tooltips = names
-        self.table = QTableView(self)
+        self.table = NoticeTable(self)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -109,16 +146,23 @@ class MainWindow(QMainWindow):
             header.resizeSection(col, width)
         header.setMinimumSectionSize(20)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        # The English title takes the width the others leave: no horizontal scroll bar at the
+        # default size, and a wider window shows more of the title a European reader needs.
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.detail = DetailPane(db, tasks, self)
         self.detail.source_names = names
         self.detail.action.connect(self._on_detail_action)
 
         splitter = QSplitter(self)
+        splitter.setObjectName("main-splitter")
         splitter.addWidget(self.sidebar)
         splitter.addWidget(self.table)
         splitter.addWidget(self.detail)
-        splitter.setSizes([200, 770, 430])
+        splitter.setChildrenCollapsible(False)
+        splitter.setSizes(self._stored_split() or DEFAULT_SPLIT)
         splitter.setStretchFactor(1, 1)
+        self.splitter = splitter
+        splitter.splitterMoved.connect(lambda _pos, _i: self._layout_moved())
         self.setCentralWidget(splitter)
 
         self._read_timer = QTimer(self)
@@ -145,7 +189,9 @@ class MainWindow(QMainWindow):
             fetcher.cycle_done.connect(self._on_cycle_done)
 
         self.sidebar.view_selected.connect(self._on_view)
+        self.sidebar.counts_changed.connect(lambda _c: self._update_empty_text())
         self.model.loaded.connect(self._on_loaded)
+        self.model.busy_changed.connect(lambda _b: self._update_empty_text())
         self.model.counted.connect(self._show_count)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
         self.detail.loaded.connect(self._on_detail_loaded)
@@ -293,6 +339,82 @@ class MainWindow(QMainWindow):
         self.count_label.setText(
             self.tr("{view}: {n} notices").replace("{view}", label).replace("{n}", n)
         )
+        self._update_empty_text()
+
+    def empty_text(self) -> str:
+        """Why the list is empty and what to do, for the view and filters shown."""
+        f, view = self.model.filter, self.sidebar.current_view()
+        counts = self.sidebar.last_counts
+        if counts is not None and counts.all == 0 and not f.query:
+            return self.tr(
+                "No notices yet — press Fetch now (Ctrl+R) to check the sources, "
+                "or wait for the next scheduled fetch."
+            )
+        if f.query:
+            return self.tr(
+                "No notices match “{q}” here. Clear the search, pick All notices, "
+                "or widen the date range."
+            ).replace("{q}", f.query)
+        if f.since or f.until:
+            return self.tr("No notices in this date range. Choose “Any time” to see all.")
+        kind = view.kind if view else ""
+        if kind == "inbox":
+            return self.tr(
+                "Inbox is clear: every notice matching your watch topics has been read. "
+                "New matches appear here after the next fetch."
+            )
+        if kind == "flagged":
+            return self.tr("No flagged notices. Press F on a notice to flag it for follow-up.")
+        if kind == "topic":
+            return self.tr(
+                "No stored notice matches this topic yet. Edit its query in Watch topics… "
+                "to test it against the stored notices."
+            )
+        if kind == "source":
+            return self.tr("No notices from this source yet. Its health is in Sources….")
+        return self.tr("No notices.")
+
+    def _update_empty_text(self) -> None:
+        self.table.set_empty_text("" if self.model.rowCount() else self.empty_text())
+
+    # -- layout memory ------------------------------------------------------------------------
+
+    def _stored_split(self) -> list[int] | None:
+        from storage.models import Setting
+
+        try:
+            with self.db.read() as s:
+                row = s.get(Setting, SPLITTER_SETTING)
+        except Exception:  # an unreadable setting is no reason not to open
+            return None
+        sizes = row.value if row is not None else None
+        if (
+            isinstance(sizes, list)
+            and len(sizes) == 3
+            and all(isinstance(v, int) and v > 0 for v in sizes)
+        ):
+            return sizes
+        return None
+
+    def _layout_moved(self) -> None:
+        if self.remember_layout:
+            self._layout_timer.start()  # one write a second after the user lets go
+
+    def save_layout(self) -> None:
+        """Remember the pane widths for the next start (one small write, in the writer)."""
+        from storage.models import Setting
+
+        sizes = [int(v) for v in self.splitter.sizes()]
+        if not all(v > 0 for v in sizes):
+            return
+
+        def work() -> None:
+            with self.db.write() as s:
+                s.merge(Setting(key=SPLITTER_SETTING, value=sizes))
+
+        Op(self.tasks, work, kind="write").failure(
+            lambda e: log.warning("could not save the window layout: %s", e)
+        ).run_in_background()
 
     def _on_loaded(self, total: int) -> None:
         self._show_count(total)

@@ -12,7 +12,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication
 
 from app.ui.main import application
-from app.ui.main_window import MainWindow
+from app.ui.main_window import DEFAULT_SPLIT, MainWindow
 from app.ui.ops import TaskManager
 
 
@@ -31,6 +31,8 @@ def render_screenshot(ctx, out: Path, size: tuple[int, int] = (1400, 860)) -> Pa
     tasks = TaskManager(app)
     window = MainWindow(ctx.db, ctx.config, tasks)
     window.mark_read_delay_ms = 10**9
+    window.remember_layout = False
+    window.splitter.setSizes(DEFAULT_SPLIT)  # the default layout, not the user's pane widths
     window.resize(*size)
     window.show()
     try:
