@@ -1,0 +1,115 @@
+"""What a demanding user would notice: status-bar sentences, empty lists that say why, pane
+widths that persist, labelled source fields, complete zh_CN strings."""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import json
+from pathlib import Path
+
+from app.ui.fetch_status import FetchStatus
+from tests.ui.conftest import wait_idle
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_status_bar_says_what_it_knows_about_fetch_times(qtbot):
+    fs = FetchStatus()
+    qtbot.addWidget(fs)
+    fs.set_times(None, None)
+    assert fs.times.text() == "Not fetched yet · no automatic fetch scheduled"
+    assert "—" not in fs.times.text() and "Ctrl+R" in fs.times.toolTip()
+    now = dt.datetime.now(dt.UTC)
+    fs.set_times(now, now + dt.timedelta(hours=1))
+    local = now.astimezone()
+    assert fs.times.text().startswith(f"Last fetch {local:%H:%M} · next ")
+    old = now - dt.timedelta(days=3)
+    fs.set_times(old, None)
+    assert f"{old.astimezone():%Y-%m-%d %H:%M}" in fs.times.text()  # another day: with its date
+
+
+def test_long_fetch_message_is_elided_with_the_whole_text_in_its_tooltip(qtbot):
+    fs = FetchStatus()
+    qtbot.addWidget(fs)
+    fs.show()
+    long = "27 new: " + ", ".join(f"Topic number {i} ({i})" for i in range(40))
+    fs.message.setText(long)
+    assert fs.message.sizeHint().width() <= fs.message.max_width
+    assert fs.message.toolTip() == long and fs.message.full_text == long
+    fs.message.resize(200, 20)
+    assert fs.message.text() != long and fs.message.text().endswith("…")
+
+
+def test_empty_lists_say_why_and_what_to_do(qtbot, window, tasks):
+    window.sidebar.select_kind("flagged")
+    qtbot.waitUntil(lambda: not window.model.loading, timeout=5000)
+    wait_idle(qtbot, tasks)
+    if window.model.rowCount() == 0:
+        assert "Press F" in window.table.empty_text
+    window.search.setText("zzzz-no-such-notice")
+    window._apply_search()
+    qtbot.waitUntil(lambda: window.model.rowCount() == 0 and not window.model.loading, timeout=5000)
+    wait_idle(qtbot, tasks)
+    assert "zzzz-no-such-notice" in window.table.empty_text
+    window.search.setText("")
+    window._apply_search()
+    window.sidebar.select_kind("all")
+    qtbot.waitUntil(lambda: window.model.rowCount() > 0, timeout=5000)
+    assert window.table.empty_text == ""
+
+
+def test_empty_database_points_at_fetch_now(qtbot, db, config, tasks):
+    from app.ui.main_window import MainWindow
+
+    w = MainWindow(db, config, tasks)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.sidebar.last_counts is not None, timeout=5000)
+    wait_idle(qtbot, tasks)
+    assert "Fetch now (Ctrl+R)" in w.table.empty_text
+
+
+def test_pane_widths_are_remembered(qtbot, seeded_db, config, tasks):
+    from app.ui.main_window import DEFAULT_SPLIT, SPLITTER_SETTING, MainWindow
+    from storage.models import Setting
+
+    w = MainWindow(seeded_db, config, tasks)
+    qtbot.addWidget(w)
+    w.show()
+    assert w.splitter.sizes()[0] >= DEFAULT_SPLIT[0] - 30  # sidebar names get room
+    w.splitter.setSizes([330, 640, 430])
+    w.save_layout()
+    wait_idle(qtbot, tasks)
+    with seeded_db.read() as s:
+        saved = s.get(Setting, SPLITTER_SETTING).value
+    assert saved[0] > DEFAULT_SPLIT[0]
+    w2 = MainWindow(seeded_db, config, tasks)
+    qtbot.addWidget(w2)
+    assert w2._stored_split() == saved
+
+
+def _tr_literals() -> dict[str, str]:
+    out = {}
+    for path in sorted((ROOT / "app" / "ui").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            name = getattr(node.func, "attr", None) or getattr(node.func, "id", None)
+            arg = node.args[0]
+            if (
+                name in ("tr", "_action")
+                and isinstance(arg, ast.Constant)
+                and isinstance(arg.value, str)
+            ):
+                out.setdefault(arg.value, str(path.relative_to(ROOT)))
+    return out
+
+
+def test_every_tr_string_has_a_zh_cn_translation():
+    table = json.loads((ROOT / "resources" / "i18n" / "zh_CN.json").read_text(encoding="utf-8"))
+    missing = {s: where for s, where in _tr_literals().items() if s not in table}
+    assert not missing, f"untranslated in zh_CN.json: {missing}"
+    for src, zh in table.items():  # placeholders survive translation
+        for ph in ("{n}", "{view}", "{q}", "{path}", "{name}", "{last}", "{next}", "{m}"):
+            assert (ph in src) == (ph in zh), (src, zh)
