@@ -148,15 +148,59 @@ def load_detail(session: Session, notice_id: int) -> NoticeDetail | None:
     )
 
 
+# Source-specific fields under a reader's label ("English (中文)" for Chinese keys); None: left
+# out, because the pane shows it already (stage, plan number, dates, names) or it is a site id.
+EXTRA_LABELS: dict[str, str | None] = {
+    "ColumnName": "Column (栏目)",
+    "ColId": None,
+    "发布机构": "Issuing office (发布机构)",
+    "std_nature": "Nature of standard",
+    "标准性质": "Nature of standard (标准性质)",
+    "std_form": "New or revision",
+    "制修订": "New or revision (制修订)",
+    "ta_name": "Technical committee",
+    "归口单位": "Technical committee (归口单位)",
+    "主管部门": "Competent authority (主管部门)",
+    "标准状态": "Status of standard (标准状态)",
+    "中国标准分类号(CCS)": "CCS class",
+    "国际标准分类号(ICS)": "ICS class",
+    "send_date": "Plan issued",
+    "下达日期": "Plan issued (下达日期)",
+    "issue_date": "Issued",
+    "发布日期": "Issued (发布日期)",
+    "英文标准名称": "English name of standard",
+    "stage": None,
+    "当前阶段": None,
+    "plan_code": None,
+    "计划号": None,
+    "standard_number": None,
+    "标准号": None,
+    "effective_date": None,
+    "实施日期": None,
+    "comment_deadline": None,
+    "title_en": None,
+    "中文标准名称": None,
+    "项目中文名称": None,
+}
+
+
 def visible_extra(extra: dict | None) -> tuple[tuple[str, str], ...]:
-    """The notice's ``extra`` fields a reader should see: keys starting with ``_`` are the
-    pipeline's own bookkeeping; empty values and nested structures are left out."""
+    """The notice's ``extra`` fields a reader should see, labelled (``EXTRA_LABELS``): keys
+    starting with ``_`` are the pipeline's own bookkeeping; fields the pane shows already, site
+    ids, empty values and nested structures are left out."""
     out = []
     for key, value in (extra or {}).items():
-        if str(key).startswith("_") or value in (None, "", [], {}):
+        key = str(key)
+        if key.startswith("_") or value in (None, "", [], {}):
             continue
+        if key in EXTRA_LABELS:
+            label = EXTRA_LABELS[key]
+            if label is None:
+                continue
+        else:
+            label = key.replace("_", " ").capitalize()
         if isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
             value = ", ".join(str(v) for v in value)
         if isinstance(value, str | int | float):
-            out.append((str(key).replace("_", " ").capitalize(), str(value)))
+            out.append((label, str(value)))
     return tuple(out)

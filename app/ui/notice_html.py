@@ -7,6 +7,7 @@ handled by the pane itself. The browser widget additionally refuses to load any 
 
 from __future__ import annotations
 
+import datetime as dt
 from html import escape
 from urllib.parse import urlsplit
 
@@ -105,6 +106,23 @@ def because_text(terms: tuple[dict, ...] | list[dict]) -> str:
     return ", ".join(parts)
 
 
+def deadline_text(deadline, *, today=None, tr=lambda s: s) -> str:
+    """ "2025-10-01 (in 12 days)", "… (today)", "… (closed)": is there still time to comment?"""
+    if deadline is None:
+        return ""
+    today = today or dt.date.today()
+    days = (deadline - today).days
+    if days < 0:
+        state = tr("closed")
+    elif days == 0:
+        state = tr("today")
+    elif days == 1:
+        state = tr("tomorrow")
+    else:
+        state = tr("in {n} days").replace("{n}", str(days))
+    return f"{deadline.isoformat()} ({state})"
+
+
 def render(d: NoticeDetail, *, source_name: str = "", tr=lambda s: s, body_en=None) -> str:
     """The pane's HTML; ``body_en`` (a BodyTranslation) adds the English text below the body."""
     terms = [
@@ -150,7 +168,7 @@ def render(d: NoticeDetail, *, source_name: str = "", tr=lambda s: s, body_en=No
             else "",
         ),
         (tr("Type"), d.doc_type or ""),
-        (tr("Comment deadline"), d.comment_deadline.isoformat() if d.comment_deadline else ""),
+        (tr("Comment deadline"), deadline_text(d.comment_deadline, tr=tr)),
         (tr("Effective"), d.effective_date.isoformat() if d.effective_date else ""),
         (tr("Plan number"), d.plan_code or ""),
         (tr("Stage"), d.stage or ""),

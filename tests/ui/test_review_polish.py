@@ -113,3 +113,39 @@ def test_every_tr_string_has_a_zh_cn_translation():
     for src, zh in table.items():  # placeholders survive translation
         for ph in ("{n}", "{view}", "{q}", "{path}", "{name}", "{last}", "{next}", "{m}"):
             assert (ph in src) == (ph in zh), (src, zh)
+
+
+def test_source_fields_get_reader_labels_and_no_repeats():
+    from app.ui.notice_detail import visible_extra
+
+    shown = dict(
+        visible_extra(
+            {
+                "ColumnName": "通知",
+                "ColId": "1234",
+                "发布机构": "科技司",
+                "stage": "发布",
+                "plan_code": "20242626-T-607",
+                "ta_name": "全国玩具标准化技术委员会",
+                "std_nature": "推荐性",
+                "some_new_field": "x",
+            }
+        )
+    )
+    assert shown == {
+        "Column (栏目)": "通知",
+        "Issuing office (发布机构)": "科技司",
+        "Technical committee": "全国玩具标准化技术委员会",
+        "Nature of standard": "推荐性",
+        "Some new field": "x",
+    }
+
+
+def test_comment_deadline_says_whether_there_is_still_time():
+    from app.ui.notice_html import deadline_text
+
+    today = dt.date(2025, 6, 1)
+    assert deadline_text(None) == ""
+    assert deadline_text(dt.date(2025, 5, 30), today=today) == "2025-05-30 (closed)"
+    assert deadline_text(today, today=today) == "2025-06-01 (today)"
+    assert deadline_text(dt.date(2025, 6, 13), today=today) == "2025-06-13 (in 12 days)"
