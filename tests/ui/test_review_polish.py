@@ -149,3 +149,30 @@ def test_comment_deadline_says_whether_there_is_still_time():
     assert deadline_text(dt.date(2025, 5, 30), today=today) == "2025-05-30 (closed)"
     assert deadline_text(today, today=today) == "2025-06-01 (today)"
     assert deadline_text(dt.date(2025, 6, 13), today=today) == "2025-06-13 (in 12 days)"
+
+
+def test_sources_dialog_names_channels_and_shows_the_selected_sources_health(
+    qtbot, seeded_db, config, tasks
+):
+    from PySide6.QtCore import Qt
+
+    from app.ui.dialogs.sources import SourcesDialog
+    from storage.models import SourceRecord
+
+    with seeded_db.write() as s:
+        rec = s.get(SourceRecord, "cac") or SourceRecord(key="cac")
+        rec.state, rec.message = "blocked", "HTTP 403 from www.cac.gov.cn"
+        s.merge(rec)
+    dlg = SourcesDialog(seeded_db, config, tasks)
+    qtbot.addWidget(dlg)
+    items = {
+        dlg.tree.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole + 1)[0]: dlg.tree.topLevelItem(i)
+        for i in range(dlg.tree.topLevelItemCount())
+    }
+    cac = items["cac"]
+    child = cac.child(0)
+    key = child.data(0, Qt.ItemDataRole.UserRole + 1)[1]
+    assert child.text(0) != key and f"[{key}]" in child.toolTip(0)  # a name, not "zcfg"
+    dlg.tree.setCurrentItem(cac)
+    text = dlg.health_label.text()
+    assert "blocked" in text and "HTTP 403" in text and "Last run" in text

@@ -4,6 +4,7 @@ and "Test now": what the parser extracts from the first list page, with the heal
 from __future__ import annotations
 
 import copy
+from html import escape
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -38,6 +39,20 @@ from storage.db import Database
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
+def _channel_names(source: str) -> dict[str, str]:
+    """Channel key → "English name (中文)", e.g. gwywj → "State Council documents (国务院文件)"."""
+    from scrapers.base import get_source
+
+    try:
+        info = get_source(source).info
+    except KeyError:
+        return {}
+    return {
+        c.key: f"{c.name_en} ({c.name_zh})" if c.name_zh and c.name_zh != c.name_en else c.name_en
+        for c in info.channels
+    }
+
+
 class SourcesDialog(QDialog):
     def __init__(
         self, db: Database, config: Config, tasks: TaskManager, parent: QWidget | None = None
@@ -46,7 +61,7 @@ class SourcesDialog(QDialog):
         from app.commands.sources import source_health
 
         self.setWindowTitle(self.tr("Sources"))
-        self.resize(980, 600)
+        self.resize(1100, 640)
         self._config, self._tasks = config, tasks
         self.saved: Config | None = None
         self.last_test: SourceTest | None = None
@@ -56,9 +71,10 @@ class SourcesDialog(QDialog):
 
         self.tree = QTreeWidget(self)
         self.tree.setHeaderLabels([self.tr("Source / channel"), self.tr("State")])
-        self.tree.setColumnWidth(0, 260)
+        self.tree.setColumnWidth(0, 330)
         for h in self.health:
             item = QTreeWidgetItem([h["name"], h["state"].replace("_", " ")])
+            item.setToolTip(0, h["name"])
             item.setData(0, KEY_ROLE, (h["key"], None))
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(
@@ -66,8 +82,11 @@ class SourcesDialog(QDialog):
             )
             item.setIcon(1, health_icon(h["state"]))
             item.setToolTip(1, health_tooltip(h))
+            names = _channel_names(h["key"])
             for c in h["channels"]:
-                ch = QTreeWidgetItem([c["key"], c["state"].replace("_", " ")])
+                label = names.get(c["key"]) or c["key"]
+                ch = QTreeWidgetItem([label, c["state"].replace("_", " ")])
+                ch.setToolTip(0, f"{label} [{c['key']}]")
                 ch.setData(0, KEY_ROLE, (h["key"], c["key"]))
                 ch.setFlags(ch.flags() | Qt.ItemFlag.ItemIsUserCheckable)
                 ch.setCheckState(
@@ -89,10 +108,17 @@ class SourcesDialog(QDialog):
         self.test_btn.clicked.connect(self.test_now)
         self.test_state = QLabel(self)
         self.test_state.setWordWrap(True)
+        self.health_label = QLabel(self)
+        self.health_label.setWordWrap(True)
+        self.health_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.rows = QTableWidget(0, 3, self)
         self.rows.setHorizontalHeaderLabels([self.tr("Date"), self.tr("Title"), "URL"])
         self.rows.horizontalHeader().setStretchLastSection(True)
-        self.rows.setColumnWidth(1, 320)
+        self.rows.verticalHeader().hide()
+        self.rows.setWordWrap(False)
+        self.rows.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.rows.setColumnWidth(0, 90)
+        self.rows.setColumnWidth(1, 330)
 
         fetch = config.fetch
         self.office_hours = QLineEdit(fetch.office_hours, self)
@@ -117,6 +143,7 @@ class SourcesDialog(QDialog):
         right = QVBoxLayout()
         rf = QFormLayout()
         rf.addRow(self.tr("Interval"), self.interval)
+        right.addWidget(self.health_label)
         right.addLayout(rf)
         row = QHBoxLayout()
         row.addWidget(self.test_btn)
@@ -147,10 +174,30 @@ class SourcesDialog(QDialog):
 
     def _on_pick(self, item, _prev) -> None:
         sel = self._selected()
+        self.health_label.setText(self.health_text(sel) if sel else "")
         if sel:
             self.interval.blockSignals(True)
             self.interval.setValue(self._intervals.get(sel[0], 60))
             self.interval.blockSignals(False)
+
+    def health_text(self, sel: tuple[str, str | None]) -> str:
+        """The selected source's (or channel's) state, message and last runs, in words."""
+        key, channel = sel
+        h = next((x for x in self.health if x["key"] == key), None)
+        if h is None:
+            return ""
+        if channel is not None:
+            h = next((c for c in h["channels"] if c["key"] == channel), h)
+        state = h["state"].replace("_", " ")
+        lines = [f"<b>{escape(state)}</b>" + (f" — {escape(h['message'])}" if h["message"] else "")]
+        last = (h.get("last_run") or "")[:16].replace("T", " ") or self.tr("never")
+        ok = (h.get("last_ok") or "")[:16].replace("T", " ") or self.tr("never")
+        lines.append(
+            self.tr("Last run {run} · last successful run {ok}")
+            .replace("{run}", last)
+            .replace("{ok}", ok)
+        )
+        return "<br>".join(lines)
 
     def _interval_changed(self, value: int) -> None:
         sel = self._selected()
@@ -215,7 +262,9 @@ class SourcesDialog(QDialog):
             self.rows.setRowCount(len(result.rows))
             for r, values in enumerate(result.rows):
                 for c, v in enumerate(values):
-                    self.rows.setItem(r, c, QTableWidgetItem(v))
+                    cell = QTableWidgetItem(v)
+                    cell.setToolTip(v)
+                    self.rows.setItem(r, c, cell)
 
         def failed(exc: BaseException) -> None:
             self.test_btn.setEnabled(True)
