@@ -176,3 +176,26 @@ def test_sources_dialog_names_channels_and_shows_the_selected_sources_health(
     dlg.tree.setCurrentItem(cac)
     text = dlg.health_label.text()
     assert "blocked" in text and "HTTP 403" in text and "Last run" in text
+
+
+def test_settings_offline_provider_greys_out_url_model_and_key(qtbot, config, tasks):
+    from app.ui.dialogs.settings import SettingsDialog
+
+    dlg = SettingsDialog(config, tasks)
+    qtbot.addWidget(dlg)
+    dlg.provider.setCurrentIndex(dlg.provider.findData("offline"))
+    assert not dlg.base_url.isEnabled() and not dlg.api_key.isEnabled()
+    other = next(i for i in range(dlg.provider.count()) if dlg.provider.itemData(i) != "offline")
+    dlg.provider.setCurrentIndex(other)
+    assert dlg.base_url.isEnabled() and dlg.api_key.isEnabled()
+
+
+def test_topics_dialog_keeps_room_for_the_history_test(qtbot, seeded_db, tasks):
+    from app.ui.dialogs.topics import TopicsDialog
+
+    dlg = TopicsDialog(seeded_db, tasks)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    assert dlg.expanded_box.maximumHeight() <= 160  # long expansions scroll
+    assert dlg.sample.minimumHeight() >= 100
+    assert dlg.description.cursorPosition() == 0

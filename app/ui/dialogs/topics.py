@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QTextEdit,
     QVBoxLayout,
     QWidget,
@@ -71,7 +72,7 @@ class TopicsDialog(QDialog):
     def __init__(self, db: Database, tasks: TaskManager, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Watch topics"))
-        self.resize(980, 640)
+        self.resize(1040, 720)
         self._db, self._tasks = db, tasks
         self.changed = False
         self._gen = 0
@@ -106,7 +107,8 @@ class TopicsDialog(QDialog):
         self.name = QLineEdit(self)
         self.query = QPlainTextEdit(self)
         self.query.setPlaceholderText('生成式人工智能 OR 大模型 OR "generative AI"')
-        self.query.setMaximumHeight(110)
+        self.query.setMinimumHeight(90)
+        self.query.setMaximumHeight(160)
         self.description = QLineEdit(self)
         self.enabled = QCheckBox(self.tr("Enabled"), self)
         self.notify = QCheckBox(self.tr("Desktop notification for new matches"), self)
@@ -120,8 +122,18 @@ class TopicsDialog(QDialog):
         self.expanded = QLabel(self)
         self.expanded.setWordWrap(True)
         self.expanded.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.expanded.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        # A broad topic expands to dozens of lines: scroll them in a bounded box so the
+        # history test below keeps its room.
+        self.expanded_box = QScrollArea(self)
+        self.expanded_box.setWidget(self.expanded)
+        self.expanded_box.setWidgetResizable(True)
+        self.expanded_box.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.expanded_box.setMaximumHeight(130)
+        self.expanded_box.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.hits = QLabel(self)
         self.sample = QListWidget(self)
+        self.sample.setMinimumHeight(140)
         self.save_btn = QPushButton(self.tr("Save topic"), self)
         self.save_btn.clicked.connect(self.save)
         self.status = QLabel(self)
@@ -131,7 +143,7 @@ class TopicsDialog(QDialog):
         form.addRow(self.tr("Query"), self.query)
         form.addRow("", self.syntax)
         form.addRow("", self.caret)
-        form.addRow(self.tr("Expands to"), self.expanded)
+        form.addRow(self.tr("Expands to"), self.expanded_box)
         form.addRow(self.tr("Description"), self.description)
         form.addRow("", self.enabled)
         form.addRow("", self.notify)
@@ -189,6 +201,7 @@ class TopicsDialog(QDialog):
         self.name.setText(spec.name)
         self.query.setPlainText(spec.query)
         self.description.setText(spec.description)
+        self.description.setCursorPosition(0)  # show its start, not its end
         self.enabled.setChecked(spec.enabled)
         self.notify.setChecked(spec.notify)
         self.colour.setText(spec.colour)
