@@ -106,7 +106,7 @@ class FirstRunDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
-        self.resize(620, 560)
+        self.resize(760, 600)
 
     def save(self) -> None:
         cfg = copy.deepcopy(self._config)

@@ -95,6 +95,7 @@ class SettingsDialog(QDialog):
         f = QFormLayout(e)
         em = config.email
         self.smtp_host = QLineEdit(em.host)
+        self.smtp_host.setPlaceholderText("smtp.example.eu")
         self.smtp_port = QSpinBox()
         self.smtp_port.setRange(1, 65535)
         self.smtp_port.setValue(em.port)
@@ -107,7 +108,9 @@ class SettingsDialog(QDialog):
         self.smtp_password.setEchoMode(QLineEdit.EchoMode.Password)
         self.smtp_password.setPlaceholderText(self.tr("stored in the system keyring"))
         self.sender = QLineEdit(em.sender)
+        self.sender.setPlaceholderText("regwatch@example.eu")
         self.to = QLineEdit(", ".join(em.to))
+        self.to.setPlaceholderText("liaison@example.eu, colleague@example.eu")
         self.cc = QLineEdit(", ".join(em.cc))
         self.smtp_result = QLabel()
         self.smtp_result.setWordWrap(True)
@@ -146,6 +149,9 @@ class SettingsDialog(QDialog):
         self.model.setText(pc.model)
         self.app_id.setText(pc.app_id)
         self.api_key.clear()
+        online = p != "offline"  # the offline engine has no URL, model or key to set
+        for w in (self.base_url, self.model, self.app_id, self.api_key):
+            w.setEnabled(online)
 
     def build_config(self) -> Config:
         cfg = copy.deepcopy(self._config)
