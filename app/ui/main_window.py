@@ -44,7 +44,7 @@ from storage.db import Database
 log = logging.getLogger(__name__)
 
 SPLITTER_SETTING = "ui_splitter_sizes"  # the user's sidebar | list | detail widths
-DEFAULT_SPLIT = [250, 720, 430]
+DEFAULT_SPLIT = [230, 740, 430]
 
 DATE_PRESETS = (("Any time", None), ("Last 7 days", 7), ("Last 30 days", 30), ("Last year", 365))
 
@@ -142,7 +142,7 @@ class MainWindow(QMainWindow):
         self.table.setAlternatingRowColors(True)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         header = self.table.horizontalHeader()
-        for col, width in enumerate((92, 74, 180, 204, 114, 22, 64)):
+        for col, width in enumerate((88, 64, 170, 204, 110, 22, 60)):
             header.resizeSection(col, width)
         header.setMinimumSectionSize(20)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
