@@ -142,7 +142,7 @@ class MainWindow(QMainWindow):
         self.table.setAlternatingRowColors(True)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         header = self.table.horizontalHeader()
-        for col, width in enumerate((88, 64, 170, 204, 110, 22, 60)):
+        for col, width in enumerate((88, 72, 166, 204, 106, 22, 60)):
             header.resizeSection(col, width)
         header.setMinimumSectionSize(20)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
@@ -200,6 +200,8 @@ class MainWindow(QMainWindow):
         self._clock.setInterval(30_000)
         self._clock.timeout.connect(self._update_times)
         self._clock.start()
+        self.stored_last_fetch: dt.datetime | None = None  # from earlier sessions
+        self._read_last_fetch()
         self.sidebar.refresh()
         self.sidebar.select_kind("inbox")
 
@@ -642,7 +644,25 @@ class MainWindow(QMainWindow):
 
     def _update_times(self) -> None:
         last = self.fetcher.last_finished if self.fetcher else None
-        self.fetch_status.set_times(last, self.next_fetch())
+        self.fetch_status.set_times(last or self.stored_last_fetch, self.next_fetch())
+
+    def _read_last_fetch(self) -> None:
+        """When the newest stored fetch run ended, so a fresh start does not say "Not fetched
+        yet" over a database full of notices."""
+        from sqlalchemy import func, select
+
+        from storage.models import FetchRun
+
+        def work() -> dt.datetime | None:
+            with self.db.read() as s:
+                t = s.scalar(select(func.max(FetchRun.finished_at)))
+            return t.replace(tzinfo=dt.UTC) if t is not None and t.tzinfo is None else t
+
+        def done(t: dt.datetime | None) -> None:
+            self.stored_last_fetch = t
+            self._update_times()
+
+        Op(self.tasks, work, kind="read").success(done).run_in_background()
 
     # -- dialogs ------------------------------------------------------------------------------
 

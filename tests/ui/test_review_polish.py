@@ -199,3 +199,17 @@ def test_topics_dialog_keeps_room_for_the_history_test(qtbot, seeded_db, tasks):
     assert dlg.expanded_box.maximumHeight() <= 160  # long expansions scroll
     assert dlg.sample.minimumHeight() >= 100
     assert dlg.description.cursorPosition() == 0
+
+
+def test_last_fetch_of_an_earlier_session_is_shown_at_start(qtbot, seeded_db, config, tasks):
+    from app.ui.main_window import MainWindow
+    from storage.models import FetchRun
+
+    when = dt.datetime(2025, 3, 1, 8, 30)  # stored naive UTC
+    with seeded_db.write() as s:
+        s.add(FetchRun(source="cac", started_at=when, finished_at=when, outcome="ok"))
+    w = MainWindow(seeded_db, config, tasks)
+    qtbot.addWidget(w)
+    qtbot.waitUntil(lambda: w.stored_last_fetch is not None, timeout=5000)
+    local = when.replace(tzinfo=dt.UTC).astimezone()
+    assert f"Last fetch {local:%Y-%m-%d %H:%M}" in w.fetch_status.times.text()
