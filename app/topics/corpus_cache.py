@@ -14,7 +14,7 @@ aggregate query, ``count(*)``, ``max(id)``, ``max(updated_at)`` (SQLAlchemy bump
 ``updated_at`` on every UPDATE). If that differs, only the delta is read: rows with
 ``updated_at`` at or after the snapshot's (less a slack for transactions that committed late)
 or an id above its highest; deleted rows are found by comparing ids when the count disagrees.
-Anything odd (the highest id or ``updated_at`` went backwards, a big delta) reloads everything.
+Anything odd (the newest ``updated_at`` went backwards, a big delta) reloads everything.
 
 Memory is bounded by ``MAX_BYTES`` (env ``REGWATCH_CORPUS_CACHE_MB``, default 256): a database
 whose texts do not fit is not cached, and ``test_query`` streams it as before.
@@ -174,13 +174,11 @@ def load(session: Session) -> Corpus:
 
 def _refresh(session: Session, old: Corpus, signature: tuple) -> Corpus:
     """``old`` brought up to date with the delta, or a full load when that is simpler."""
-    count, max_id, newest = signature
+    count, _, newest = signature
     _, old_max, old_newest = old.signature
-    if (
-        max_id < old_max
-        or (old_newest is not None and (newest is None or newest < old_newest))
-        or (old_newest is None and newest is not None and len(old))
-    ):
+    # The newest updated_at going backwards means a write seen before was rolled back: its row's
+    # old text can't be told from the delta. (The highest id going down is only a delete.)
+    if old_newest is not None and newest is not None and newest < old_newest:
         return load(session)
     cond = Notice.id > old_max
     if old_newest is not None:
