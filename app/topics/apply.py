@@ -160,7 +160,15 @@ def apply_topics(
                     continue  # current evidence: nothing to recompute
                 terms = stored_terms(hit)
                 if old is None:
-                    adds.append({"notice_id": row[0], "topic_id": hit.key, "terms": terms})
+                    adds.append(
+                        {
+                            "notice_id": row[0],
+                            "topic_id": hit.key,
+                            "terms": terms,
+                            "matched_at": now,
+                            "notified": False,
+                        }
+                    )
                     result.per_topic[names[hit.key]] = result.per_topic.get(names[hit.key], 0) + 1
                 elif not _same_evidence(old[0], terms):
                     changes.append(
@@ -202,8 +210,8 @@ def apply_topics(
 
 def _write(session: Session, adds: list, changes: list, confirmed: list, now: Any) -> None:
     """Batched writes: executemany INSERT/UPDATE, no ORM objects."""
-    if adds:
-        session.execute(insert(TopicMatch), adds)
+    if adds:  # Core, not the ORM's bulk insert: no per-row bookkeeping
+        session.connection().execute(insert(TopicMatch.__table__), adds)
     if changes:
         session.execute(update(TopicMatch), changes)
     if confirmed:

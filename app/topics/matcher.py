@@ -14,7 +14,7 @@ into the original text) is worked out lazily, only for matches whose ``hits`` ar
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import islice
@@ -28,7 +28,14 @@ from app.topics.errors import QueryError
 from app.topics.explain import Batch, Hit, TopicHit, plan
 from app.topics.normalise import normalise
 from app.topics.parser import compile_regex, parse
-from app.topics.scan import SEP, FieldAutomaton, build_field_automaton, clean, scan_column
+from app.topics.scan import (
+    SEP,
+    FieldAutomaton,
+    build_field_automaton,
+    clean,
+    scan_column,
+    scan_normalised,
+)
 
 ISSUER_SEPARATOR = "、"  # issuer lists are matched (and offsets given) as one joined string
 _FIELD_INDEX = {name: i for i, name in enumerate(NOTICE_FIELDS)}
@@ -358,6 +365,53 @@ class Matcher:
             if notices:
                 batch.matched.append((ti, notices))
         return batch
+
+    def evaluate_normalised(
+        self,
+        norm: Sequence[str],
+        bounds: Sequence[Sequence[int]],
+        count: int,
+        sources: Sequence[str],
+        regex_set: Callable[[TermInfo, set[int]], set[int]],
+    ) -> list[tuple[int, set[int]]]:
+        """(topic index, matching notices) for ``count`` notices given as normalised columns:
+        ``norm[f]`` is field f's texts, normalised, joined by NUL, ``bounds[f]`` its
+        ``piece_bounds``, ``sources`` the raw source texts. ``regex_set(info, candidates)`` says
+        in which candidates a regex term matches (as ``NoticeScan.regex`` would). The same
+        result as matching the original texts (``match_batch``), for a whole corpus at once."""
+        fired: defaultdict[int, set[int]] = defaultdict(set)
+        for f, fa in self._fields:
+            scan_normalised(fa, norm[f], bounds[f], count, fired)
+        universe = set(range(count))
+        scopes: dict[frozenset[str], set[int]] = {}
+        out: list[tuple[int, set[int]]] = []
+        for ti, ct in enumerate(self.topics):
+            if ct.setfn is not None:
+                notices = ct.setfn(fired, universe)
+            else:
+                # Regex terms as sets too, searched only where the topic can match at all.
+                if ct.gated:
+                    cand: set[int] = set().union(*(fired[t] for t in ct.literal if t in fired))
+                else:
+                    cand = universe
+                sets = defaultdict(set, fired)
+                for t, tid in ct.tids.items():
+                    if t.regex:
+                        sets[tid] = regex_set(self.terms[tid], cand) if cand else set()
+                notices = self._regex_setfn(ct)(sets, universe) & cand
+            if notices and ct.scope is not None:
+                if ct.scope not in scopes:
+                    scopes[ct.scope] = _in_scope(ct.scope, sources)
+                notices = notices & scopes[ct.scope]
+            if notices:
+                out.append((ti, notices))
+        return out
+
+    def _regex_setfn(self, ct: CompiledTopic) -> Any:
+        fns = self.__dict__.setdefault("_regex_setfns", {})
+        if id(ct) not in fns:
+            fns[id(ct)] = eval(f"lambda S, U: {_setgen(ct.tree, ct.tids)}", {"__builtins__": {}})
+        return fns[id(ct)]
 
     def _regex_topic(self, ct: CompiledTopic, batch: Batch, universe: set[int]) -> set[int]:
         """A topic with a regex, notice by notice: only candidates where a literal fired unless
