@@ -256,3 +256,18 @@ def test_ui_language(qtbot, seeded_db, config, tasks, qapp, lang, expect):
     finally:
         if tr is not None:
             qapp.removeTranslator(tr)
+
+
+def test_opening_the_topics_dialog_warms_the_history_cache(qtbot, seeded_db, tasks):
+    from app.topics import corpus_cache
+    from app.ui.dialogs.topics import TopicsDialog
+
+    corpus_cache.clear()
+    key = seeded_db.url
+    dlg = TopicsDialog(seeded_db, tasks)
+    qtbot.addWidget(dlg)
+    qtbot.waitUntil(
+        lambda: (e := corpus_cache._entries.get(key)) is not None and e.corpus is not None,
+        timeout=5000,
+    )
+    wait_idle(qtbot, tasks)

@@ -167,6 +167,13 @@ class TopicsDialog(QDialog):
         self._timer.timeout.connect(self._test_now)
         self.query.textChanged.connect(self._on_text)
         self._load_list()
+        # Load the history's normalised text now, so the first "test against history" while
+        # typing answers from memory (a cold load of 100k notices takes most of a second).
+        from app.topics import corpus_cache
+
+        Op(self._tasks, lambda: corpus_cache.warm(self._db), kind="read").failure(
+            lambda _exc: None  # a failed warm-up only means the first test reads the database
+        ).run_in_background()
 
     # -- list ---------------------------------------------------------------------------------
 
