@@ -11,7 +11,6 @@ from app.translation.providers.base import Provider, register
 from app.translation.providers.errors import (
     AuthError,
     BadResponse,
-    ProviderConfigError,
     ProviderError,
     QuotaError,
     RateLimited,
@@ -30,11 +29,10 @@ def baidu_sign(appid: str, q: str, salt: str, secret: str) -> str:
 
 @register("baidu")
 class Baidu(Provider):
+    app_id_label = "appid"
     default_base = "https://fanyi-api.baidu.com"
 
     def _translate(self, texts: list[str], hints: dict[str, str]) -> list[str]:
-        if not self.settings.app_id:
-            raise ProviderConfigError("the baidu provider needs its appid (app_id) in the settings")
         # one text per line: Baidu answers one trans_result entry per line
         q = "\n".join(t.replace("\n", " ") for t in texts)
         salt = str(secrets.randbelow(10**9))

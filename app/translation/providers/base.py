@@ -64,6 +64,8 @@ class Provider:
     name: ClassVar[str] = ""
     needs_key: ClassVar[bool] = True
     default_base: ClassVar[str] = ""
+    # What the vendor calls the non-secret account id kept in ``app_id`` (None: not needed).
+    app_id_label: ClassVar[str | None] = None
 
     def __init__(self, settings: ProviderSettings, key: str | None = None):
         self.settings = settings
@@ -97,6 +99,10 @@ class Provider:
         """English for each Chinese text, in order; output is checked before it is returned."""
         if not texts:
             return []
+        if self.app_id_label and not self.settings.app_id:
+            raise ProviderConfigError(
+                f"the {self.name} provider needs its {self.app_id_label} (app_id) in the settings"
+            )
         out = self._translate(texts, hints or {})
         if len(out) != len(texts):
             raise BadResponse(

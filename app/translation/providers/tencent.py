@@ -15,7 +15,6 @@ from app.translation.providers.base import Provider, register
 from app.translation.providers.errors import (
     AuthError,
     BadResponse,
-    ProviderConfigError,
     ProviderError,
     QuotaError,
     RateLimited,
@@ -56,13 +55,10 @@ def tc3_authorization(secret_id: str, secret_key: str, host: str, body: str, tim
 
 @register("tencent")
 class Tencent(Provider):
+    app_id_label = "SecretId"
     default_base = "https://tmt.tencentcloudapi.com"
 
     def _translate(self, texts: list[str], hints: dict[str, str]) -> list[str]:
-        if not self.settings.app_id:
-            raise ProviderConfigError(
-                "the tencent provider needs its SecretId (app_id) in the settings"
-            )
         return [self._one(t) for t in texts]
 
     def _one(self, text: str) -> str:

@@ -12,7 +12,6 @@ from app.translation.providers.base import Provider, register
 from app.translation.providers.errors import (
     AuthError,
     BadResponse,
-    ProviderConfigError,
     ProviderError,
     QuotaError,
     RateLimited,
@@ -34,13 +33,10 @@ def youdao_sign(app_key: str, q: str, salt: str, curtime: str, secret: str) -> s
 
 @register("youdao")
 class Youdao(Provider):
+    app_id_label = "appKey"
     default_base = "https://openapi.youdao.com"
 
     def _translate(self, texts: list[str], hints: dict[str, str]) -> list[str]:
-        if not self.settings.app_id:
-            raise ProviderConfigError(
-                "the youdao provider needs its appKey (app_id) in the settings"
-            )
         return [self._one(t) for t in texts]
 
     def _one(self, q: str) -> str:

@@ -210,29 +210,25 @@ class EmailDialog(QDialog):
         if path:
             self.save_eml(Path(path))
 
+    def _draft_fields(self) -> dict:
+        """The message fields a saved or opened draft takes, read from the form (GUI thread)."""
+        em = self._config.email
+        return {
+            "sender": self._sender(),
+            "to": _split(self.to.text()),
+            "cc": _split(self.cc.text()),
+            "subject_format": em.subject,
+            "attach": em.attach,
+        }
+
     def save_eml(self, path: Path) -> None:
         p = self.current
         if p is None:
             return
-        db, em, to, cc = (
-            self._db,
-            self._config.email,
-            _split(self.to.text()),
-            _split(self.cc.text()),
-        )
-        sender = self._sender()
+        db, fields = self._db, self._draft_fields()
 
         def work() -> Path:
-            return save_eml(
-                db,
-                p.digest,
-                path,
-                sender=sender,
-                to=to,
-                cc=cc,
-                subject_format=em.subject,
-                attach=em.attach,
-            )
+            return save_eml(db, p.digest, path, **fields)
 
         def done(out: Path) -> None:
             self.last_file = out
@@ -244,29 +240,14 @@ class EmailDialog(QDialog):
         p = self.current
         if p is None:
             return
-        db, em, to, cc = (
-            self._db,
-            self._config.email,
-            _split(self.to.text()),
-            _split(self.cc.text()),
-        )
-        sender, tasks = self._sender(), self._tasks
+        db, fields, tasks = self._db, self._draft_fields(), self._tasks
 
         def opener(path: Path) -> None:
             url = QUrl.fromLocalFile(str(path))
             tasks.run_on_main(lambda: QDesktopServices.openUrl(url))
 
         def work() -> Path:
-            return open_in_mail_client(
-                db,
-                p.digest,
-                opener,
-                sender=sender,
-                to=to,
-                cc=cc,
-                subject_format=em.subject,
-                attach=em.attach,
-            )
+            return open_in_mail_client(db, p.digest, opener, **fields)
 
         def done(out: Path) -> None:
             self.last_file = out
