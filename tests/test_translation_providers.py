@@ -381,3 +381,16 @@ def test_missing_key_is_a_config_error():
 
     with pytest.raises(ProviderConfigError, match="no API key for the deepl provider"):
         provider_class("deepl")(ProviderSettings(), None)
+
+
+@pytest.mark.parametrize(
+    ("name", "label"), [("baidu", "appid"), ("youdao", "appKey"), ("tencent", "SecretId")]
+)
+def test_signing_providers_name_their_missing_account_id_before_any_request(name, label):
+    from app.translation.providers import ProviderSettings, provider_class
+    from app.translation.providers.errors import ProviderConfigError
+
+    provider = provider_class(name)(ProviderSettings(base_url="http://127.0.0.1:9", timeout=1), "k")
+    with pytest.raises(ProviderConfigError, match=f"needs its {label} \\(app_id\\)"):
+        provider.translate(["测试"])
+    assert provider.requests == 0
