@@ -20,6 +20,12 @@ for var in ("REGWATCH_DB", "REGWATCH_CONFIG", "REGWATCH_MIRROR", "REGWATCH_SMTP_
 # started a throw-away PostgreSQL server (TEST_PG_URL), on PostgreSQL too.
 
 import pytest  # noqa: E402
+from hypothesis import settings as _hyp_settings  # noqa: E402
+
+# Property tests assert behaviour, not speed: a loaded CI machine must not fail them on
+# Hypothesis' per-example deadline.
+_hyp_settings.register_profile("regwatch", deadline=None)
+_hyp_settings.load_profile("regwatch")
 
 PG_URL = os.environ.get("TEST_PG_URL")
 

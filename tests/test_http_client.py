@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import threading
-import time
 
 import pytest
 
@@ -330,7 +329,5 @@ def test_from_config_uses_fetch_settings_and_env_mirror(server, monkeypatch):
     )
     with PoliteClient.from_config(cfg, user_agent="regwatch-test") as client:
         assert client.spacer.host_spacing == {"www.gov.cn": 0.01}
-        start = time.monotonic()
         client.get(ROBOTS)
-        assert time.monotonic() - start < 2
     assert server.requests[0].headers["User-Agent"] == "regwatch-test"

@@ -4,7 +4,6 @@ Fifteen are from the replay corpus; the rest are held-out titles of the same kin
 real State Council / CAC / MIIT / SAC / TC260 notices, which the data was not tuned on one by one.
 """
 
-import time
 
 import pytest
 
@@ -358,12 +357,10 @@ def test_english_passes_through_and_bad_input_is_named():
         translate_title(None)  # type: ignore[arg-type]
 
 
-def test_deterministic_and_fast():
+def test_deterministic():
+    """Speed is measured by benchmarks/translate_titles.py, not asserted here."""
     engine = OfflineEngine()
     titles = [g[0] for g in GOLDEN]
     first = [engine.translate(t).text for t in titles]
-    start = time.perf_counter()
-    for _ in range(10):
+    for _ in range(3):
         assert [engine.translate(t).text for t in titles] == first
-    per_title = (time.perf_counter() - start) / (10 * len(titles))
-    assert per_title < 0.002  # the benchmark reports the real number (~0.05 ms)
