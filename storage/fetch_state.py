@@ -163,3 +163,24 @@ def channel_record(session, source_key: str, key: str) -> ChannelRecord:
         session.add(rec)
         session.flush()
     return rec
+
+
+# ---------------------------------------------------------------------------------------------
+# List-walk frontiers
+
+
+def load_walk(session, source_key: str, key: str) -> dict[str, Any] | None:
+    """The frontier an unfinished walk of this channel left behind, or None."""
+    rec = session.get(ChannelRecord, (source_key, key))
+    return dict(rec.walk) if rec is not None and rec.walk else None
+
+
+def save_walk(session, source_key: str, key: str, walk: dict[str, Any] | None) -> None:
+    """Persist (or clear, with None) a channel's walk frontier in the caller's transaction."""
+    rec = session.get(ChannelRecord, (source_key, key))
+    if rec is None:
+        if walk is None:
+            return
+        rec = channel_record(session, source_key, key)
+    if (rec.walk or None) != walk:
+        rec.walk = walk

@@ -23,6 +23,7 @@ class ChannelReport:
     removed: int = 0
     restored: int = 0
     not_modified: bool = False
+    resumed: bool = False  # an earlier walk of this list was unfinished: read past its frontier
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -18,9 +18,17 @@ from sqlalchemy.exc import IntegrityError
 from app.pipeline.details import DetailPlan, fetch_details, plan_details
 from app.pipeline.hooks import PipelineHooks
 from app.pipeline.report import ChannelReport, ProgressEvent, SourceReport, combine_states
+from app.pipeline.walk import Frontier, Unconditional, WalkState
 from scrapers.base import Channel, HealthState, LayoutError, ListPage, ScrapeError, Source
 from storage.db import Database
-from storage.fetch_state import BufferedValidators, channel_record, source_record, start_run
+from storage.fetch_state import (
+    BufferedValidators,
+    channel_record,
+    load_walk,
+    save_walk,
+    source_record,
+    start_run,
+)
 from storage.models import FetchRun, Notice, utcnow
 from storage.notice_store import (
     ListRow,
@@ -146,7 +154,14 @@ class SourceRun:
         """Walk the channel's pages newest first until a page holds nothing new."""
         ch = ChannelReport(channel.key)
         self.report.channels[channel.key] = ch  # partial counts survive a cancel
-        pages = self.source.list_pages(channel, self.client)
+        with self.db.read() as session:
+            walk = WalkState(Frontier.from_json(load_walk(session, self.key, channel.key)))
+        if channel.date_kind != "publish" and walk.frontier is not None:
+            # Only publication dates order a list: other dates cannot say "past the frontier".
+            walk = WalkState(Frontier(walk.frontier.url, None))
+        ch.resumed = walk.frontier is not None
+        fetcher = self.client if walk.frontier is None else Unconditional(self.client)
+        pages = self.source.list_pages(channel, fetcher)
         listed: set[str] = set()
         dates: list[dt.date] = []
         complete, exhausted = True, False
@@ -161,7 +176,9 @@ class SourceRun:
                         "the first list page answered but listed no items; the site layout may "
                         "have changed (the source needs an update)."
                     )
-                new = self.store_page(channel, page, ch)
+                may_stop, frontier = walk.after_page(page.items)
+                keep = None if page.complete else frontier
+                new = self.store_page(channel, page, ch, walk=keep)
                 self.validators.flush()  # only now: the page's items are safely stored
                 listed.update(i.url for i in page.items)
                 self.listed.update(listed)
@@ -169,10 +186,11 @@ class SourceRun:
                 complete = complete and page.complete
                 self.progress("list", channel=channel.key, done=ch.pages)
                 self.check_cancel()
-                if not new and not page.complete:
+                if not new and not page.complete and may_stop:
                     break  # everything on this page is known: older pages are too
             else:
                 exhausted = True
+            self._close_walk(channel)  # reached a page with nothing new, or the end
         except ScrapeError as exc:
             self.validators.discard()
             ch.state = exc.state.value
@@ -222,8 +240,23 @@ class SourceRun:
                 self.report.channels[key].removed = len(removed)
                 self.report.removed += len(removed)
 
-    def store_page(self, channel: Channel, page: ListPage, ch: ChannelReport) -> int:
-        """Store a page's new rows at once (with English titles); update known ones."""
+    def _close_walk(self, channel: Channel) -> None:
+        with self.db.write() as session:
+            save_walk(session, self.key, channel.key, None)
+
+    def store_page(
+        self,
+        channel: Channel,
+        page: ListPage,
+        ch: ChannelReport,
+        *,
+        walk: Frontier | None = None,
+    ) -> int:
+        """Store a page's new rows at once (with English titles); update known ones.
+
+        ``walk`` is the frontier to persist in the same transaction, so a kill between pages
+        leaves the frontier and the stored rows in step.
+        """
         rows: dict[str, ListRow] = {}
         for item in page.items:
             rows.setdefault(
@@ -234,13 +267,13 @@ class SourceRun:
         titles = {url: self.hooks.translate(r.title) for url, r in rows.items() if url not in known}
         for attempt in (1, 2):
             try:
-                return self._write_page(channel, rows, titles, ch)
+                return self._write_page(channel, rows, titles, ch, walk)
             except IntegrityError:  # another process stored one of these URLs meanwhile
                 if attempt == 2:
                     raise
         return 0  # pragma: no cover
 
-    def _write_page(self, channel, rows, titles, ch: ChannelReport) -> int:
+    def _write_page(self, channel, rows, titles, ch: ChannelReport, walk) -> int:
         now = utcnow()
         new_ids: list[int] = []
         changed_ids: list[int] = []
@@ -264,6 +297,7 @@ class SourceRun:
                 restored += int(was_removed and not notice.removed)
             session.flush()
             new_ids = [n.id for n in added]
+            save_walk(session, self.key, channel.key, walk.to_json() if walk else None)
             self.hooks.matched(session, new_ids + changed_ids)
         ch.new += len(new_ids)
         ch.updated += len(changed_ids)

@@ -35,7 +35,8 @@ def channel_map(source_key: str) -> dict[str, str]:
 def corpus_sources(include_stand_ins: bool = True) -> list[str]:
     """Registered sources that list pages of the corpus (plus the stand-ins, if asked)."""
     keys = [k for k in source_keys() if k not in TEST_SOURCES and channel_map(k)]
-    return keys + (list(TEST_SOURCES) if include_stand_ins else [])
+    stand_ins = [k for k in TEST_SOURCES if channel_map(k)]  # not the made-up paged site
+    return keys + (stand_ins if include_stand_ins else [])
 
 
 def all_channels_config(keys):
