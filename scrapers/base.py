@@ -35,9 +35,11 @@ class HealthState(enum.StrEnum):
     NEVER_RUN = "never_run"
     OK = "ok"
     NO_NEW = "no_new"
+    DEGRADED = "degraded"  # the lists were read, some detail pages (or rows) failed
     BROKEN = "broken"
     BLOCKED = "blocked"
     ERROR = "error"
+    CANCELLED = "cancelled"  # stopped on request (or killed) before the run finished
 
 
 # ---------------------------------------------------------------------------------------------

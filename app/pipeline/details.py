@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sqlalchemy import or_, select
+from sqlalchemy.exc import SQLAlchemyError
 
+from app.pipeline.report import short_error
 from scrapers.base import BlockedError, ListItem, ScrapeError
 from storage.models import Notice
 from storage.notice_store import apply_detail, detail_attempts, detail_failed
@@ -121,24 +123,28 @@ def fetch_details(run: SourceRun, plan: DetailPlan) -> ScrapeError | None:
         try:
             detail = run.source.fetch_detail(item, run.client)
         except ScrapeError as exc:
-            _record_failure(run, nid, exc.message)
+            run.check_cancel()  # a request cut short by the stop request is no page failure
+            _record_failure(run, nid, exc.message, recheck=nid in plan.rechecks)
             if isinstance(exc, BlockedError):
                 return exc
             continue
         except Exception as exc:  # a parser bug on one page must not stop the others
             log.exception("parsing the detail page %s failed", item.url)
-            _record_failure(
-                run, nid, f"the page could not be parsed ({type(exc).__name__}: {exc})."
-            )
+            _record_failure(run, nid, f"the page could not be parsed ({short_error(exc)}).")
             continue
         title_en = None
         if detail.title and detail.title != item.title and not human:
             title_en = run.hooks.translate(detail.title)
-        with run.db.write() as session:
-            notice = session.get(Notice, nid)
-            outcome = apply_detail(notice, detail)
-            if title_en is not None and not notice.title_en_human:
-                notice.title_en, notice.title_en_complete, notice.title_en_provider = title_en
+        try:
+            with run.db.write() as session:
+                notice = session.get(Notice, nid)
+                outcome = apply_detail(notice, detail)
+                if title_en is not None and not notice.title_en_human:
+                    notice.title_en, notice.title_en_complete, notice.title_en_provider = title_en
+        except (SQLAlchemyError, ValueError, TypeError) as exc:  # the list entry stays as it was
+            log.warning("storing the detail page %s failed: %s", item.url, exc)
+            _record_failure(run, nid, f"the page could not be stored ({short_error(exc)}).")
+            continue
         rep.details += 1
         if outcome.changed:
             rep.changed_ids.append(nid)
@@ -148,9 +154,19 @@ def fetch_details(run: SourceRun, plan: DetailPlan) -> ScrapeError | None:
     return None
 
 
-def _record_failure(run: SourceRun, nid: int, message: str) -> None:
+def _record_failure(run: SourceRun, nid: int, message: str, *, recheck: bool = False) -> None:
+    """Keep the list entry (and a re-checked notice's stored text); count the failure.
+
+    A failed re-check loses nothing (the stored body stays), so it does not degrade the
+    source's health; a notice still without its text does.
+    """
     with run.db.write() as session:
         notice = session.get(Notice, nid)
         if notice is not None:
             detail_failed(notice, message)
+    if recheck:
+        run.report.rechecks_failed += 1
+        return
     run.report.details_failed += 1
+    if run.report.first_detail_error is None:
+        run.report.first_detail_error = message

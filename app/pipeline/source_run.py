@@ -13,13 +13,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import exists, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from app.pipeline.details import DetailPlan, fetch_details, plan_details
 from app.pipeline.hooks import PipelineHooks
-from app.pipeline.report import ChannelReport, ProgressEvent, SourceReport, combine_states
+from app.pipeline.report import (
+    ChannelReport,
+    ProgressEvent,
+    SourceReport,
+    combine_states,
+    short_error,
+)
 from app.pipeline.walk import Frontier, Unconditional, WalkState
 from scrapers.base import Channel, HealthState, LayoutError, ListPage, ScrapeError, Source
+from storage.clean import RowRejected
 from storage.db import Database
 from storage.fetch_state import (
     BufferedValidators,
@@ -42,6 +49,11 @@ from storage.notice_store import (
 log = logging.getLogger(__name__)
 
 OK, NO_NEW = HealthState.OK.value, HealthState.NO_NEW.value
+DEGRADED, CANCELLED = HealthState.DEGRADED.value, HealthState.CANCELLED.value
+
+
+def _items(n: int) -> str:
+    return f"{n} new item{'s' if n != 1 else ''}"
 
 
 class Cancelled(Exception):
@@ -141,7 +153,7 @@ class SourceRun:
             rep.state = HealthState.ERROR.value
             rep.message = (
                 f"regwatch hit an internal error while fetching {self.label()} "
-                f"({type(exc).__name__}: {exc}); stored items are safe — please report this."
+                f"({short_error(exc)}); stored items are safe — please report this."
             )
             self.finish(internal_error=True)
             return rep
@@ -193,11 +205,16 @@ class SourceRun:
             self._close_walk(channel)  # reached a page with nothing new, or the end
         except ScrapeError as exc:
             self.validators.discard()
+            if self._cancelled():  # the request was cut short by the stop request itself
+                ch.state, ch.message = CANCELLED, "Stopped on request while reading this list."
+                raise Cancelled() from None
             ch.state = exc.state.value
             ch.message = f"{self.label(channel)}: {exc.message}"
             return ch
         except Cancelled:
             self.validators.discard()
+            ch.state = CANCELLED
+            ch.message = "Stopped on request while reading this list."
             raise
         except Exception as exc:  # a parser bug: this channel fails, the others still run
             log.exception("reading %s/%s failed", self.key, channel.key)
@@ -205,7 +222,7 @@ class SourceRun:
             ch.state = HealthState.ERROR.value
             ch.message = (
                 f"{self.label(channel)}: regwatch could not read the list "
-                f"({type(exc).__name__}: {exc}); stored items are safe — please report this."
+                f"({short_error(exc)}); stored items are safe — please report this."
             )
             return ch
         finally:
@@ -274,39 +291,93 @@ class SourceRun:
         return 0  # pragma: no cover
 
     def _write_page(self, channel, rows, titles, ch: ChannelReport, walk) -> int:
+        """One transaction per page, one savepoint per row: a row that cannot be stored is
+        skipped and named in the report, the rest of the page is stored."""
         now = utcnow()
-        new_ids: list[int] = []
         changed_ids: list[int] = []
         restored = 0
+        skipped: list[tuple[str, str]] = []
         with self.db.write() as session:
             existing = notices_by_url(session, rows)
             added: list[Notice] = []
             for url, row in rows.items():
                 notice = existing.get(url)
-                if notice is None:
-                    added.append(
-                        add_list_row(session, self.key, channel.key, row, title_en=titles.get(url))
-                    )
-                    continue
-                if notice.source != self.key:
-                    notice.last_seen = now
-                    continue
-                was_removed = notice.removed
-                if see_known_row(notice, channel.key, row, now=now) == "stage":
-                    changed_ids.append(notice.id)
-                restored += int(was_removed and not notice.removed)
-            session.flush()
+                try:
+                    with session.begin_nested():
+                        if notice is None:
+                            new = add_list_row(
+                                session, self.key, channel.key, row, title_en=titles.get(url)
+                            )
+                            session.flush()
+                            added.append(new)
+                            continue
+                        if notice.source != self.key:
+                            notice.last_seen = now
+                            continue
+                        was_removed = notice.removed
+                        if see_known_row(notice, channel.key, row, now=now) == "stage":
+                            changed_ids.append(notice.id)
+                        session.flush()
+                        restored += int(was_removed and not notice.removed)
+                except IntegrityError:
+                    raise  # another process stored this URL meanwhile: store_page retries
+                except (RowRejected, SQLAlchemyError, ValueError, TypeError) as exc:
+                    log.warning("skipped list row %s: %s", url, exc)
+                    skipped.append((url, short_error(exc)))
             new_ids = [n.id for n in added]
             save_walk(session, self.key, channel.key, walk.to_json() if walk else None)
             self.hooks.matched(session, new_ids + changed_ids)
         ch.new += len(new_ids)
         ch.updated += len(changed_ids)
         ch.restored += restored
+        ch.skipped.extend(skipped)
         self.report.new_ids.extend(new_ids)
         self.report.changed_ids.extend(changed_ids)
         return len(new_ids)
 
     # -- the end -----------------------------------------------------------------------------
+
+    def _outcome(
+        self, chans: list[ChannelReport], detail_failure: ScrapeError | None
+    ) -> tuple[str, str]:
+        """The source's state and its one- or two-sentence message."""
+        rep = self.report
+        if rep.cancelled:
+            return CANCELLED, (
+                f"Stopped on request; {_items(rep.new)} stored before stopping "
+                f"({rep.details} detail page{'s' if rep.details != 1 else ''})."
+            )
+        if detail_failure is not None and detail_failure.state == HealthState.BLOCKED:
+            return (
+                HealthState.BLOCKED.value,
+                f"{self.label()} (detail pages): {detail_failure.message}",
+            )
+        failing = combine_states(chans)
+        if failing is not None:
+            message = failing.message
+            others = sum(1 for c in chans if c is not failing and c.state == failing.state)
+            if others:
+                message += f" ({others} more channel{'s' if others > 1 else ''} too.)"
+            return failing.state, message
+        state = OK if rep.new else NO_NEW
+        message = f"{_items(rep.new)}." if rep.new else "No new items."
+        skipped = [pair for c in chans for pair in c.skipped]
+        if rep.details_failed:
+            state = DEGRADED
+            n = rep.details_failed
+            message += (
+                f" {n} detail page{'s' if n > 1 else ''} could not be read and will be retried "
+                f"(first: {rep.first_detail_error})"
+            ).rstrip(".") + "."
+        if skipped:
+            state = DEGRADED
+            url, why = skipped[0]
+            n = len(skipped)
+            message += (
+                f" {n} list row{'s' if n > 1 else ''} could not be stored (first: {url}: {why})"
+            )
+            message = message.rstrip(".") + "."
+        return state, message
 
     def finish(
         self, *, detail_failure: ScrapeError | None = None, internal_error: bool = False
@@ -318,38 +389,13 @@ class SourceRun:
         rep.requests = self.client.stats.requests
         chans = list(rep.channels.values())
         if not internal_error:
-            failing = combine_states(chans)
-            if detail_failure is not None and detail_failure.state == HealthState.BLOCKED:
-                rep.state = HealthState.BLOCKED.value
-                rep.message = f"{self.label()} (detail pages): {detail_failure.message}"
-            elif failing is not None:
-                rep.state, rep.message = failing.state, failing.message
-                others = sum(1 for c in chans if c is not failing and c.state == failing.state)
-                if others:
-                    rep.message += f" ({others} more channel{'s' if others > 1 else ''} too.)"
-            else:
-                rep.state = OK if rep.new else NO_NEW
-                rep.message = (
-                    f"{rep.new} new item{'s' if rep.new != 1 else ''}."
-                    if rep.new
-                    else "No new items."
-                )
-            if rep.cancelled:  # the health record is left as it was; say what did happen
-                rep.message = (
-                    f"Stopped on request; {rep.new} new item{'s' if rep.new != 1 else ''} "
-                    "stored before stopping."
-                )
-            if rep.details_failed and not rep.failed:
-                rep.message += (
-                    f" {rep.details_failed} detail page{'s' if rep.details_failed > 1 else ''} "
-                    "could not be read; the list entries are kept and will be retried."
-                )
+            rep.state, rep.message = self._outcome(chans, detail_failure)
         now = utcnow()
         with self.db.write() as session:
             touched = list(dict.fromkeys(rep.new_ids + rep.changed_ids + rep.detailed_ids))
             link_duplicates(session, touched)
             self.hooks.matched(session, list(dict.fromkeys(rep.detailed_ids + rep.changed_ids)))
-            for ch in chans if not rep.cancelled else []:
+            for ch in chans:
                 rec = channel_record(session, self.key, ch.key)
                 rec.state, rec.message, rec.last_run, rec.new_items = (
                     ch.state,
@@ -357,17 +403,13 @@ class SourceRun:
                     now,
                     ch.new,
                 )
-                if ch.state in (OK, NO_NEW):
+                if ch.state in (OK, NO_NEW, DEGRADED):
                     rec.last_ok = now
             run = session.get(FetchRun, rep.run_id)
             run.finished_at = now
             run.new_items, run.updated_items = rep.new, rep.updated
             run.details_fetched, run.requests = rep.details, rep.requests
             run.channels = {k: c.to_json() for k, c in rep.channels.items()}
-            if rep.cancelled:
-                run.outcome = "cancelled"
-                run.error = "Stopped on request before the run finished."
-                return
             src = source_record(session, self.key)
             src.state, src.message, src.last_run, src.new_items = (
                 rep.state,
@@ -375,6 +417,10 @@ class SourceRun:
                 now,
                 rep.new,
             )
+            if rep.cancelled:  # neither a success nor a failure of the site
+                run.outcome = CANCELLED
+                run.error = "Stopped on request before the run finished."
+                return
             if rep.failed:
                 src.consecutive_failures = (src.consecutive_failures or 0) + 1
                 run.error = rep.message

@@ -54,9 +54,8 @@ class PagedSite:
             if item["url"] in self.removed:
                 srv.override(HOST, path, status=404, body="<h1>404</h1>")
             else:
-                srv.override(
-                    HOST, path, body=f"<html><body><p>{item['title']}正文</p></body></html>"
-                )
+                page = f"<html><body><p>{item['title']}正文</p></body></html>"
+                srv.override(HOST, path, body=page.encode("utf-8", "replace"))
         pages = [
             self.items[i : i + self.page_size] for i in range(0, len(self.items), self.page_size)
         ]
@@ -64,7 +63,7 @@ class PagedSite:
             srv.override(
                 HOST,
                 self.page_path(n),
-                body=json.dumps({"rows": rows}, ensure_ascii=False),
+                body=json.dumps({"rows": rows}),  # \u escapes: lone surrogates survive
                 headers={"Content-Type": "application/json; charset=utf-8"},
             )
 
