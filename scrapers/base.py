@@ -80,6 +80,37 @@ class LayoutError(ScrapeError):
 ParseError = LayoutError
 
 
+class ParseBudgetExceeded(LayoutError):
+    """A page took longer to parse than its budget (hostile or broken markup): ``broken``."""
+
+    def __init__(self, message: str = "", **kw: Any):
+        super().__init__(
+            message
+            or "a page took too long to read (fetch.parse_budget); its markup is broken or "
+            "hostile, and the source needs an update if this persists.",
+            **kw,
+        )
+
+
+def as_scrape_error(exc: BaseException, url: str | None = None) -> ScrapeError | None:
+    """The typed error for a failure a parser let escape on a hostile page, else None.
+
+    Deep nesting (RecursionError in json or a tree walk) and undecodable text (UnicodeError
+    from a bogus charset) are properties of the page, not bugs to report: ``broken``.
+    """
+    if isinstance(exc, ScrapeError):
+        return exc
+    if isinstance(exc, RecursionError):
+        return LayoutError(
+            "a page is nested too deeply to be read; it is broken or hostile.", url=url
+        )
+    if isinstance(exc, UnicodeError):
+        return LayoutError(
+            "a page declares a character set that cannot decode it; it is broken.", url=url
+        )
+    return None
+
+
 # ---------------------------------------------------------------------------------------------
 # Data
 
@@ -199,10 +230,16 @@ class Response:
             return json.loads(self.text.lstrip("\ufeff"))
         except ValueError as exc:
             raise FetchError(
-                f"{self.url} did not return valid JSON ({exc.msg}); the site may be down or changed.",
+                f"{self.url} did not return valid JSON ({exc}); the site may be down or changed.",
                 url=self.url,
                 status=self.status,
             ) from exc
+        except RecursionError:
+            raise FetchError(
+                f"{self.url} returned JSON nested too deeply to read; the site may be broken.",
+                url=self.url,
+                status=self.status,
+            ) from None
 
 
 class Fetcher(Protocol):

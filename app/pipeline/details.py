@@ -17,7 +17,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.pipeline.report import short_error
-from scrapers.base import BlockedError, ListItem, ScrapeError
+from scrapers.base import BlockedError, ListItem, ScrapeError, as_scrape_error
 from storage.models import Notice
 from storage.notice_store import apply_detail, detail_attempts, detail_failed
 
@@ -121,7 +121,8 @@ def fetch_details(run: SourceRun, plan: DetailPlan) -> ScrapeError | None:
             item = _list_item(notice)
             human = notice.title_en_human
         try:
-            detail = run.source.fetch_detail(item, run.client)
+            with run.budget.running():
+                detail = run.source.fetch_detail(item, run.fetcher)
         except ScrapeError as exc:
             run.check_cancel()  # a request cut short by the stop request is no page failure
             _record_failure(run, nid, exc.message, recheck=nid in plan.rechecks)
@@ -129,6 +130,10 @@ def fetch_details(run: SourceRun, plan: DetailPlan) -> ScrapeError | None:
                 return exc
             continue
         except Exception as exc:  # a parser bug on one page must not stop the others
+            typed = as_scrape_error(exc, item.url)
+            if typed is not None:  # deep nesting, a bogus charset: the page's fault
+                _record_failure(run, nid, typed.message, recheck=nid in plan.rechecks)
+                continue
             log.exception("parsing the detail page %s failed", item.url)
             _record_failure(run, nid, f"the page could not be parsed ({short_error(exc)}).")
             continue

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from app.pipeline.budget import BudgetedFetcher, ParseBudget
 from app.pipeline.details import DetailPlan, fetch_details, plan_details
 from app.pipeline.hooks import PipelineHooks
 from app.pipeline.report import (
@@ -25,7 +26,15 @@ from app.pipeline.report import (
     short_error,
 )
 from app.pipeline.walk import Frontier, Unconditional, WalkState
-from scrapers.base import Channel, HealthState, LayoutError, ListPage, ScrapeError, Source
+from scrapers.base import (
+    Channel,
+    HealthState,
+    LayoutError,
+    ListPage,
+    ScrapeError,
+    Source,
+    as_scrape_error,
+)
 from storage.clean import RowRejected
 from storage.db import Database
 from storage.fetch_state import (
@@ -68,6 +77,7 @@ class CycleSettings:
     recheck_days: int = 30
     recheck_hours: int = 24
     max_detail_attempts: int = 3
+    parse_budget: float = 30.0  # seconds a source may spend on one page between requests
     started_at: dt.datetime | None = None  # cycle start (UTC): "not yet tried in this cycle"
 
     @property
@@ -99,6 +109,8 @@ class SourceRun:
         self.key = source.info.key
         self.channels = channels
         self.client = client
+        self.budget = ParseBudget(settings.parse_budget)
+        self.fetcher = BudgetedFetcher(client, self.budget)  # what sources are handed
         self.validators = validators
         self.settings = settings
         self.hooks = hooks
@@ -172,13 +184,13 @@ class SourceRun:
             # Only publication dates order a list: other dates cannot say "past the frontier".
             walk = WalkState(Frontier(walk.frontier.url, None))
         ch.resumed = walk.frontier is not None
-        fetcher = self.client if walk.frontier is None else Unconditional(self.client)
+        fetcher = self.fetcher if walk.frontier is None else Unconditional(self.fetcher)
         pages = self.source.list_pages(channel, fetcher)
         listed: set[str] = set()
         dates: list[dt.date] = []
         complete, exhausted = True, False
         try:
-            for page in pages:
+            for page in self._budgeted(pages):
                 ch.pages += 1
                 if page.not_modified:  # 304: nothing changed since the last run
                     ch.not_modified = True
@@ -217,8 +229,13 @@ class SourceRun:
             ch.message = "Stopped on request while reading this list."
             raise
         except Exception as exc:  # a parser bug: this channel fails, the others still run
-            log.exception("reading %s/%s failed", self.key, channel.key)
             self.validators.discard()
+            typed = as_scrape_error(exc)
+            if typed is not None:  # deep nesting, a bogus charset: the page's fault
+                ch.state = typed.state.value
+                ch.message = f"{self.label(channel)}: {typed.message}"
+                return ch
+            log.exception("reading %s/%s failed", self.key, channel.key)
             ch.state = HealthState.ERROR.value
             ch.message = (
                 f"{self.label(channel)}: regwatch could not read the list "
@@ -256,6 +273,17 @@ class SourceRun:
                 )
                 self.report.channels[key].removed = len(removed)
                 self.report.removed += len(removed)
+
+    def _budgeted(self, pages: Iterator[ListPage]) -> Iterator[ListPage]:
+        """The source's pages, each produced within the parse budget."""
+        it = iter(pages)
+        while True:
+            with self.budget.running():
+                try:
+                    page = next(it)
+                except StopIteration:
+                    return
+            yield page
 
     def _close_walk(self, channel: Channel) -> None:
         with self.db.write() as session:
@@ -383,6 +411,7 @@ class SourceRun:
         self, *, detail_failure: ScrapeError | None = None, internal_error: bool = False
     ) -> None:
         """Link duplicates, match topics, and record health and the FetchRun."""
+        self.budget.close()
         rep = self.report
         rep.new = len(rep.new_ids)
         rep.updated = len(set(rep.changed_ids))
