@@ -120,3 +120,87 @@ def test_the_budget_counts_parsing_not_requests():
     release.set()
     assert outcome == ["stopped"]
     budget.close()
+
+
+def _fetch_process(tmp_path, server):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(TEST_CONFIG, encoding="utf-8")
+    db_url = f"sqlite:///{tmp_path / 'rw.sqlite3'}"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.pipeline_sources", "--db", db_url, "--config", str(cfg),
+         "fetch", "--source", "tpaged", "--mirror", server.url, "--spacing", "0"],
+        cwd=root, env={**os.environ, "PYTHONPATH": str(root)},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    return proc, db_url
+
+
+def _wait_for_request(server, path: str) -> None:
+    import time
+
+    deadline = time.monotonic() + 60
+    while not any(r.path == path for r in server.requests):
+        assert time.monotonic() < deadline, f"the fetch never asked for {path}"
+        time.sleep(0.05)
+
+
+def test_ctrl_c_ends_a_fetch_stuck_on_a_slow_drip_page(tmp_path, server):
+    import signal
+
+    from sqlalchemy import func, select
+
+    from storage.db import Database
+    from storage.models import Notice, SourceRecord
+
+    site = PagedSite(server)
+    site.publish(7)
+    site.serve()
+    # Page 2 drips one byte every 50 ms: it would take hours, and never trips the read timeout.
+    server.override(HOST, site.page_path(2), body=b" " * 200_000, drip=0.05)
+    proc, db_url = _fetch_process(tmp_path, server)
+    try:
+        _wait_for_request(server, site.page_path(2))
+        proc.send_signal(signal.SIGINT)
+        _out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130
+    db = Database.open(db_url)
+    try:
+        with db.read() as s:
+            assert s.scalar(select(func.count()).select_from(Notice)) == 5  # page 1 is kept
+            rec = s.get(SourceRecord, "tpaged")  # recorded as cancelled with what it stored
+            assert rec.state == "cancelled" and "5 new items" in rec.message
+    finally:
+        db.close()
+    assert "stopping after the current requests" in err
+
+
+def test_a_second_ctrl_c_quits_at_once(monkeypatch, capsys):
+    import os
+    import signal
+
+    from app.commands import fetch as fetch_command
+
+    exits: list[int] = []
+
+    def fake_exit(code: int) -> None:
+        exits.append(code)
+        raise SystemExit(code)
+
+    monkeypatch.setattr(fetch_command.os, "_exit", fake_exit)
+    announced: list[bool] = []
+    with pytest.raises(SystemExit):
+        with fetch_command.stop_on_sigint(lambda: announced.append(True)) as stop:
+            os.kill(os.getpid(), signal.SIGINT)
+            assert stop.wait(5) and announced == [True]
+            os.kill(os.getpid(), signal.SIGINT)
+            threading.Event().wait(5)  # the handler runs in the main thread meanwhile
+    assert exits == [130] and "quitting now" in capsys.readouterr().err
