@@ -4,9 +4,15 @@ A source never touches the database or the GUI. The pipeline (app/pipeline) asks
 pages newest-first, stops when a page holds nothing unknown, then asks for details of new items.
 Failures are typed so the pipeline can name a health state without guessing:
 
-    BlockedError  -> ``blocked``  (WAF / JS challenge page)
-    LayoutError   -> ``broken``   (page answered but parsed to zero rows / required fields vanished)
-    FetchError    -> ``error``    (network, 5xx after retries, refused 4xx, bad JSON)
+    BlockedError  -> ``blocked``  (WAF / CAPTCHA / JS challenge page, also with HTTP 200)
+    LayoutError   -> ``broken``   (page answered but parsed to zero rows / required fields vanished;
+                                   ParseBudgetExceeded: a page took too long to read)
+    FetchError    -> ``error``    (network, 5xx after retries, refused 4xx, bad or too-deep JSON,
+                                   a request past its total deadline)
+
+The pipeline adds ``degraded`` (lists read, some detail pages or rows failed) and ``cancelled``
+(stopped before the run finished); ``as_scrape_error`` types the failures a hostile page can
+provoke in any parser (RecursionError, UnicodeError).
 
 What counts as a changed layout (decided once for every source, checked by the held-out pages in
 tests/fixtures/heldout):
