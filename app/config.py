@@ -69,6 +69,8 @@ class FetchConfig:
     recheck_days: int = 30  # re-check details of items this recent...
     recheck_hours: int = 24  # ...at most this often (edits become versions)
     parse_budget: float = 30.0  # seconds to read one page before the source is called broken
+    recheck_period_days: int = 30  # every stored notice's page re-checked within this period...
+    recheck_per_run: int = 3  # ...a few per source per run, oldest-checked first
     mirror: str = ""  # e.g. http://127.0.0.1:8765: every https://HOST/PATH goes to MIRROR/HOST/PATH
     proxy: str = ""  # e.g. http://proxy.example:3128 (HTTP(S)_PROXY env vars also work)
     user_agent: str = ""  # empty: a current desktop browser's
@@ -424,6 +426,8 @@ first_run_max = 50         # ...or the newest N; older ones are kept list-only
 recheck_days = 30          # re-check recent items' pages for edits...
 recheck_hours = 24         # ...at most this often
 parse_budget = 30.0        # seconds to read one page; a page that takes longer is "broken"
+recheck_period_days = 30   # re-check every stored notice's page for edits within this period...
+recheck_per_run = 3        # ...this many older ones per source per run, oldest-checked first
 mirror = ""                # e.g. "http://127.0.0.1:8765": https://HOST/PATH -> MIRROR/HOST/PATH
 proxy = ""                 # e.g. "http://proxy.example:3128" (HTTP_PROXY/HTTPS_PROXY also work)
 user_agent = ""            # empty: a current desktop browser's User-Agent

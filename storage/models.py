@@ -184,7 +184,7 @@ class NoticeVersion(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id", ondelete="CASCADE"), index=True)
     recorded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    kind: Mapped[str] = mapped_column(String(20), default="edited")  # edited | stage
+    kind: Mapped[str] = mapped_column(String(20), default="edited")  # edited | stage | title
     title: Mapped[str] = mapped_column(Text)
     body: Mapped[str] = mapped_column(Text, default="")
     stage: Mapped[str | None] = mapped_column(String(60))

@@ -154,6 +154,7 @@ def add_list_row(
     extra = _jsonable(dict(row.extra))
     if row.link_text and row.link_text != row.title:
         extra["link_text"] = row.link_text
+    extra[LIST_TITLE_KEY] = row.title
     notice = Notice(
         source=source,
         channel=channel,
@@ -178,12 +179,17 @@ def add_list_row(
     return notice
 
 
+LIST_TITLE_KEY = "_list_title"  # in Notice.extra: the title the list showed last
+
+
 def see_known_row(
     notice: Notice, channel: str, row: ListRow, *, now: dt.datetime | None = None
 ) -> str | None:
-    """Update a stored notice seen again in a list; returns "stage" when its stage changed.
+    """Update a stored notice seen again in a list; returns "stage" or "title" on a change.
 
-    The old stage is kept as a NoticeVersion of kind "stage" before the new one is stored.
+    The old stage is kept as a NoticeVersion of kind "stage" before the new one is stored; a
+    list title that changed (beyond width and spacing) is kept as a version of kind "title".
+    The detail page's title, when it gave one, stays the notice's title.
     """
     now = now or utcnow()
     notice.last_seen = now
@@ -200,7 +206,27 @@ def see_known_row(
         return "stage"
     if new_stage and not notice.stage:
         notice.stage = new_stage
-    return None
+    return _see_list_title(notice, row)
+
+
+def _see_list_title(notice: Notice, row: ListRow) -> str | None:
+    title = _field_value("title", row.title) or ""
+    extra = dict(notice.extra or {})
+    before = extra.get(LIST_TITLE_KEY)
+    if before is None:  # stored before list titles were kept: this is the baseline
+        before = notice.title if notice.detail_state != "ok" else None
+        extra[LIST_TITLE_KEY] = title
+        notice.extra = extra
+        if before is None or normalise_title(before) == normalise_title(title):
+            return None
+    if not title or normalise_title(before) == normalise_title(title):
+        return None
+    keep_version(notice, kind="title", fields={"list_title": before})
+    if notice.title == before:  # the title came from the list: follow the site's edit
+        notice.title = title
+    extra[LIST_TITLE_KEY] = title
+    notice.extra = extra
+    return "title"
 
 
 def keep_version(notice: Notice, *, kind: str, fields: Mapping[str, Any]) -> NoticeVersion:

@@ -101,6 +101,8 @@ def run_cycle(
         recheck_days=fetch.recheck_days,
         recheck_hours=fetch.recheck_hours,
         parse_budget=fetch.parse_budget,
+        recheck_period_days=fetch.recheck_period_days,
+        recheck_per_run=fetch.recheck_per_run,
         started_at=started,
     )
     if hooks is None:
@@ -147,9 +149,7 @@ def _run_source(db, config, key, settings, hooks, opts, spacer, progress, cancel
     source = get_source(key)
     validators = BufferedValidators(db)
     # The client ends a request in flight as soon as a stop is requested (Ctrl-C, quit).
-    client = PoliteClient.from_config(
-        config.fetch, validators=validators, cancel=cancelled, **opts
-    )
+    client = PoliteClient.from_config(config.fetch, validators=validators, cancel=cancelled, **opts)
     client.spacer = spacer  # one spacing schedule per host across all sources
     try:
         run = SourceRun(

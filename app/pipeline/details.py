@@ -1,7 +1,8 @@
 """Which detail pages a run fetches, and fetching them without ever losing a list item.
 
 Order within the per-source budget (``max_details``): this cycle's new items, then older items
-still pending or failed (up to ``max_detail_attempts``), then re-checks of recent items for edits.
+still pending or failed (up to ``max_detail_attempts``), then re-checks of recent items for edits,
+then a few older notices on a rolling schedule (``recheck_per_run``, oldest-checked first).
 On a source's first run only recent items (``first_run_days``) or the newest ``first_run_max``
 get details now; the rest stay pending and are filled in later cycles.
 """
@@ -96,7 +97,42 @@ def plan_details(
             if n.id not in chosen:
                 plan.ids.append(n.id)
                 plan.rechecks.add(n.id)
+                chosen.add(n.id)
+        _plan_rolling(session, source, settings, plan, chosen, budget)
     return plan
+
+
+def _plan_rolling(session, source, settings, plan, chosen, budget) -> None:
+    """Older notices, a few per run, oldest-checked first: an edit to any stored notice is
+    seen within ``recheck_period_days``, not only for recent publications.
+
+    A notice becomes a candidate half-way through its period, so the load is spread over
+    runs instead of arriving all at once when the period ends.
+    """
+    room = min(settings.recheck_per_run, budget - len(plan.ids))
+    if room <= 0 or settings.recheck_period_days <= 0:
+        return
+    now = settings.started_at or dt.datetime.now(dt.UTC)
+    half = now - dt.timedelta(days=settings.recheck_period_days / 2)
+    rolling_q = (
+        select(Notice)
+        .where(
+            Notice.source == source,
+            Notice.detail_state == "ok",
+            Notice.removed.is_(False),
+            or_(Notice.detail_checked_at.is_(None), Notice.detail_checked_at <= half),
+        )
+        .order_by(Notice.detail_checked_at.asc().nulls_first(), Notice.id)
+        .limit(room + len(chosen))
+    )
+    for n in session.scalars(rolling_q):
+        if room <= 0:
+            break
+        if n.id not in chosen:
+            plan.ids.append(n.id)
+            plan.rechecks.add(n.id)
+            chosen.add(n.id)
+            room -= 1
 
 
 def _list_item(n: Notice) -> ListItem:

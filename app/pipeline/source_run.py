@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from app.pipeline.budget import BudgetedFetcher, ParseBudget
 from app.pipeline.details import DetailPlan, fetch_details, plan_details
 from app.pipeline.hooks import PipelineHooks
+from app.pipeline.removals import probe_missing
 from app.pipeline.report import (
     ChannelReport,
     ProgressEvent,
@@ -78,6 +79,9 @@ class CycleSettings:
     recheck_hours: int = 24
     max_detail_attempts: int = 3
     parse_budget: float = 30.0  # seconds a source may spend on one page between requests
+    recheck_period_days: int = 30  # every stored notice's page is re-checked this often...
+    recheck_per_run: int = 3  # ...a few per run, oldest-checked first
+    probe_per_run: int = 5  # detail pages probed per run for items gone from a paged list
     started_at: dt.datetime | None = None  # cycle start (UTC): "not yet tried in this cycle"
 
     @property
@@ -120,6 +124,8 @@ class SourceRun:
         # channel -> (URLs, oldest date) of lists read completely, for removal detection
         self.coverage: dict[str, tuple[set[str], dt.date]] = {}
         self.listed: set[str] = set()  # every URL seen in any list of this source this run
+        # channel -> oldest list date a walk of a paged list read (its window), for removal probes
+        self.windows: dict[str, dt.date] = {}
 
     # -- helpers -----------------------------------------------------------------------------
 
@@ -154,6 +160,7 @@ class SourceRun:
                 self.check_cancel()
                 self.read_channel(channel)
             self.mark_removals()
+            probe_missing(self, self.windows)
             plan: DetailPlan = plan_details(
                 self.db, self.key, rep.new_ids, self.settings, first_run
             )
@@ -248,6 +255,8 @@ class SourceRun:
                 close()
         if complete and exhausted and ch.pages and listed and dates:
             self.coverage[channel.key] = (listed, min(dates))
+        elif not complete and dates and not ch.not_modified:
+            self.windows[channel.key] = min(dates)
         ch.state = OK if ch.new else NO_NEW
         if ch.new:
             ch.message = f"{ch.new} new item{'s' if ch.new != 1 else ''}."
@@ -343,7 +352,7 @@ class SourceRun:
                             notice.last_seen = now
                             continue
                         was_removed = notice.removed
-                        if see_known_row(notice, channel.key, row, now=now) == "stage":
+                        if see_known_row(notice, channel.key, row, now=now) in ("stage", "title"):
                             changed_ids.append(notice.id)
                         session.flush()
                         restored += int(was_removed and not notice.removed)
