@@ -448,6 +448,10 @@ class SourceRun:
             run.new_items, run.updated_items = rep.new, rep.updated
             run.details_fetched, run.requests = rep.details, rep.requests
             run.channels = {k: c.to_json() for k, c in rep.channels.items()}
+            if rep.cancelled and not chans:  # stopped before it began: the last state stands
+                run.outcome = CANCELLED
+                run.error = "Stopped on request before the run began."
+                return
             src = source_record(session, self.key)
             src.state, src.message, src.last_run, src.new_items = (
                 rep.state,

@@ -146,3 +146,16 @@ def test_sources_json_states_are_the_documented_ones(db, server, fetch, site, tm
     assert all(c["state"] in STATES for r in rows for c in r["channels"])
     assert json.dumps(rows)  # plain data
     assert main is not None
+
+
+def test_a_run_stopped_before_it_began_leaves_the_last_state(db, server, fetch, site):
+    site.serve()
+    fetch(db, ["tpaged"])
+    stop = threading.Event()
+    stop.set()
+    rep = fetch(db, ["tpaged"], cancel=stop).source("tpaged")
+    assert rep.cancelled and not rep.channels
+    with db.read() as s:
+        assert s.get(SourceRecord, "tpaged").state == "ok"
+        outcomes = list(s.scalars(select(FetchRun.outcome).order_by(FetchRun.id)))
+    assert outcomes == ["ok", "cancelled"]
