@@ -2,8 +2,10 @@
 
 httpx's timeout applies to each read: a server that drips one byte a second never trips it,
 and a blocked read does not notice that the user pressed Ctrl-C. The watchdog thread checks
-every request in flight a few times a second and, past its deadline or once the stop is
-requested, shuts its socket down: the blocked read returns at once and the client names why.
+every request in flight a few times a second and, past its deadline or ``grace`` seconds after the
+stop was requested, shuts its socket down: the blocked read returns at once and the client names
+why. The grace lets a request about to finish finish (its page is then stored), without letting a
+stalled one hold the stop up.
 The socket comes from httpcore's ``trace`` hook when the connection is made (the client keeps
 no idle connections, so every request has its own).
 """
@@ -68,10 +70,13 @@ class Watchdog:
         cancel: Callable[[], bool] | None = None,
         *,
         poll: float = 0.1,
+        grace: float = 2.0,
         clock: Callable[[], float] = time.monotonic,
     ):
         self.cancel = cancel
         self.poll = poll
+        self.grace = grace
+        self._stop_seen: float | None = None
         self.clock = clock
         self._active: set[Watch] = set()
         self._lock = threading.Lock()
@@ -102,7 +107,11 @@ class Watchdog:
     def check(self) -> None:
         """End the requests that are due (called by the thread; callable from tests)."""
         now = self.clock()
-        stop = self.cancelled()
+        stop = False
+        if self.cancelled():
+            if self._stop_seen is None:
+                self._stop_seen = now
+            stop = now - self._stop_seen >= self.grace
         with self._lock:
             active = list(self._active)
         for w in active:

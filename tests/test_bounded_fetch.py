@@ -92,3 +92,27 @@ def test_deep_json_is_a_fetch_error_not_an_internal_error():
     resp = Response(URL, 200, {}, deep, deep.decode())
     with pytest.raises(FetchError, match="nested too deeply"):
         resp.json()
+
+
+def test_a_stop_lets_a_request_finish_within_the_grace_then_ends_it():
+    from scrapers.watchdog import CANCELLED, DEADLINE, Watchdog
+
+    now = [0.0]
+    stop = [False]
+    dog = Watchdog(lambda: stop[0], grace=2.0, clock=lambda: now[0], poll=3600)
+    with dog.watch(10.0) as w:
+        stop[0] = True
+        dog.check()
+        now[0] = 1.5
+        dog.check()
+        assert w.reason is None  # still inside the grace: the page may yet arrive
+        now[0] = 2.5
+        dog.check()
+        assert w.reason == CANCELLED
+    dog2 = Watchdog(None, clock=lambda: now[0], poll=3600)
+    with dog2.watch(5.0) as w2:
+        now[0] += 5.0
+        dog2.check()
+        assert w2.reason == DEADLINE
+    dog.close()
+    dog2.close()
