@@ -56,6 +56,8 @@ class Override:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
     times: int | None = None  # None: for ever; N: the next N matching requests only
+    drop: bool = False  # close the connection without answering (a reset / cut connection)
+    drip: float = 0.0  # send the body one byte every ``drip`` seconds (a slow-drip server)
 
     def matches(self, method: str, host: str, path: str) -> bool:
         if self.times is not None and self.times <= 0:
@@ -73,6 +75,8 @@ class Answer:
     headers: dict[str, str]
     body: bytes
     delay: float = 0.0
+    drop: bool = False
+    drip: float = 0.0
 
 
 # ---------------------------------------------------------------------------------------------
@@ -247,6 +251,8 @@ class ReplayServer:
         delay: float = 0.0,
         method: str = "GET",
         times: int | None = None,
+        drop: bool = False,
+        drip: float = 0.0,
     ) -> Override:
         """Answer ``method host path`` with this instead of the manifest (newest override wins)."""
         if isinstance(body, str):
@@ -260,6 +266,8 @@ class ReplayServer:
             headers=dict(headers or {}),
             delay=delay,
             times=times,
+            drop=drop,
+            drip=drip,
         )
         with self._lock:
             self._overrides.insert(0, ov)
@@ -321,7 +329,7 @@ class ReplayServer:
         ov = self._take_override(method, host, path)
         if ov is not None:
             hdrs = {"Content-Type": "text/html; charset=utf-8", **ov.headers}
-            return Answer(ov.status, hdrs, ov.body, ov.delay)
+            return Answer(ov.status, hdrs, ov.body, ov.delay, ov.drop, ov.drip)
         snapshot = self.snapshot
         for route in self.routes:
             if not route_matches(
@@ -433,6 +441,9 @@ class _Handler(BaseHTTPRequestHandler):
         ans = self.replay.answer(method, host, path, query, form, headers)
         if ans.delay:
             time.sleep(ans.delay)
+        if ans.drop:
+            self.close_connection = True
+            return
         try:
             self.send_response(ans.status)
             for name, value in ans.headers.items():
@@ -440,9 +451,19 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(len(ans.body)))
             self.end_headers()
             if method != "HEAD" and ans.status not in (204, 304):
-                self.wfile.write(ans.body)
+                if ans.drip:
+                    self._drip(ans.body, ans.drip)
+                else:
+                    self.wfile.write(ans.body)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up (timeout tests)
+
+    def _drip(self, body: bytes, every: float) -> None:
+        """A server that never quite stalls: one byte per ``every`` seconds."""
+        for i in range(len(body)):
+            self.wfile.write(body[i : i + 1])
+            self.wfile.flush()
+            time.sleep(every)
 
 
 def main(argv: list[str] | None = None) -> int:

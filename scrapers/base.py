@@ -4,9 +4,15 @@ A source never touches the database or the GUI. The pipeline (app/pipeline) asks
 pages newest-first, stops when a page holds nothing unknown, then asks for details of new items.
 Failures are typed so the pipeline can name a health state without guessing:
 
-    BlockedError  -> ``blocked``  (WAF / JS challenge page)
-    LayoutError   -> ``broken``   (page answered but parsed to zero rows / required fields vanished)
-    FetchError    -> ``error``    (network, 5xx after retries, refused 4xx, bad JSON)
+    BlockedError  -> ``blocked``  (WAF / CAPTCHA / JS challenge page, also with HTTP 200)
+    LayoutError   -> ``broken``   (page answered but parsed to zero rows / required fields vanished;
+                                   ParseBudgetExceeded: a page took too long to read)
+    FetchError    -> ``error``    (network, 5xx after retries, refused 4xx, bad or too-deep JSON,
+                                   a request past its total deadline)
+
+The pipeline adds ``degraded`` (lists read, some detail pages or rows failed) and ``cancelled``
+(stopped before the run finished); ``as_scrape_error`` types the failures a hostile page can
+provoke in any parser (RecursionError, UnicodeError).
 
 What counts as a changed layout (decided once for every source, checked by the held-out pages in
 tests/fixtures/heldout):
@@ -35,9 +41,11 @@ class HealthState(enum.StrEnum):
     NEVER_RUN = "never_run"
     OK = "ok"
     NO_NEW = "no_new"
+    DEGRADED = "degraded"  # the lists were read, some detail pages (or rows) failed
     BROKEN = "broken"
     BLOCKED = "blocked"
     ERROR = "error"
+    CANCELLED = "cancelled"  # stopped on request (or killed) before the run finished
 
 
 # ---------------------------------------------------------------------------------------------
@@ -76,6 +84,37 @@ class LayoutError(ScrapeError):
 
 # ``ParseError`` is the name parsers raise; it means the same as LayoutError.
 ParseError = LayoutError
+
+
+class ParseBudgetExceeded(LayoutError):
+    """A page took longer to parse than its budget (hostile or broken markup): ``broken``."""
+
+    def __init__(self, message: str = "", **kw: Any):
+        super().__init__(
+            message
+            or "a page took too long to read (fetch.parse_budget); its markup is broken or "
+            "hostile, and the source needs an update if this persists.",
+            **kw,
+        )
+
+
+def as_scrape_error(exc: BaseException, url: str | None = None) -> ScrapeError | None:
+    """The typed error for a failure a parser let escape on a hostile page, else None.
+
+    Deep nesting (RecursionError in json or a tree walk) and undecodable text (UnicodeError
+    from a bogus charset) are properties of the page, not bugs to report: ``broken``.
+    """
+    if isinstance(exc, ScrapeError):
+        return exc
+    if isinstance(exc, RecursionError):
+        return LayoutError(
+            "a page is nested too deeply to be read; it is broken or hostile.", url=url
+        )
+    if isinstance(exc, UnicodeError):
+        return LayoutError(
+            "a page declares a character set that cannot decode it; it is broken.", url=url
+        )
+    return None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -197,10 +236,16 @@ class Response:
             return json.loads(self.text.lstrip("\ufeff"))
         except ValueError as exc:
             raise FetchError(
-                f"{self.url} did not return valid JSON ({exc.msg}); the site may be down or changed.",
+                f"{self.url} did not return valid JSON ({exc}); the site may be down or changed.",
                 url=self.url,
                 status=self.status,
             ) from exc
+        except RecursionError:
+            raise FetchError(
+                f"{self.url} returned JSON nested too deeply to read; the site may be broken.",
+                url=self.url,
+                status=self.status,
+            ) from None
 
 
 class Fetcher(Protocol):

@@ -45,6 +45,11 @@ _UNTRUSTED = {
 }
 
 
+_NOT_WEB = frozenset(
+    {"undefined", "idna", "punycode", "unicode-escape", "raw-unicode-escape", "palmos"}
+)
+
+
 def normalise_charset(label: str | None) -> str | None:
     """A Python codec name for a charset label, GB2312/GBK -> gb18030; None when unusable."""
     if not label:
@@ -54,9 +59,14 @@ def normalise_charset(label: str | None) -> str | None:
         return None
     label = _ALIASES.get(label, label)
     try:
-        return codecs.lookup(label).name
+        info = codecs.lookup(label)
     except LookupError:
         return None
+    # Python codecs that are no web charset: "undefined" raises on any input, base64/rot13 …
+    # are not text encodings, idna/punycode/escape codecs would turn bytes into nonsense.
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_WEB:
+        return None
+    return info.name
 
 
 def http_charset(content_type: str | None) -> str | None:
@@ -81,7 +91,7 @@ def decode_body(content: bytes, content_type: str | None = None) -> str:
         if enc:
             try:
                 return content.decode(enc)
-            except (UnicodeDecodeError, LookupError):
+            except (UnicodeError, LookupError, ValueError):
                 continue
     for enc in ("utf-8", "gb18030"):
         try:
@@ -97,11 +107,17 @@ def load_json(content: bytes, url: str) -> object:
     The charset is pinned to UTF-8 (JSON's own rule) so a ``<meta charset>`` quoted inside the
     data cannot mislead the sniffer.
     """
+    host = urlsplit(url).hostname or url
     try:
         return json.loads(decode_body(content, "application/json; charset=utf-8").lstrip("\ufeff"))
     except ValueError as exc:
-        host = urlsplit(url).hostname or url
         raise FetchError(
             f"{host} did not return valid JSON for {url}; the site may be down or changed.",
             url=url,
         ) from exc
+    except RecursionError:
+        raise FetchError(
+            f"{host} answered {url} with JSON nested too deeply to read; the site may be "
+            "broken or hostile.",
+            url=url,
+        ) from None

@@ -13,7 +13,14 @@ import warnings
 from collections.abc import Iterable
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, NavigableString, Tag
+from bs4 import (
+    BeautifulSoup,
+    CData,
+    MarkupResemblesLocatorWarning,
+    NavigableString,
+    PageElement,
+    Tag,
+)
 
 from scrapers.base import Attachment
 from scrapers.charset import decode_body
@@ -68,16 +75,39 @@ _BLOCK_TAGS = (
 )
 
 
+_JUNK = frozenset({"script", "style", "noscript", "template"})
+_TEXT_TYPES = (NavigableString, CData)  # what get_text() reads: no comments, scripts, doctypes
+
+
 def _lines(el: Tag, blocks: tuple[str, ...]) -> list[str]:
-    frag = parse_html(str(el))  # work on a copy: the caller's tree stays intact
-    for junk in frag.find_all(["script", "style", "noscript", "template"]):
-        junk.decompose()
-    for br in frag.find_all("br"):
-        br.replace_with("\n")
-    for tag in frag.find_all(blocks):
-        tag.insert_before("\n")
-        tag.insert_after("\n")
-    lines = (clean_text(line) for line in frag.get_text("").split("\n"))
+    """Text lines of ``el``: a break at every block element and <br>, junk skipped.
+
+    One iterative pass over the tree, which it never modifies: inserting markers with
+    ``insert_before`` costs a sibling scan each (quadratic on a page of 10,000 siblings), and
+    recursion would overflow on a page nested 10,000 deep.
+    """
+    block_set = frozenset(blocks)
+    out: list[str] = []
+    stack: list[PageElement | None] = [el]  # None: a block element ends here
+    while stack:
+        node = stack.pop()
+        if node is None:
+            out.append("\n")
+            continue
+        if isinstance(node, NavigableString):
+            if type(node) in _TEXT_TYPES:
+                out.append(str(node))
+            continue
+        if not isinstance(node, Tag) or (node.name in _JUNK and node is not el):
+            continue
+        if node.name == "br":
+            out.append("\n")
+            continue
+        if node.name in block_set:
+            out.append("\n")
+            stack.append(None)
+        stack.extend(reversed(node.contents))
+    lines = (clean_text(line) for line in "".join(out).split("\n"))
     return [line for line in lines if line]
 
 
@@ -88,6 +118,18 @@ def paragraphs(el: Tag | None) -> list[str]:
 
 # ---------------------------------------------------------------------------------------------
 # Labelled fields
+
+
+def definition_of(term: Tag) -> Tag | None:
+    """The ``<dd>`` that belongs to a ``<dt>``: the next element sibling if it is one.
+
+    ``find_next_sibling("dd")`` would scan every later sibling for each <dt>, quadratic on a
+    list of terms without definitions; a definition never follows another term's.
+    """
+    for sib in term.next_siblings:
+        if isinstance(sib, Tag):
+            return sib if sib.name == "dd" else None
+    return None
 
 _MAX_OPEN_LABEL = 8  # longest label (normalised) accepted without a list of wanted labels
 _CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -30,6 +30,7 @@ import httpx
 from scrapers.base import BlockedError, FetchError, Response
 from scrapers.charset import decode_body
 from scrapers.waf import block_reason, status_phrase
+from scrapers.watchdog import CANCELLED, Watch, Watchdog
 
 DEFAULT_USER_AGENT = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -178,6 +179,7 @@ class PoliteClient:
         spacing: float = 2.0,
         jitter: float = 0.5,
         timeout: float = 30.0,
+        deadline: float | None = None,
         retries: int = 3,
         max_bytes: int = 20_000_000,
         mirror: str = "",
@@ -191,8 +193,12 @@ class PoliteClient:
         sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
         transport: httpx.BaseTransport | None = None,
+        cancel: Callable[[], bool] | None = None,
     ):
         self.timeout = timeout
+        # connect + every read of one request; a slow-drip server cannot stretch it
+        self.deadline = deadline if deadline else max(4 * timeout, 60.0)
+        self.watchdog = Watchdog(cancel)
         self.retries = max(0, retries)
         self.max_bytes = max_bytes
         self.mirror = mirror.rstrip("/")
@@ -219,6 +225,8 @@ class PoliteClient:
             trust_env=trust_env,
             follow_redirects=False,
             transport=transport,
+            # No idle connections: each request opens its own, so the watchdog knows its socket.
+            limits=httpx.Limits(max_keepalive_connections=0),
         )
 
     @classmethod
@@ -234,6 +242,7 @@ class PoliteClient:
             spacing=fetch.spacing,
             jitter=fetch.jitter,
             timeout=fetch.timeout,
+            deadline=getattr(fetch, "deadline", None),
             retries=fetch.retries,
             max_bytes=fetch.max_bytes,
             mirror=getattr(fetch, "mirror", "") or os.environ.get("REGWATCH_MIRROR", ""),
@@ -268,6 +277,7 @@ class PoliteClient:
         return self.request("POST", url, data=data, headers=headers)
 
     def close(self) -> None:
+        self.watchdog.close()
         self._client.close()
 
     def __enter__(self) -> PoliteClient:
@@ -340,7 +350,10 @@ class PoliteClient:
         probe = httpx.Request(method, real, headers=hdrs, content=body)
         with self._cookie_lock:
             self._cookies.set_cookie_header(probe)
-        return httpx.Request(method, self._wire_url(real), headers=probe.headers, content=body)
+        # Cookies and Referer stay the real site's; Host is the server actually asked (a mirror
+        # or proxy that routes by Host, or an HTTP/2 server, refuses another host's name).
+        wire = [(k, v) for k, v in probe.headers.raw if k.lower() != b"host"]
+        return httpx.Request(method, self._wire_url(real), headers=wire, content=body)
 
     def _with_retries(
         self,
@@ -354,6 +367,8 @@ class PoliteClient:
         attempts = self.retries + 1
         with self.spacer.slot(host):
             for attempt in range(attempts):
+                if self.watchdog.cancelled():
+                    raise self._stopped(CANCELLED, real)
                 try:
                     return self._send_once(method, real, body, headers, conditional)
                 except _Retryable as exc:
@@ -364,8 +379,32 @@ class PoliteClient:
                         wait = self.backoff * (2**attempt) * (1 + self._rng.uniform(0, 0.25))
                     with self._stats_lock:
                         self.stats.retries += 1
-                    self.sleep(min(wait, self.max_backoff))
+                    self._pause(min(wait, self.max_backoff), real)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _pause(self, seconds: float, real: httpx.URL) -> None:
+        """Back off for ``seconds``, in short steps when a stop may be requested meanwhile."""
+        if self.watchdog.cancel is None:
+            self.sleep(seconds)
+            return
+        left = seconds
+        while left > 0:
+            step = min(left, 0.2)
+            self.sleep(step)
+            left -= step
+            if self.watchdog.cancelled():
+                raise self._stopped(CANCELLED, real)
+
+    def _stopped(self, reason: str, real: httpx.URL) -> FetchError:
+        if reason == CANCELLED:
+            return FetchError(
+                f"Stopped on request before {real.host} had answered.", url=str(real)
+            )
+        return FetchError(
+            f"{real.host} took more than {self.deadline:g} s to send the page (fetch.deadline); "
+            "the site is very slow or stalling, try again later.",
+            url=str(real),
+        )
 
     def _send_once(
         self,
@@ -379,36 +418,16 @@ class PoliteClient:
         request = self._build(method, real, body, headers, conditional)
         with self._stats_lock:
             self.stats.requests += 1
-        try:
-            resp = self._client.send(request, stream=True)
-        except httpx.TimeoutException:
-            raise _Retryable(
-                FetchError(
-                    f"{host} did not answer within {self.timeout:g} s after {self.retries + 1} attempts; "
-                    "the site may be slow or unreachable from your network (try later or set a proxy).",
-                    url=str(real),
-                )
-            ) from None
-        except (httpx.NetworkError, httpx.RemoteProtocolError, httpx.ProxyError) as exc:
-            where = f"the mirror {self.mirror} (for {host})" if self.mirror else host
-            advice = (
-                "check that the mirror is running or remove the mirror setting."
-                if self.mirror
-                else "check your network or proxy settings."
-            )
-            raise _Retryable(
-                FetchError(
-                    f"Could not connect to {where} after {self.retries + 1} attempts "
-                    f"({type(exc).__name__}); {advice}",
-                    url=str(real),
-                )
-            ) from None
-        except httpx.HTTPError as exc:
-            raise FetchError(f"Request to {host} failed: {exc}.", url=str(real)) from None
-        try:
-            content = self._read_capped(resp, real)
-        finally:
-            resp.close()
+        with self.watchdog.watch(self.deadline) as watch:
+            request.extensions["trace"] = watch.trace
+            try:
+                resp, content = self._exchange(request, real, watch)
+            except httpx.HTTPError:
+                if watch.reason:
+                    raise self._stopped(watch.reason, real) from None
+                raise
+            if watch.reason:  # ended just as the last byte came: still not a whole answer
+                raise self._stopped(watch.reason, real)
         with self._cookie_lock:
             self._cookies.extract_cookies(
                 httpx.Response(
@@ -432,7 +451,50 @@ class PoliteClient:
                 )
         return resp, content
 
-    def _read_capped(self, resp: httpx.Response, real: httpx.URL) -> bytes:
+    def _exchange(
+        self, request: httpx.Request, real: httpx.URL, watch: Watch
+    ) -> tuple[httpx.Response, bytes]:
+        """Send and read the whole answer; httpx errors of a watched-out request propagate."""
+        host = real.host
+        try:
+            resp = self._client.send(request, stream=True)
+        except httpx.TimeoutException:
+            if watch.reason:
+                raise
+            raise _Retryable(
+                FetchError(
+                    f"{host} did not answer within {self.timeout:g} s after {self.retries + 1} attempts; "
+                    "the site may be slow or unreachable from your network (try later or set a proxy).",
+                    url=str(real),
+                )
+            ) from None
+        except (httpx.NetworkError, httpx.RemoteProtocolError, httpx.ProxyError) as exc:
+            if watch.reason:
+                raise
+            where = f"the mirror {self.mirror} (for {host})" if self.mirror else host
+            advice = (
+                "check that the mirror is running or remove the mirror setting."
+                if self.mirror
+                else "check your network or proxy settings."
+            )
+            raise _Retryable(
+                FetchError(
+                    f"Could not connect to {where} after {self.retries + 1} attempts "
+                    f"({type(exc).__name__}); {advice}",
+                    url=str(real),
+                )
+            ) from None
+        except httpx.HTTPError as exc:
+            if watch.reason:
+                raise
+            raise FetchError(f"Request to {host} failed: {exc}.", url=str(real)) from None
+        try:
+            content = self._read_capped(resp, real, watch)
+        finally:
+            resp.close()
+        return resp, content
+
+    def _read_capped(self, resp: httpx.Response, real: httpx.URL, watch: Watch) -> bytes:
         declared = resp.headers.get("Content-Length")
         if declared and declared.isdigit() and int(declared) > self.max_bytes:
             raise self._too_big(real)
@@ -445,11 +507,15 @@ class PoliteClient:
                     raise self._too_big(real)
                 chunks.append(chunk)
         except httpx.TimeoutException:
+            if watch.reason:
+                raise
             raise FetchError(
                 f"{real.host} stopped sending the page (timed out after {self.timeout:g} s); try again later.",
                 url=str(real),
             ) from None
         except httpx.HTTPError as exc:
+            if watch.reason:
+                raise
             raise FetchError(
                 f"The answer from {real.host} was cut off ({type(exc).__name__}); try again later.",
                 url=str(real),

@@ -217,8 +217,11 @@ def parse_rows(html: str, base: str) -> list[ListItem]:
             a = li.select_one("a[href]")
             if a is None:
                 continue
-            time_li = li.find_next_sibling("li", class_="nav04Left02_contenttime")
-            date = parse_date(time_li.get_text()) if time_li else None
+            time_li = _next_element(li)  # the row's date cell follows it directly
+            is_time = time_li is not None and "nav04Left02_contenttime" in (
+                time_li.get("class") or []
+            )
+            date = parse_date(time_li.get_text()) if is_time else None
             if (item := _item(a, base, date)) is not None:
                 items.append(item)
     if not items:
@@ -228,6 +231,13 @@ def parse_rows(html: str, base: str) -> list[ListItem]:
             f"The list at {base} holds links but no known row layout: layout changed.", url=base
         )
     return _dedupe(items)
+
+
+def _next_element(el: Tag) -> Tag | None:
+    for sib in el.next_siblings:
+        if isinstance(sib, Tag):
+            return sib
+    return None
 
 
 def _article_links(soup: Tag) -> list[Tag]:
@@ -240,7 +250,9 @@ def _generic_rows(soup: Tag, base: str) -> list[ListItem]:
     for a in _article_links(soup):
         row = a.find_parent(["li", "tr", "dd", "p", "div"])
         date = None
-        if row is not None:
+        # A "row" holding more links is a container: reading its text for every link in it
+        # would be quadratic, and a date in it belongs to no one link.
+        if row is not None and len(row.find_all("a", href=True, limit=3)) <= 2:
             rest = row.get_text(" ").replace(a.get_text(" "), " ")
             date = parse_date(rest)
         if date is not None and (item := _item(a, base, date)) is not None:

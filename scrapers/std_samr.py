@@ -26,7 +26,7 @@ from scrapers.base import (
     register,
 )
 from scrapers.charset import decode_body
-from scrapers.dom import paragraphs, parse_html, select_first
+from scrapers.dom import definition_of, paragraphs, parse_html, select_first
 from scrapers.text import clean_text, clean_title, normalise_label, parse_date
 
 HOST = "https://std.samr.gov.cn"
@@ -134,7 +134,7 @@ def parse_detail_page(content: bytes, url: str) -> Notice:
     soup = parse_html(content)
     fields: dict[str, str] = {}
     for dt_el in soup.find_all("dt"):
-        dd = dt_el.find_next_sibling("dd")
+        dd = definition_of(dt_el)
         key = normalise_label(dt_el.get_text(""))
         if key and dd is not None and key not in fields:
             fields[key] = clean_text(dd.get_text(" "))

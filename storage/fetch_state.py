@@ -14,10 +14,10 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from storage.db import Database
-from storage.models import ChannelRecord, FetchRun, SourceRecord, Validator, utcnow
+from storage.models import ChannelRecord, FetchRun, Notice, SourceRecord, Validator, utcnow
 
 # ---------------------------------------------------------------------------------------------
 # Conditional-request validators (the PoliteClient's ValidatorStore interface)
@@ -137,8 +137,35 @@ def interrupt_stale_runs(
                 or "The run stopped before it finished (the program was closed or crashed)."
             )
             run.channels = {k: v for k, v in (run.channels or {}).items() if k != "_owner"}
+            _record_interrupted(session, run, now)
             stale.append(run.id)
     return stale
+
+
+def _record_interrupted(session, run: FetchRun, now: dt.datetime) -> None:
+    """Say on the source's health record what a run that never finished had stored."""
+    started = run.started_at
+    new = session.scalar(
+        select(func.count())
+        .select_from(Notice)
+        .where(Notice.source == run.source, Notice.first_seen >= started)
+    )
+    run.new_items = int(new or 0)
+    rec = source_record(session, run.source)
+    last = rec.last_run
+    if last is not None and last.tzinfo is None:
+        last = last.replace(tzinfo=dt.UTC)
+    if started is not None and started.tzinfo is None:
+        started = started.replace(tzinfo=dt.UTC)
+    if last is not None and started is not None and last > started:
+        return  # a later run has already said how the source is
+    rec.state = "cancelled"
+    rec.message = (
+        f"The last run stopped before it finished (the program was closed or crashed); "
+        f"{run.new_items} new item{'s' if run.new_items != 1 else ''} had been stored."
+    )
+    rec.last_run = now
+    rec.new_items = run.new_items
 
 
 # ---------------------------------------------------------------------------------------------
@@ -163,3 +190,24 @@ def channel_record(session, source_key: str, key: str) -> ChannelRecord:
         session.add(rec)
         session.flush()
     return rec
+
+
+# ---------------------------------------------------------------------------------------------
+# List-walk frontiers
+
+
+def load_walk(session, source_key: str, key: str) -> dict[str, Any] | None:
+    """The frontier an unfinished walk of this channel left behind, or None."""
+    rec = session.get(ChannelRecord, (source_key, key))
+    return dict(rec.walk) if rec is not None and rec.walk else None
+
+
+def save_walk(session, source_key: str, key: str, walk: dict[str, Any] | None) -> None:
+    """Persist (or clear, with None) a channel's walk frontier in the caller's transaction."""
+    rec = session.get(ChannelRecord, (source_key, key))
+    if rec is None:
+        if walk is None:
+            return
+        rec = channel_record(session, source_key, key)
+    if (rec.walk or None) != walk:
+        rec.walk = walk

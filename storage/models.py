@@ -76,6 +76,9 @@ class ChannelRecord(Base):
     new_items: Mapped[int] = mapped_column(Integer, default=0)
     etag: Mapped[str | None] = mapped_column(String(300))
     last_modified: Mapped[str | None] = mapped_column(String(100))
+    # The frontier of an unfinished list walk ({"url", "date"} of the deepest stored row), or
+    # None when the last walk reached a page with nothing new or the end of the list.
+    walk: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
     source: Mapped[SourceRecord] = relationship(back_populates="channels")
 
@@ -181,7 +184,7 @@ class NoticeVersion(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id", ondelete="CASCADE"), index=True)
     recorded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    kind: Mapped[str] = mapped_column(String(20), default="edited")  # edited | stage
+    kind: Mapped[str] = mapped_column(String(20), default="edited")  # edited | stage | title
     title: Mapped[str] = mapped_column(Text)
     body: Mapped[str] = mapped_column(Text, default="")
     stage: Mapped[str | None] = mapped_column(String(60))

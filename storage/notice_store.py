@@ -17,7 +17,10 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
+from storage.clean import check_url, clean_row_fields, clean_value
 from storage.models import Notice, NoticeVersion, utcnow
+
+_COLUMNS = Notice.__table__.columns
 
 _WS = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")
 
@@ -97,13 +100,16 @@ def _as_date(value: Any) -> dt.date | None:
 
 
 def _field_value(name: str, value: Any) -> Any:
+    """A list or detail value as the column ``name`` stores it (cleaned: see storage.clean)."""
     if name in _DATE_FIELDS:
         return _as_date(value)
     if name == "attachments":
-        return [_jsonable(a if isinstance(a, Mapping) else vars(a)) for a in value or []]
-    if name == "issuers":
-        return list(value or [])
-    return value
+        value = [_jsonable(a if isinstance(a, Mapping) else vars(a)) for a in value or []]
+    elif name == "issuers":
+        value = list(value or [])
+    elif value is not None and not isinstance(value, str):
+        value = str(value)
+    return clean_value(_COLUMNS[name], value)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -143,10 +149,12 @@ def add_list_row(
     *,
     title_en: tuple[str, bool, str] | None = None,
 ) -> Notice:
-    """Insert a new notice from a list row (detail pending)."""
+    """Insert a new notice from a list row (detail pending); RowRejected for an unusable URL."""
+    check_url(row.url)
     extra = _jsonable(dict(row.extra))
     if row.link_text and row.link_text != row.title:
         extra["link_text"] = row.link_text
+    extra[LIST_TITLE_KEY] = row.title
     notice = Notice(
         source=source,
         channel=channel,
@@ -166,16 +174,22 @@ def add_list_row(
             setattr(notice, name, _field_value(name, row.extra[name]))
     if title_en is not None:
         notice.title_en, notice.title_en_complete, notice.title_en_provider = title_en
+    clean_row_fields(notice, _COLUMNS)
     session.add(notice)
     return notice
+
+
+LIST_TITLE_KEY = "_list_title"  # in Notice.extra: the title the list showed last
 
 
 def see_known_row(
     notice: Notice, channel: str, row: ListRow, *, now: dt.datetime | None = None
 ) -> str | None:
-    """Update a stored notice seen again in a list; returns "stage" when its stage changed.
+    """Update a stored notice seen again in a list; returns "stage" or "title" on a change.
 
-    The old stage is kept as a NoticeVersion of kind "stage" before the new one is stored.
+    The old stage is kept as a NoticeVersion of kind "stage" before the new one is stored; a
+    list title that changed (beyond width and spacing) is kept as a version of kind "title".
+    The detail page's title, when it gave one, stays the notice's title.
     """
     now = now or utcnow()
     notice.last_seen = now
@@ -184,7 +198,7 @@ def see_known_row(
     if notice.removed:
         notice.removed = False
         notice.removed_at = None
-    new_stage = row.extra.get("stage")
+    new_stage = _field_value("stage", row.extra.get("stage"))
     if new_stage and notice.stage and new_stage != notice.stage:
         keep_version(notice, kind="stage", fields={"stage": notice.stage})
         notice.stage = new_stage
@@ -192,7 +206,27 @@ def see_known_row(
         return "stage"
     if new_stage and not notice.stage:
         notice.stage = new_stage
-    return None
+    return _see_list_title(notice, row)
+
+
+def _see_list_title(notice: Notice, row: ListRow) -> str | None:
+    title = _field_value("title", row.title) or ""
+    extra = dict(notice.extra or {})
+    before = extra.get(LIST_TITLE_KEY)
+    if before is None:  # stored before list titles were kept: this is the baseline
+        before = notice.title if notice.detail_state != "ok" else None
+        extra[LIST_TITLE_KEY] = title
+        notice.extra = extra
+        if before is None or normalise_title(before) == normalise_title(title):
+            return None
+    if not title or normalise_title(before) == normalise_title(title):
+        return None
+    keep_version(notice, kind="title", fields={"list_title": before})
+    if notice.title == before:  # the title came from the list: follow the site's edit
+        notice.title = title
+    extra[LIST_TITLE_KEY] = title
+    notice.extra = extra
+    return "title"
 
 
 def keep_version(notice: Notice, *, kind: str, fields: Mapping[str, Any]) -> NoticeVersion:
@@ -206,6 +240,7 @@ def keep_version(notice: Notice, *, kind: str, fields: Mapping[str, Any]) -> Not
         fields=_jsonable(dict(fields)),
         recorded_at=utcnow(),
     )
+    clean_row_fields(version, NoticeVersion.__table__.columns)
     notice.versions.append(version)
     return version
 
@@ -229,7 +264,7 @@ def apply_detail(notice: Notice, detail: Any, *, now: dt.datetime | None = None)
     """
     now = now or utcnow()
     first = notice.detail_state != "ok"
-    new_body = detail.body or ""
+    new_body = clean_value(_COLUMNS["body"], detail.body or "")
     new_hash = content_hash(new_body)
     updates: dict[str, Any] = {}
     for name in DETAIL_FIELDS:
@@ -238,7 +273,7 @@ def apply_detail(notice: Notice, detail: Any, *, now: dt.datetime | None = None)
             continue  # never blank a stored value
         if getattr(notice, name) != value:
             updates[name] = value
-    title = detail.title or notice.title
+    title = clean_value(_COLUMNS["title"], detail.title or "") or notice.title
     title_changed = bool(title) and title != notice.title
     body_changed = new_hash is not None and new_hash != notice.content_hash
 
@@ -257,7 +292,9 @@ def apply_detail(notice: Notice, detail: Any, *, now: dt.datetime | None = None)
         notice.body = new_body
         notice.content_hash = new_hash
     extra = dict(notice.extra or {})
-    extra.update(_jsonable(dict(getattr(detail, "extra", {}) or {})))
+    extra.update(
+        clean_value(_COLUMNS["extra"], _jsonable(dict(getattr(detail, "extra", {}) or {})))
+    )
     if extra != (notice.extra or {}):
         notice.extra = extra
     notice.detail_state = "ok"
@@ -273,7 +310,7 @@ def detail_failed(notice: Notice, message: str, *, now: dt.datetime | None = Non
     """A detail fetch failed: keep everything stored; remember the error and count attempts."""
     now = now or utcnow()
     notice.detail_checked_at = now
-    notice.detail_error = message
+    notice.detail_error = clean_value(_COLUMNS["detail_error"], message)
     if notice.detail_state != "ok":  # a failed re-check leaves a good notice good
         notice.detail_state = "failed"
         extra = dict(notice.extra or {})

@@ -144,7 +144,53 @@ class PlanSource(BaseSource):
         return self.parse_detail(content, url)
 
 
-TEST_SOURCES = {"tgov": FeedSource, "tplan": PlanSource}
+class PagedSource(BaseSource):
+    """A paged JSON list on a made-up host (``tests.pipeline.paged_site.PagedSite`` serves it):
+    the shape of CAC's and MIIT's paged lists, with pages a test can publish into and break."""
+
+    HOST = "paged.example.cn"
+    info: ClassVar[SourceInfo] = SourceInfo(
+        key="tpaged",
+        name_zh="测试分页",
+        name_en="Test paged",
+        home=f"https://{HOST}/",
+        channels=(Channel("news", "新闻", "News", f"https://{HOST}/list/index.json"),),
+        capabilities=frozenset({"details", "paging"}),
+    )
+
+    def list_pages(self, channel: Channel, fetcher: Fetcher) -> Iterator[ListPage]:
+        for page in range(1, 50):
+            name = "index.json" if page == 1 else f"index_{page - 1}.json"
+            url = f"https://{self.HOST}/list/{name}"
+            resp = fetcher.get(url, conditional=page == 1)
+            if resp.not_modified:
+                yield ListPage(url, page, [], not_modified=True)
+                return
+            rows = resp.json().get("rows") or []
+            if not rows:
+                if page == 1:
+                    raise LayoutError(f"{self.HOST}'s list returned no rows.")
+                return
+            items = [
+                ListItem(
+                    url=r["url"],
+                    title=clean_title(r["title"]),
+                    date=parse_date(r.get("date")),
+                    channel=channel.key,
+                )
+                for r in rows
+            ]
+            yield ListPage(url, page, items)
+
+    def parse_detail(self, content: bytes, url: str) -> Notice:
+        soup = BeautifulSoup(content, "lxml")
+        return Notice(url=url, title="", body=clean_text(soup.get_text(" ")))
+
+    def parse(self, content: bytes, url: str):  # pragma: no cover
+        return self.parse_detail(content, url)
+
+
+TEST_SOURCES = {"tgov": FeedSource, "tplan": PlanSource, "tpaged": PagedSource}
 
 
 def register_test_sources() -> None:

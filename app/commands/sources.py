@@ -8,7 +8,9 @@ import sys
 
 def add_parser(sub) -> None:
     p = sub.add_parser(
-        "sources", help="show each source's health (ok, no_new, broken, blocked, error)"
+        "sources",
+        help="show each source's health "
+        "(never_run, ok, no_new, degraded, broken, blocked, error, cancelled)",
     )
     p.add_argument("--json", action="store_true", help="one JSON object per line")
     p.set_defaults(func=run)

@@ -3,7 +3,7 @@
 Public API for the CLI, the daemon, the GUI and scheduled jobs::
 
     report = run_cycle(db, config, sources=["cac"], progress=cb, cancel=event)
-    report.sources[0].state   # ok | no_new | broken | blocked | error
+    report.sources[0].state   # ok | no_new | degraded | broken | blocked | error | cancelled
     report.new_ids            # notices stored for the first time in this cycle
 """
 

@@ -100,6 +100,9 @@ def run_cycle(
         first_run_max=fetch.first_run_max,
         recheck_days=fetch.recheck_days,
         recheck_hours=fetch.recheck_hours,
+        parse_budget=fetch.parse_budget,
+        recheck_period_days=fetch.recheck_period_days,
+        recheck_per_run=fetch.recheck_per_run,
         started_at=started,
     )
     if hooks is None:
@@ -145,7 +148,8 @@ def run_cycle(
 def _run_source(db, config, key, settings, hooks, opts, spacer, progress, cancelled):
     source = get_source(key)
     validators = BufferedValidators(db)
-    client = PoliteClient.from_config(config.fetch, validators=validators, **opts)
+    # The client ends a request in flight as soon as a stop is requested (Ctrl-C, quit).
+    client = PoliteClient.from_config(config.fetch, validators=validators, cancel=cancelled, **opts)
     client.spacer = spacer  # one spacing schedule per host across all sources
     try:
         run = SourceRun(

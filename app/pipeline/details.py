@@ -1,7 +1,8 @@
 """Which detail pages a run fetches, and fetching them without ever losing a list item.
 
 Order within the per-source budget (``max_details``): this cycle's new items, then older items
-still pending or failed (up to ``max_detail_attempts``), then re-checks of recent items for edits.
+still pending or failed (up to ``max_detail_attempts``), then re-checks of recent items for edits,
+then a few older notices on a rolling schedule (``recheck_per_run``, oldest-checked first).
 On a source's first run only recent items (``first_run_days``) or the newest ``first_run_max``
 get details now; the rest stay pending and are filled in later cycles.
 """
@@ -14,8 +15,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sqlalchemy import or_, select
+from sqlalchemy.exc import SQLAlchemyError
 
-from scrapers.base import BlockedError, ListItem, ScrapeError
+from app.pipeline.report import short_error
+from scrapers.base import BlockedError, ListItem, ScrapeError, as_scrape_error
 from storage.models import Notice
 from storage.notice_store import apply_detail, detail_attempts, detail_failed
 
@@ -94,7 +97,42 @@ def plan_details(
             if n.id not in chosen:
                 plan.ids.append(n.id)
                 plan.rechecks.add(n.id)
+                chosen.add(n.id)
+        _plan_rolling(session, source, settings, plan, chosen, budget)
     return plan
+
+
+def _plan_rolling(session, source, settings, plan, chosen, budget) -> None:
+    """Older notices, a few per run, oldest-checked first: an edit to any stored notice is
+    seen within ``recheck_period_days``, not only for recent publications.
+
+    A notice becomes a candidate half-way through its period, so the load is spread over
+    runs instead of arriving all at once when the period ends.
+    """
+    room = min(settings.recheck_per_run, budget - len(plan.ids))
+    if room <= 0 or settings.recheck_period_days <= 0:
+        return
+    now = settings.started_at or dt.datetime.now(dt.UTC)
+    half = now - dt.timedelta(days=settings.recheck_period_days / 2)
+    rolling_q = (
+        select(Notice)
+        .where(
+            Notice.source == source,
+            Notice.detail_state == "ok",
+            Notice.removed.is_(False),
+            or_(Notice.detail_checked_at.is_(None), Notice.detail_checked_at <= half),
+        )
+        .order_by(Notice.detail_checked_at.asc().nulls_first(), Notice.id)
+        .limit(room + len(chosen))
+    )
+    for n in session.scalars(rolling_q):
+        if room <= 0:
+            break
+        if n.id not in chosen:
+            plan.ids.append(n.id)
+            plan.rechecks.add(n.id)
+            chosen.add(n.id)
+            room -= 1
 
 
 def _list_item(n: Notice) -> ListItem:
@@ -119,26 +157,35 @@ def fetch_details(run: SourceRun, plan: DetailPlan) -> ScrapeError | None:
             item = _list_item(notice)
             human = notice.title_en_human
         try:
-            detail = run.source.fetch_detail(item, run.client)
+            with run.budget.running():
+                detail = run.source.fetch_detail(item, run.fetcher)
         except ScrapeError as exc:
-            _record_failure(run, nid, exc.message)
+            run.check_cancel()  # a request cut short by the stop request is no page failure
+            _record_failure(run, nid, exc.message, recheck=nid in plan.rechecks)
             if isinstance(exc, BlockedError):
                 return exc
             continue
         except Exception as exc:  # a parser bug on one page must not stop the others
+            typed = as_scrape_error(exc, item.url)
+            if typed is not None:  # deep nesting, a bogus charset: the page's fault
+                _record_failure(run, nid, typed.message, recheck=nid in plan.rechecks)
+                continue
             log.exception("parsing the detail page %s failed", item.url)
-            _record_failure(
-                run, nid, f"the page could not be parsed ({type(exc).__name__}: {exc})."
-            )
+            _record_failure(run, nid, f"the page could not be parsed ({short_error(exc)}).")
             continue
         title_en = None
         if detail.title and detail.title != item.title and not human:
             title_en = run.hooks.translate(detail.title)
-        with run.db.write() as session:
-            notice = session.get(Notice, nid)
-            outcome = apply_detail(notice, detail)
-            if title_en is not None and not notice.title_en_human:
-                notice.title_en, notice.title_en_complete, notice.title_en_provider = title_en
+        try:
+            with run.db.write() as session:
+                notice = session.get(Notice, nid)
+                outcome = apply_detail(notice, detail)
+                if title_en is not None and not notice.title_en_human:
+                    notice.title_en, notice.title_en_complete, notice.title_en_provider = title_en
+        except (SQLAlchemyError, ValueError, TypeError) as exc:  # the list entry stays as it was
+            log.warning("storing the detail page %s failed: %s", item.url, exc)
+            _record_failure(run, nid, f"the page could not be stored ({short_error(exc)}).")
+            continue
         rep.details += 1
         if outcome.changed:
             rep.changed_ids.append(nid)
@@ -148,9 +195,19 @@ def fetch_details(run: SourceRun, plan: DetailPlan) -> ScrapeError | None:
     return None
 
 
-def _record_failure(run: SourceRun, nid: int, message: str) -> None:
+def _record_failure(run: SourceRun, nid: int, message: str, *, recheck: bool = False) -> None:
+    """Keep the list entry (and a re-checked notice's stored text); count the failure.
+
+    A failed re-check loses nothing (the stored body stays), so it does not degrade the
+    source's health; a notice still without its text does.
+    """
     with run.db.write() as session:
         notice = session.get(Notice, nid)
         if notice is not None:
             detail_failed(notice, message)
+    if recheck:
+        run.report.rechecks_failed += 1
+        return
     run.report.details_failed += 1
+    if run.report.first_detail_error is None:
+        run.report.first_detail_error = message

@@ -3,10 +3,31 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from scrapers.base import HealthState
+
+_SQL_NOISE = re.compile(r"\s*\[(?:SQL|parameters|Background on this error)[^\]]*\].*", re.S)
+
+
+def short_error(exc: BaseException, limit: int = 160) -> str:
+    """One short line for a report: the error type and the first line of its message.
+
+    Database errors carry their SQL statement and parameters; those never reach a user.
+    """
+    message = getattr(exc, "message", None)
+    if isinstance(message, str) and message:
+        text = message  # a ScrapeError / RowRejected sentence, written for users
+    else:
+        orig = getattr(exc, "orig", None)
+        text = str(orig if orig is not None else exc)
+        text = _SQL_NOISE.sub("", text)
+        text = f"{type(orig if orig is not None else exc).__name__}: {text}"
+    text = " ".join(text.split("\n", 1)[0].split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
 
 # A source shows the first failure among its channels, in this order of urgency.
 FAILURE_ORDER = (HealthState.BLOCKED, HealthState.BROKEN, HealthState.ERROR)
@@ -23,6 +44,8 @@ class ChannelReport:
     removed: int = 0
     restored: int = 0
     not_modified: bool = False
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (url, why) rows not stored
+    resumed: bool = False  # an earlier walk of this list was unfinished: read past its frontier
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -33,6 +56,7 @@ class ChannelReport:
             "pages": self.pages,
             "removed": self.removed,
             "restored": self.restored,
+            "skipped": [{"url": url, "error": why} for url, why in self.skipped],
         }
 
 
@@ -45,6 +69,8 @@ class SourceReport:
     updated: int = 0  # edited bodies + stage changes (versions kept)
     details: int = 0  # detail pages fetched successfully
     details_failed: int = 0
+    first_detail_error: str | None = None  # the first detail failure's message
+    rechecks_failed: int = 0  # re-checks of stored notices that failed (their text is kept)
     requests: int = 0
     removed: int = 0
     channels: dict[str, ChannelReport] = field(default_factory=dict)

@@ -9,18 +9,43 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from sqlalchemy import exists, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from app.pipeline.budget import BudgetedFetcher, ParseBudget
 from app.pipeline.details import DetailPlan, fetch_details, plan_details
 from app.pipeline.hooks import PipelineHooks
-from app.pipeline.report import ChannelReport, ProgressEvent, SourceReport, combine_states
-from scrapers.base import Channel, HealthState, LayoutError, ListPage, ScrapeError, Source
+from app.pipeline.removals import probe_missing
+from app.pipeline.report import (
+    ChannelReport,
+    ProgressEvent,
+    SourceReport,
+    combine_states,
+    short_error,
+)
+from app.pipeline.walk import Frontier, Unconditional, WalkState
+from scrapers.base import (
+    Channel,
+    HealthState,
+    LayoutError,
+    ListPage,
+    ScrapeError,
+    Source,
+    as_scrape_error,
+)
+from storage.clean import RowRejected
 from storage.db import Database
-from storage.fetch_state import BufferedValidators, channel_record, source_record, start_run
+from storage.fetch_state import (
+    BufferedValidators,
+    channel_record,
+    load_walk,
+    save_walk,
+    source_record,
+    start_run,
+)
 from storage.models import FetchRun, Notice, utcnow
 from storage.notice_store import (
     ListRow,
@@ -34,6 +59,11 @@ from storage.notice_store import (
 log = logging.getLogger(__name__)
 
 OK, NO_NEW = HealthState.OK.value, HealthState.NO_NEW.value
+DEGRADED, CANCELLED = HealthState.DEGRADED.value, HealthState.CANCELLED.value
+
+
+def _items(n: int) -> str:
+    return f"{n} new item{'s' if n != 1 else ''}"
 
 
 class Cancelled(Exception):
@@ -48,6 +78,10 @@ class CycleSettings:
     recheck_days: int = 30
     recheck_hours: int = 24
     max_detail_attempts: int = 3
+    parse_budget: float = 30.0  # seconds a source may spend on one page between requests
+    recheck_period_days: int = 30  # every stored notice's page is re-checked this often...
+    recheck_per_run: int = 3  # ...a few per run, oldest-checked first
+    probe_per_run: int = 5  # detail pages probed per run for items gone from a paged list
     started_at: dt.datetime | None = None  # cycle start (UTC): "not yet tried in this cycle"
 
     @property
@@ -79,6 +113,8 @@ class SourceRun:
         self.key = source.info.key
         self.channels = channels
         self.client = client
+        self.budget = ParseBudget(settings.parse_budget)
+        self.fetcher = BudgetedFetcher(client, self.budget)  # what sources are handed
         self.validators = validators
         self.settings = settings
         self.hooks = hooks
@@ -88,6 +124,8 @@ class SourceRun:
         # channel -> (URLs, oldest date) of lists read completely, for removal detection
         self.coverage: dict[str, tuple[set[str], dt.date]] = {}
         self.listed: set[str] = set()  # every URL seen in any list of this source this run
+        # channel -> oldest list date a walk of a paged list read (its window), for removal probes
+        self.windows: dict[str, dt.date] = {}
 
     # -- helpers -----------------------------------------------------------------------------
 
@@ -122,6 +160,7 @@ class SourceRun:
                 self.check_cancel()
                 self.read_channel(channel)
             self.mark_removals()
+            probe_missing(self, self.windows)
             plan: DetailPlan = plan_details(
                 self.db, self.key, rep.new_ids, self.settings, first_run
             )
@@ -133,7 +172,7 @@ class SourceRun:
             rep.state = HealthState.ERROR.value
             rep.message = (
                 f"regwatch hit an internal error while fetching {self.label()} "
-                f"({type(exc).__name__}: {exc}); stored items are safe — please report this."
+                f"({short_error(exc)}); stored items are safe — please report this."
             )
             self.finish(internal_error=True)
             return rep
@@ -146,12 +185,19 @@ class SourceRun:
         """Walk the channel's pages newest first until a page holds nothing new."""
         ch = ChannelReport(channel.key)
         self.report.channels[channel.key] = ch  # partial counts survive a cancel
-        pages = self.source.list_pages(channel, self.client)
+        with self.db.read() as session:
+            walk = WalkState(Frontier.from_json(load_walk(session, self.key, channel.key)))
+        if channel.date_kind != "publish" and walk.frontier is not None:
+            # Only publication dates order a list: other dates cannot say "past the frontier".
+            walk = WalkState(Frontier(walk.frontier.url, None))
+        ch.resumed = walk.frontier is not None
+        fetcher = self.fetcher if walk.frontier is None else Unconditional(self.fetcher)
+        pages = self.source.list_pages(channel, fetcher)
         listed: set[str] = set()
         dates: list[dt.date] = []
         complete, exhausted = True, False
         try:
-            for page in pages:
+            for page in self._budgeted(pages):
                 ch.pages += 1
                 if page.not_modified:  # 304: nothing changed since the last run
                     ch.not_modified = True
@@ -161,7 +207,9 @@ class SourceRun:
                         "the first list page answered but listed no items; the site layout may "
                         "have changed (the source needs an update)."
                     )
-                new = self.store_page(channel, page, ch)
+                may_stop, frontier = walk.after_page(page.items)
+                keep = None if page.complete else frontier
+                new = self.store_page(channel, page, ch, walk=keep)
                 self.validators.flush()  # only now: the page's items are safely stored
                 listed.update(i.url for i in page.items)
                 self.listed.update(listed)
@@ -169,25 +217,36 @@ class SourceRun:
                 complete = complete and page.complete
                 self.progress("list", channel=channel.key, done=ch.pages)
                 self.check_cancel()
-                if not new and not page.complete:
+                if not new and not page.complete and may_stop:
                     break  # everything on this page is known: older pages are too
             else:
                 exhausted = True
+            self._close_walk(channel)  # reached a page with nothing new, or the end
         except ScrapeError as exc:
             self.validators.discard()
+            if self._cancelled():  # the request was cut short by the stop request itself
+                ch.state, ch.message = CANCELLED, "Stopped on request while reading this list."
+                raise Cancelled() from None
             ch.state = exc.state.value
             ch.message = f"{self.label(channel)}: {exc.message}"
             return ch
         except Cancelled:
             self.validators.discard()
+            ch.state = CANCELLED
+            ch.message = "Stopped on request while reading this list."
             raise
         except Exception as exc:  # a parser bug: this channel fails, the others still run
-            log.exception("reading %s/%s failed", self.key, channel.key)
             self.validators.discard()
+            typed = as_scrape_error(exc)
+            if typed is not None:  # deep nesting, a bogus charset: the page's fault
+                ch.state = typed.state.value
+                ch.message = f"{self.label(channel)}: {typed.message}"
+                return ch
+            log.exception("reading %s/%s failed", self.key, channel.key)
             ch.state = HealthState.ERROR.value
             ch.message = (
                 f"{self.label(channel)}: regwatch could not read the list "
-                f"({type(exc).__name__}: {exc}); stored items are safe — please report this."
+                f"({short_error(exc)}); stored items are safe — please report this."
             )
             return ch
         finally:
@@ -196,6 +255,8 @@ class SourceRun:
                 close()
         if complete and exhausted and ch.pages and listed and dates:
             self.coverage[channel.key] = (listed, min(dates))
+        elif not complete and dates and not ch.not_modified:
+            self.windows[channel.key] = min(dates)
         ch.state = OK if ch.new else NO_NEW
         if ch.new:
             ch.message = f"{ch.new} new item{'s' if ch.new != 1 else ''}."
@@ -222,8 +283,34 @@ class SourceRun:
                 self.report.channels[key].removed = len(removed)
                 self.report.removed += len(removed)
 
-    def store_page(self, channel: Channel, page: ListPage, ch: ChannelReport) -> int:
-        """Store a page's new rows at once (with English titles); update known ones."""
+    def _budgeted(self, pages: Iterator[ListPage]) -> Iterator[ListPage]:
+        """The source's pages, each produced within the parse budget."""
+        it = iter(pages)
+        while True:
+            with self.budget.running():
+                try:
+                    page = next(it)
+                except StopIteration:
+                    return
+            yield page
+
+    def _close_walk(self, channel: Channel) -> None:
+        with self.db.write() as session:
+            save_walk(session, self.key, channel.key, None)
+
+    def store_page(
+        self,
+        channel: Channel,
+        page: ListPage,
+        ch: ChannelReport,
+        *,
+        walk: Frontier | None = None,
+    ) -> int:
+        """Store a page's new rows at once (with English titles); update known ones.
+
+        ``walk`` is the frontier to persist in the same transaction, so a kill between pages
+        leaves the frontier and the stored rows in step.
+        """
         rows: dict[str, ListRow] = {}
         for item in page.items:
             rows.setdefault(
@@ -234,88 +321,119 @@ class SourceRun:
         titles = {url: self.hooks.translate(r.title) for url, r in rows.items() if url not in known}
         for attempt in (1, 2):
             try:
-                return self._write_page(channel, rows, titles, ch)
+                return self._write_page(channel, rows, titles, ch, walk)
             except IntegrityError:  # another process stored one of these URLs meanwhile
                 if attempt == 2:
                     raise
         return 0  # pragma: no cover
 
-    def _write_page(self, channel, rows, titles, ch: ChannelReport) -> int:
+    def _write_page(self, channel, rows, titles, ch: ChannelReport, walk) -> int:
+        """One transaction per page, one savepoint per row: a row that cannot be stored is
+        skipped and named in the report, the rest of the page is stored."""
         now = utcnow()
-        new_ids: list[int] = []
         changed_ids: list[int] = []
         restored = 0
+        skipped: list[tuple[str, str]] = []
         with self.db.write() as session:
             existing = notices_by_url(session, rows)
             added: list[Notice] = []
             for url, row in rows.items():
                 notice = existing.get(url)
-                if notice is None:
-                    added.append(
-                        add_list_row(session, self.key, channel.key, row, title_en=titles.get(url))
-                    )
-                    continue
-                if notice.source != self.key:
-                    notice.last_seen = now
-                    continue
-                was_removed = notice.removed
-                if see_known_row(notice, channel.key, row, now=now) == "stage":
-                    changed_ids.append(notice.id)
-                restored += int(was_removed and not notice.removed)
-            session.flush()
+                try:
+                    with session.begin_nested():
+                        if notice is None:
+                            new = add_list_row(
+                                session, self.key, channel.key, row, title_en=titles.get(url)
+                            )
+                            session.flush()
+                            added.append(new)
+                            continue
+                        if notice.source != self.key:
+                            notice.last_seen = now
+                            continue
+                        was_removed = notice.removed
+                        if see_known_row(notice, channel.key, row, now=now) in ("stage", "title"):
+                            changed_ids.append(notice.id)
+                        session.flush()
+                        restored += int(was_removed and not notice.removed)
+                except IntegrityError:
+                    raise  # another process stored this URL meanwhile: store_page retries
+                except (RowRejected, SQLAlchemyError, ValueError, TypeError) as exc:
+                    log.warning("skipped list row %s: %s", url, exc)
+                    skipped.append((url, short_error(exc)))
             new_ids = [n.id for n in added]
+            save_walk(session, self.key, channel.key, walk.to_json() if walk else None)
             self.hooks.matched(session, new_ids + changed_ids)
         ch.new += len(new_ids)
         ch.updated += len(changed_ids)
         ch.restored += restored
+        ch.skipped.extend(skipped)
         self.report.new_ids.extend(new_ids)
         self.report.changed_ids.extend(changed_ids)
         return len(new_ids)
 
     # -- the end -----------------------------------------------------------------------------
 
+    def _outcome(
+        self, chans: list[ChannelReport], detail_failure: ScrapeError | None
+    ) -> tuple[str, str]:
+        """The source's state and its one- or two-sentence message."""
+        rep = self.report
+        if rep.cancelled:
+            return CANCELLED, (
+                f"Stopped on request; {_items(rep.new)} stored before stopping "
+                f"({rep.details} detail page{'s' if rep.details != 1 else ''})."
+            )
+        if detail_failure is not None and detail_failure.state == HealthState.BLOCKED:
+            return (
+                HealthState.BLOCKED.value,
+                f"{self.label()} (detail pages): {detail_failure.message}",
+            )
+        failing = combine_states(chans)
+        if failing is not None:
+            message = failing.message
+            others = sum(1 for c in chans if c is not failing and c.state == failing.state)
+            if others:
+                message += f" ({others} more channel{'s' if others > 1 else ''} too.)"
+            return failing.state, message
+        state = OK if rep.new else NO_NEW
+        message = f"{_items(rep.new)}." if rep.new else "No new items."
+        skipped = [pair for c in chans for pair in c.skipped]
+        if rep.details_failed:
+            state = DEGRADED
+            n = rep.details_failed
+            message += (
+                f" {n} detail page{'s' if n > 1 else ''} could not be read and will be retried "
+                f"(first: {rep.first_detail_error})"
+            ).rstrip(".") + "."
+        if skipped:
+            state = DEGRADED
+            url, why = skipped[0]
+            n = len(skipped)
+            message += (
+                f" {n} list row{'s' if n > 1 else ''} could not be stored (first: {url}: {why})"
+            )
+            message = message.rstrip(".") + "."
+        return state, message
+
     def finish(
         self, *, detail_failure: ScrapeError | None = None, internal_error: bool = False
     ) -> None:
         """Link duplicates, match topics, and record health and the FetchRun."""
+        self.budget.close()
         rep = self.report
         rep.new = len(rep.new_ids)
         rep.updated = len(set(rep.changed_ids))
         rep.requests = self.client.stats.requests
         chans = list(rep.channels.values())
         if not internal_error:
-            failing = combine_states(chans)
-            if detail_failure is not None and detail_failure.state == HealthState.BLOCKED:
-                rep.state = HealthState.BLOCKED.value
-                rep.message = f"{self.label()} (detail pages): {detail_failure.message}"
-            elif failing is not None:
-                rep.state, rep.message = failing.state, failing.message
-                others = sum(1 for c in chans if c is not failing and c.state == failing.state)
-                if others:
-                    rep.message += f" ({others} more channel{'s' if others > 1 else ''} too.)"
-            else:
-                rep.state = OK if rep.new else NO_NEW
-                rep.message = (
-                    f"{rep.new} new item{'s' if rep.new != 1 else ''}."
-                    if rep.new
-                    else "No new items."
-                )
-            if rep.cancelled:  # the health record is left as it was; say what did happen
-                rep.message = (
-                    f"Stopped on request; {rep.new} new item{'s' if rep.new != 1 else ''} "
-                    "stored before stopping."
-                )
-            if rep.details_failed and not rep.failed:
-                rep.message += (
-                    f" {rep.details_failed} detail page{'s' if rep.details_failed > 1 else ''} "
-                    "could not be read; the list entries are kept and will be retried."
-                )
+            rep.state, rep.message = self._outcome(chans, detail_failure)
         now = utcnow()
         with self.db.write() as session:
             touched = list(dict.fromkeys(rep.new_ids + rep.changed_ids + rep.detailed_ids))
             link_duplicates(session, touched)
             self.hooks.matched(session, list(dict.fromkeys(rep.detailed_ids + rep.changed_ids)))
-            for ch in chans if not rep.cancelled else []:
+            for ch in chans:
                 rec = channel_record(session, self.key, ch.key)
                 rec.state, rec.message, rec.last_run, rec.new_items = (
                     ch.state,
@@ -323,16 +441,16 @@ class SourceRun:
                     now,
                     ch.new,
                 )
-                if ch.state in (OK, NO_NEW):
+                if ch.state in (OK, NO_NEW, DEGRADED):
                     rec.last_ok = now
             run = session.get(FetchRun, rep.run_id)
             run.finished_at = now
             run.new_items, run.updated_items = rep.new, rep.updated
             run.details_fetched, run.requests = rep.details, rep.requests
             run.channels = {k: c.to_json() for k, c in rep.channels.items()}
-            if rep.cancelled:
-                run.outcome = "cancelled"
-                run.error = "Stopped on request before the run finished."
+            if rep.cancelled and not chans:  # stopped before it began: the last state stands
+                run.outcome = CANCELLED
+                run.error = "Stopped on request before the run began."
                 return
             src = source_record(session, self.key)
             src.state, src.message, src.last_run, src.new_items = (
@@ -341,6 +459,10 @@ class SourceRun:
                 now,
                 rep.new,
             )
+            if rep.cancelled:  # neither a success nor a failure of the site
+                run.outcome = CANCELLED
+                run.error = "Stopped on request before the run finished."
+                return
             if rep.failed:
                 src.consecutive_failures = (src.consecutive_failures or 0) + 1
                 run.error = rep.message

@@ -12,9 +12,13 @@ HEALTH_COLOURS = {
     "error": "#dc2626",
     "broken": "#dc2626",
     "blocked": "#ea580c",
+    "degraded": "#ca8a04",
+    "cancelled": "#6b7280",
     "running": "#2563eb",
 }
 ALARMING = {"broken", "blocked", "error"}
+# Worth a word next to the name, not an alarm: the lists were read, some detail pages were not.
+NOTABLE = {"degraded"}
 
 
 def dot(colour: str, size: int = 14, *, ring: bool = False) -> QIcon:

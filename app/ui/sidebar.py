@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
 from sqlalchemy import func, select
 
 from app.config import Config
-from app.ui.icons import ALARMING, HEALTH_COLOURS, dot, health_icon
+from app.ui.icons import ALARMING, HEALTH_COLOURS, NOTABLE, dot, health_icon
 from app.ui.notice_model import nonempty
 from app.ui.ops import Op, TaskManager
 from storage.db import Database
@@ -101,7 +101,7 @@ def health_tooltip(h: dict) -> str:
         lines.append(h["message"])
     lines.append(f"Last run: {(h.get('last_run') or 'never')[:16].replace('T', ' ')}")
     lines.append(f"Last successful run: {(h.get('last_ok') or 'never')[:16].replace('T', ' ')}")
-    bad = [c for c in h.get("channels", []) if c["state"] in ALARMING]
+    bad = [c for c in h.get("channels", []) if c["state"] in ALARMING | NOTABLE]
     for c in bad:
         lines.append(f"  {c['key']}: {c['state']} — {c['message']}")
     if not h.get("enabled", True):
@@ -221,7 +221,7 @@ class Sidebar(QTreeWidget):
             state = h["state"]
             item.setIcon(0, health_icon(state))
             text = f"{name}  ({h['unread']})" if h["unread"] else name
-            if state in ALARMING:
+            if state in ALARMING | NOTABLE:
                 text = f"{text} — {state}"
             item.setText(0, text)
             f = item.font(0)
@@ -229,7 +229,8 @@ class Sidebar(QTreeWidget):
             f.setItalic(not h.get("enabled", True))
             item.setFont(0, f)
             item.setForeground(
-                0, QBrush(QColor(HEALTH_COLOURS[state])) if state in ALARMING else QBrush()
+                0,
+                QBrush(QColor(HEALTH_COLOURS[state])) if state in ALARMING | NOTABLE else QBrush(),
             )
             item.setToolTip(0, health_tooltip({**h, "name": name}))
         self._prune(self._sources_root, {h["key"] for h in rows})

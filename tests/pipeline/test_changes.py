@@ -118,7 +118,7 @@ def test_item_still_listed_in_another_channel_is_not_removed(db, server, fetch):
     assert not notice(db, both).removed
 
 
-def test_paged_lists_never_mark_removals(db, server, fetch):
+def test_paged_lists_do_not_mark_removals_by_omission_alone(db, server, fetch):
     fetch(db, ["cac"])
     server.snapshot = "t2"
     rep = fetch(db, ["cac"]).source("cac")

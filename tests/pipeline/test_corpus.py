@@ -10,7 +10,13 @@ from sqlalchemy import func, select
 
 from storage.models import Notice
 from tests.pipeline.conftest import EXPECTED
-from tests.pipeline.corpus import all_channels_config, channel_map, corpus_sources, norm
+from tests.pipeline.corpus import (
+    all_channels_config,
+    assert_state,
+    channel_map,
+    corpus_sources,
+    norm,
+)
 from tests.pipeline_sources import TEST_SOURCES
 
 LIST_FIELDS = ("plan_code", "standard_number", "stage")
@@ -88,13 +94,13 @@ def check_detail(n: Notice, exp: dict) -> None:
 def test_t1_then_t2_stores_each_list_item_once_and_exactly_the_new_ones(db, server, fetch, key):
     cfg = all_channels_config([key])
     first = fetch(db, [key], config=cfg)
-    assert first.source(key).state == "ok", first.source(key).message
+    assert_state(first.source(key), "ok")
     check_snapshot(db, key, "t1")
 
     server.snapshot = "t2"
     second = fetch(db, [key], config=cfg)
     rep = second.source(key)
-    assert rep.state == "ok", rep.message
+    assert_state(rep, "ok")
     changes = EXPECTED["snapshots"]["t2"]["changes_vs_t1"]
     added = {u for ek in channel_map(key).values() for u in changes[ek]["added"]}
     with db.read() as s:
@@ -111,7 +117,8 @@ def test_unchanged_second_run_finds_nothing_new(sqlite_db, fetch, key):
     cfg = all_channels_config([key])
     fetch(sqlite_db, [key], config=cfg)
     again = fetch(sqlite_db, [key], config=cfg).source(key)
-    assert again.state == "no_new" and again.new == 0, again.message
+    assert_state(again, "no_new")
+    assert again.new == 0
 
 
 def test_duplicates_across_sources_point_at_the_earliest_copy(db, server, fetch):

@@ -61,7 +61,7 @@ def test_gate_skips_outside_office_hours():
 def test_jobs_per_enabled_source_with_intervals_and_staggered_first_runs():
     cfg = parse_config(TEST_CONFIG)
     cfg.sources["cac"] = SourceConfig(interval=15)
-    for key in ("tc260", "tgov", "tplan"):  # tgov/tplan: the test stand-ins
+    for key in ("tc260", "tgov", "tplan", "tpaged"):  # t*: the test stand-ins
         cfg.sources[key] = SourceConfig(enabled=False)
     now = dt.datetime(2026, 3, 9, 2, 0, tzinfo=UTC)
     sched = BackgroundScheduler(timezone="UTC")
