@@ -105,6 +105,13 @@ CASES: list[tuple[str, tuple[str, ...], int, tuple[str, ...]]] = [
     ("items-bad-date", ("items", "--since", "2024-13-01"), 2, ("--since", "YYYY-MM-DD")),
     ("items-negative-limit", ("items", "--limit", "-1"), 2, ("--limit", "zero or more")),
     ("items-limit-word", ("items", "--limit", "abc"), 2, ("--limit", "whole number")),
+    ("fetch-spacing-huge", ("fetch", "--spacing", "1e308"), 2, ("--spacing", "at most 3600")),
+    (
+        "items-limit-huge",
+        ("items", "--limit", "99999999999999999999999"),
+        2,
+        ("--limit", "at most"),
+    ),
     ("items-extra-argument", ("items", "extra"), 2, ("unrecognized arguments", "extra")),
     ("sources-extra-argument", ("sources", "--bogus"), 2, ("unrecognized", "--bogus")),
     ("flag-without-url", ("flag",), 2, ("required", "URL")),
@@ -316,6 +323,33 @@ CONFIGS: list[tuple[str, str, tuple[str, ...]]] = [
     ("schedule-time", "[email.schedule]\ntime = '99:99'\n", ("email.schedule.time",)),
     ("schedule-frequency", "[email.schedule]\nfrequency = 'hourly'\n", ("frequency",)),
     ("notifications-type", "[notifications]\nsound = 1\n", ("notifications.sound",)),
+    # values of the right type that would break every fetch: each key states its range
+    ("fetch-spacing-huge", "[fetch]\nspacing = 1e308\n", ("fetch.spacing", "0 to 3600")),
+    ("fetch-jitter-huge", "[fetch]\njitter = 1e308\n", ("fetch.jitter", "0 to 3600")),
+    ("fetch-timeout-huge", "[fetch]\ntimeout = 1e308\n", ("fetch.timeout", "at most 600")),
+    (
+        "fetch-retries-huge",
+        "[fetch]\nretries = 9223372036854775807\n",
+        ("fetch.retries", "0 to 10"),
+    ),
+    ("fetch-max-bytes-zero", "[fetch]\nmax_bytes = 0\n", ("fetch.max_bytes", "bytes")),
+    ("fetch-recheck-days", "[fetch]\nrecheck_days = 99999999999\n", ("fetch.recheck_days", "days")),
+    ("fetch-recheck-hours", "[fetch]\nrecheck_hours = 99999999999\n", ("recheck_hours", "hours")),
+    ("fetch-max-details", "[fetch]\nmax_details = 99999999999\n", ("fetch.max_details", "0 to")),
+    (
+        "fetch-host-spacing",
+        '[fetch.hosts."www.cac.gov.cn"]\nspacing = 1e308\n',
+        ("spacing", "3600"),
+    ),
+    ("sources-interval-huge", "[sources.govcn]\ninterval = 99999999999\n", ("interval", "minutes")),
+    (
+        "provider-retries",
+        "[translation.providers.deepl]\nretries = 99999\n",
+        ("retries", "0 to 10"),
+    ),
+    ("provider-timeout", "[translation.providers.deepl]\ntimeout = 1e308\n", ("timeout", "600")),
+    ("email-timeout-huge", "[email]\ntimeout = 1e308\n", ("email.timeout", "at most 600")),
+    ("deeply-nested-array", "database = " + "[" * 5000 + "]" * 5000 + "\n", ("nests", "deeply")),
 ]
 
 
@@ -350,6 +384,19 @@ def test_unreadable_config(tmp_path, capsys, make, words):
     assert code == 2
     assert_one_error(err, ("config file", *words))
     assert not (tmp_path / "x.db").exists()
+
+
+def test_config_with_a_utf8_bom_is_read(tmp_path, capsys):
+    """Windows Notepad saves UTF-8 with a byte-order mark; the file is still the user's config."""
+    cfg = tmp_path / "regwatch.toml"
+    cfg.write_bytes(b"\xef\xbb\xbf" + b'[email]\nsender = "me@example.org"\n')
+    code, out, err = run(
+        capsys, ["--db", f"sqlite:///{tmp_path / 'x.db'}", "--config", str(cfg), "items"]
+    )
+    assert code == 0 and err == "" and "no notices match" in out
+    from app.config import load_config
+
+    assert load_config(cfg, create=False).email.sender == "me@example.org"
 
 
 def test_config_in_a_missing_directory_is_not_created(tmp_path, capsys):
