@@ -256,9 +256,7 @@ class Source(Protocol):
         ...
 
 
-def fetch_page(
-    fetcher: Fetcher, url: str, *, headers: Mapping[str, str] | None = None
-) -> Response:
+def fetch_page(fetcher: Fetcher, url: str, *, headers: Mapping[str, str] | None = None) -> Response:
     """GET ``url``; FetchError when the answer is an HTTP error (404 on a removed page …).
 
     The polite client already raises for most failures; this guards fetchers that hand back

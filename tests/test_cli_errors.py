@@ -432,8 +432,22 @@ def test_parse_works_while_the_config_is_broken(tmp_path, capsys):
         ("sqlite:///{tmp}/missing/x.db", ("does not exist", "missing")),
         ("foo://x", ("unknown database URL scheme", "foo")),
         ("postgresql://u:secret@127.0.0.1:1/nodb", ("cannot connect", "127.0.0.1:1")),
+        ("postgresql://u:secret@h:notaport/db", ("port", "not a number")),
+        ("::::", ("neither a database URL nor a file path",)),
+        ("postgres:/u@h/db", ("neither a database URL nor a file path",)),
+        ("sqlite:///{tmp}/::::", ("names no file",)),
     ],
-    ids=["not-a-database", "directory", "missing-directory", "unknown-scheme", "pg-refused"],
+    ids=[
+        "not-a-database",
+        "directory",
+        "missing-directory",
+        "unknown-scheme",
+        "pg-refused",
+        "pg-port-not-a-number",
+        "colons",
+        "mistyped-url",
+        "sqlite-url-without-a-file",
+    ],
 )
 def test_unusable_database(env, tmp_path, capsys, url, words):
     before = snapshot(tmp_path)
@@ -442,6 +456,70 @@ def test_unusable_database(env, tmp_path, capsys, url, words):
     assert_one_error(err, words)
     assert "secret" not in err
     assert snapshot(tmp_path) == before
+
+
+def test_config_database_that_is_no_path_creates_nothing(env, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    cfg = tmp_path / "colons.toml"
+    cfg.write_text('database = "::::"\n', encoding="utf-8")
+    before = snapshot(tmp_path)
+    code, _, err = run(capsys, ["--config", str(cfg), "items"])
+    assert code == 2
+    assert_one_error(err, ("'::::'", "neither a database URL nor a file path"))
+    assert snapshot(tmp_path) == before and not (tmp_path / "::::").exists()
+
+
+def test_another_applications_sqlite_file_is_refused_untouched(tmp_path, capsys):
+    """A --db typo that points at, say, a browser's history must not gain 19 tables and WAL."""
+    other = tmp_path / "places.sqlite"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE moz_places (id INTEGER PRIMARY KEY, url TEXT)")
+        conn.execute("INSERT INTO moz_places (url) VALUES ('https://example.org/')")
+    conn.close()
+    before = snapshot(tmp_path)
+    code, _, err = run(capsys, ["--db", str(other), "items"])
+    assert code == 2
+    assert_one_error(err, ("another application's SQLite database", "moz_places", "nothing"))
+    assert snapshot(tmp_path) == before  # same bytes, no -wal/-shm files, no backup
+    with sqlite3.connect(other) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    conn.close()
+
+
+def test_an_empty_sqlite_file_becomes_a_regwatch_database(tmp_path, capsys):
+    empty = tmp_path / "new.sqlite3"
+    sqlite3.connect(empty).close()
+    code, out, err = run(capsys, ["--db", str(empty), "items"])
+    assert code == 0 and err == "" and "no notices match" in out
+
+
+@pytest.mark.parametrize("configured", [True, False], ids=["url-connect-timeout", "default"])
+def test_postgresql_that_never_answers_times_out_in_one_sentence(
+    tmp_path, capsys, monkeypatch, configured
+):
+    """A server that accepts TCP but never speaks: the connect timeout, not minutes of silence.
+
+    The timeout is libpq's connect_timeout: from the URL when given, else PG_CONNECT_TIMEOUT
+    (10 s; lowered here so the test stays short — libpq's minimum is 2 s).
+    """
+    import socket
+
+    import storage.db
+
+    monkeypatch.setattr(storage.db, "PG_CONNECT_TIMEOUT", 2)
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    port = listener.getsockname()[1]
+    query = "?connect_timeout=2" if configured else ""
+    try:
+        url = f"postgresql://u:secret@127.0.0.1:{port}/db{query}"
+        code, _, err = run(capsys, ["--db", url, "items"])
+    finally:
+        listener.close()
+    assert code == 2
+    assert_one_error(err, ("cannot connect", f"127.0.0.1:{port}", "timeout"))
+    assert "secret" not in err
 
 
 def test_in_memory_database_works(env, capsys):
