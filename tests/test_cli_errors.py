@@ -565,6 +565,61 @@ def test_unwritable_output_and_database_directory(env, tmp_path, capsys):
         ro.chmod(0o755)
 
 
+def _export(capsys, env, out: str, fmt: str = "md") -> tuple[int, str, str]:
+    return run(capsys, [*expand(G, env), "export", "--flagged", "--format", fmt, "--out", out])
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_export_to_a_fifo_writes_through_and_keeps_the_fifo(env, tmp_path, capsys):
+    import stat
+    import threading
+
+    fifo = tmp_path / "digest.fifo"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    code, out, err = _export(capsys, env, str(fifo))
+    reader.join(timeout=30)
+    assert code == 0, err
+    assert stat.S_ISFIFO(fifo.stat().st_mode), "the FIFO was replaced by a regular file"
+    assert received and b"#" in received[0]  # the Markdown digest came through the pipe
+    assert [p.name for p in tmp_path.glob(".digest.fifo.*")] == []  # no temporary left over
+
+
+def test_export_to_a_symlink_updates_its_target_and_keeps_the_link(env, tmp_path, capsys):
+    target = tmp_path / "shared" / "digest.md"
+    target.parent.mkdir()
+    target.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "latest.md"
+    link.symlink_to(target)
+    code, _, err = _export(capsys, env, str(link))
+    assert code == 0, err
+    assert link.is_symlink() and link.resolve() == target
+    assert target.read_text(encoding="utf-8").startswith("#")
+
+
+@pytest.mark.skipif(os.name != "posix", reason="needs Unix sockets")
+def test_export_refuses_a_socket_in_one_sentence(env, tmp_path, capsys, monkeypatch):
+    import socket
+
+    monkeypatch.chdir(tmp_path)  # AF_UNIX paths are short; a relative one fits
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind("out.sock")
+    try:
+        before = snapshot_names(tmp_path)
+        code, _, err = _export(capsys, env, "out.sock")
+        assert code == 2
+        assert_one_error(err, ("cannot write out.sock", "socket", "not a regular file"))
+        assert snapshot_names(tmp_path) == before
+    finally:
+        sock.close()
+
+
+def snapshot_names(root: Path) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*"))
+
+
 # ---------------------------------------------------------------------------------------------
 # Real processes: no display, Ctrl-C
 
