@@ -187,6 +187,7 @@ class PoliteClient:
         validators: ValidatorStore | None = None,
         backoff: float = 1.0,
         max_backoff: float = 60.0,
+        max_retry_after: float = 600.0,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
@@ -202,6 +203,10 @@ class PoliteClient:
         )
         self.backoff = backoff
         self.max_backoff = max_backoff
+        # A server's Retry-After is obeyed in full up to this many seconds (beyond max_backoff,
+        # which only caps our own guesses); a longer one ends this run for the host.
+        self.max_retry_after = max_retry_after
+        self._come_back: dict[str, str] = {}  # host -> the sentence that ended its run
         self.sleep = sleep
         self.stats = FetchStats()
         self._stats_lock = threading.Lock()
@@ -351,21 +356,38 @@ class PoliteClient:
         conditional: bool,
     ) -> tuple[httpx.Response, bytes]:
         host = real.host
+        if host in self._come_back:
+            raise FetchError(self._come_back[host], url=str(real))
         attempts = self.retries + 1
         with self.spacer.slot(host):
             for attempt in range(attempts):
                 try:
                     return self._send_once(method, real, body, headers, conditional)
                 except _Retryable as exc:
+                    if exc.wait is not None and exc.wait > self.max_retry_after:
+                        raise self._stop_host(host, exc.wait, exc.error) from None
                     if attempt + 1 >= attempts:
                         raise exc.error from None
                     wait = exc.wait
                     if wait is None:
                         wait = self.backoff * (2**attempt) * (1 + self._rng.uniform(0, 0.25))
+                        wait = min(wait, self.max_backoff)
                     with self._stats_lock:
                         self.stats.retries += 1
-                    self.sleep(min(wait, self.max_backoff))
+                    self.sleep(wait)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _stop_host(self, host: str, wait: float, error: FetchError) -> FetchError:
+        """End this run for ``host``: it asked for a pause longer than we wait within a run."""
+        when = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=wait)
+        hours = wait / 3600
+        span = f"{hours:.1f} hours" if hours >= 1 else f"{wait / 60:.0f} minutes"
+        message = (
+            f"{host} asked regwatch to wait {span} (Retry-After, HTTP {error.status}); no more "
+            f"requests go to {host} in this run, try again after {when:%Y-%m-%d %H:%M} UTC."
+        )
+        self._come_back[host] = message
+        return FetchError(message, url=error.url, status=error.status)
 
     def _send_once(
         self,
