@@ -214,7 +214,7 @@ def _range(
 _SECONDS_GAP = _range(0, 3600, "(seconds)")
 _TIMEOUT = _range(0, 600, "(seconds)", above=True)
 _RETRIES = _range(0, 10, "(attempts)")
-_DAYS = _range(0, 3650, "(days)")
+_DAYS = _range(0, 36_500, "(days)")  # 100 years: "everything"
 _COUNT = _range(0, 10_000)
 
 

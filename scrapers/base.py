@@ -306,6 +306,12 @@ def register(key: str):
     return deco
 
 
+# Shared code, not sources: skipped by discovery so that listing the sources does not load the
+# HTTP client (httpx) for commands that make no request. A source module that uses them still
+# imports them itself.
+_HELPER_MODULES = frozenset({"base", "charset", "dom", "http", "jpaas", "text", "waf"})
+
+
 def _load_all() -> None:
     import importlib
     import pkgutil
@@ -313,7 +319,7 @@ def _load_all() -> None:
     import scrapers
 
     for mod in pkgutil.iter_modules(scrapers.__path__):
-        if not mod.name.startswith("_"):
+        if not mod.name.startswith("_") and mod.name not in _HELPER_MODULES:
             importlib.import_module(f"scrapers.{mod.name}")
 
 

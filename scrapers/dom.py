@@ -11,19 +11,26 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, unquote, urlsplit
-
-from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, NavigableString, Tag
 
 from scrapers.base import Attachment
 from scrapers.charset import decode_body
 from scrapers.text import clean_text, normalise_label, safe_url
+
+if TYPE_CHECKING:
+    from bs4 import BeautifulSoup, Tag
+
+# bs4 (with soupsieve and lxml) is imported by parse_html, the only way into a Tag: commands that
+# parse nothing (``regwatch sources``, ``items``) must not pay for it at start-up.
 
 
 def parse_html(content: bytes | str, content_type: str | None = None) -> BeautifulSoup:
     """A lxml tree of ``content`` decoded by the site rules (never Latin-1); never raises."""
     text = content if isinstance(content, str) else decode_body(content, content_type)
     with warnings.catch_warnings():  # a short fragment is not a file name, whatever bs4 thinks
+        from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning
+
         warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
         return BeautifulSoup(text, "lxml")
 
@@ -110,6 +117,8 @@ def _label_of(el: Tag, wanted: frozenset[str] | None) -> str | None:
 
 def _value_after(el: Tag, wanted: frozenset[str] | None) -> str | None:
     """The value of a label element: its next sibling element, or the text after it."""
+    from bs4 import NavigableString, Tag  # loaded already: ``el`` came from parse_html
+
     parts: list[str] = []
     for sib in el.next_siblings:
         if isinstance(sib, Tag):
