@@ -190,8 +190,36 @@ def _url(schemes: tuple[str, ...], example: str) -> Callable[[Any], str | None]:
     return check
 
 
-def _positive(value: Any) -> str | None:
-    return None if value is None or value > 0 else "more than zero"
+def _range(
+    low: float, high: float, unit: str = "", *, above: bool = False
+) -> Callable[[Any], str | None]:
+    """A check for a number from ``low`` (or more than ``low``, with ``above``) to ``high``.
+
+    Every numeric key has an upper bound: a value that passes the type check but is absurd
+    (a spacing of 1e308 s, 2**63 retries) breaks every fetch hours later (overflows, endless
+    loops); refusing it when the file is loaded names the key and the range at once.
+    """
+    unit_text = f" {unit}" if unit else ""
+    if above:
+        wanted = f"more than {'zero' if low == 0 else f'{low:g}'} and at most {high:g}{unit_text}"
+    else:
+        wanted = f"from {low:g} to {high:g}{unit_text}"
+
+    def check(value: Any) -> str | None:
+        if value is None:
+            return None
+        if (value > low if above else value >= low) and value <= high:
+            return None
+        return wanted
+
+    return check
+
+
+_SECONDS_GAP = _range(0, 3600, "(seconds)")
+_TIMEOUT = _range(0, 600, "(seconds)", above=True)
+_RETRIES = _range(0, 10, "(attempts)")
+_DAYS = _range(0, 36_500, "(days)")  # 100 years: "everything"
+_COUNT = _range(0, 10_000)
 
 
 def _clock_time(value: Any) -> str | None:
@@ -233,15 +261,27 @@ _PROXY_URL = _url(("http", "https", "socks5", "socks5h"), "http://proxy.example:
 _CHECKS: dict[str, Callable[[Any], str | None]] = {
     "fetch.mirror": _HTTP_URL,
     "fetch.proxy": _PROXY_URL,
-    "fetch.timeout": _positive,
+    "fetch.spacing": _SECONDS_GAP,
+    "fetch.jitter": _SECONDS_GAP,
+    "fetch.timeout": _TIMEOUT,
+    "fetch.retries": _RETRIES,
+    "fetch.max_bytes": _range(1_000, 2_000_000_000, "(bytes)"),
+    "fetch.max_details": _COUNT,
+    "fetch.first_run_days": _DAYS,
+    "fetch.first_run_max": _COUNT,
+    "fetch.recheck_days": _DAYS,
+    "fetch.recheck_hours": _range(0, 8760, "(hours)"),
+    "fetch.hosts.*.spacing": _SECONDS_GAP,
     "fetch.office_hours": _office_hours,
     "fetch.office_days": _office_days,
-    "sources.*.interval": lambda v: None if v is None or v >= 1 else "at least 1 (minutes)",
+    "sources.*.interval": _range(1, 525_600, "(minutes)"),
     "translation.providers.*.base_url": _url(("http", "https"), "http://127.0.0.1:11434/v1"),
     "translation.providers.*.proxy": _PROXY_URL,
-    "translation.providers.*.timeout": _positive,
+    "translation.max_per_minute": _COUNT,
+    "translation.providers.*.timeout": _TIMEOUT,
+    "translation.providers.*.retries": _RETRIES,
     "email.port": lambda v: None if 0 < v < 65536 else "a port number (1 to 65535)",
-    "email.timeout": _positive,
+    "email.timeout": _TIMEOUT,
     "email.attach[]": lambda v: (
         None if v in ("csv", "xlsx", "ics", "md", "html") else "one of csv, xlsx, ics, md, html"
     ),
@@ -362,11 +402,16 @@ def _build(cls: type, data: dict, prefix: str = "", pattern: str = "") -> Any:
 def parse_config(text: str, path: Path | None = None) -> Config:
     """Parse and validate TOML text; UserError names the file, line or key at fault."""
     where = f" {path}" if path else ""
+    text = text.removeprefix("\ufeff")  # a BOM, as Windows Notepad writes it
     try:
         data = tomllib.loads(text)
+        cfg = _build(Config, data)
     except tomllib.TOMLDecodeError as exc:
         raise UserError(f"config file{where} is not valid TOML: {exc}") from None
-    cfg = _build(Config, data)
+    except RecursionError:
+        raise UserError(
+            f"config file{where} nests arrays or tables too deeply to be a regwatch config"
+        ) from None
     cfg.path = path
     return cfg
 
@@ -390,7 +435,7 @@ def load_config(path: str | os.PathLike | None = None, *, create: bool = True) -
     if p.is_dir():
         raise UserError(f"cannot read config file {p}: it is a directory, not a file")
     try:
-        text = p.read_text(encoding="utf-8")
+        text = p.read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise UserError(f"cannot read config file {p}: {exc.strerror or exc}") from None
     except UnicodeDecodeError as exc:

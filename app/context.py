@@ -77,10 +77,13 @@ class Context:
         from sqlalchemy.exc import ArgumentError
 
         from app.errors import UserError
-        from storage.db import normalise_url
+        from storage.db import normalise_url, url_problem
 
         if not (self._db_url or self.config.database):
             return
+        problem = url_problem(url)
+        if problem:
+            raise UserError(problem)
         try:
             parsed = make_url(normalise_url(url))
         except ArgumentError:

@@ -301,9 +301,7 @@ class Source(Protocol):
         ...
 
 
-def fetch_page(
-    fetcher: Fetcher, url: str, *, headers: Mapping[str, str] | None = None
-) -> Response:
+def fetch_page(fetcher: Fetcher, url: str, *, headers: Mapping[str, str] | None = None) -> Response:
     """GET ``url``; FetchError when the answer is an HTTP error (404 on a removed page …).
 
     The polite client already raises for most failures; this guards fetchers that hand back
@@ -353,6 +351,12 @@ def register(key: str):
     return deco
 
 
+# Shared code, not sources: skipped by discovery so that listing the sources does not load the
+# HTTP client (httpx) for commands that make no request. A source module that uses them still
+# imports them itself.
+_HELPER_MODULES = frozenset({"base", "charset", "dom", "http", "jpaas", "text", "waf"})
+
+
 def _load_all() -> None:
     import importlib
     import pkgutil
@@ -360,7 +364,7 @@ def _load_all() -> None:
     import scrapers
 
     for mod in pkgutil.iter_modules(scrapers.__path__):
-        if not mod.name.startswith("_"):
+        if not mod.name.startswith("_") and mod.name not in _HELPER_MODULES:
             importlib.import_module(f"scrapers.{mod.name}")
 
 

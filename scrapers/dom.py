@@ -26,6 +26,9 @@ from scrapers.base import Attachment
 from scrapers.charset import decode_body
 from scrapers.text import clean_text, normalise_label, safe_url
 
+# Commands that parse nothing (``regwatch sources``, ``items``) never import this module, so bs4
+# (with soupsieve and lxml) is not paid for at their start-up.
+
 
 def parse_html(content: bytes | str, content_type: str | None = None) -> BeautifulSoup:
     """A lxml tree of ``content`` decoded by the site rules (never Latin-1); never raises."""
@@ -131,6 +134,7 @@ def definition_of(term: Tag) -> Tag | None:
             return sib if sib.name == "dd" else None
     return None
 
+
 _MAX_OPEN_LABEL = 8  # longest label (normalised) accepted without a list of wanted labels
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _SKIP = frozenset({"script", "style", "head", "title", "meta"})
@@ -152,6 +156,7 @@ def _label_of(el: Tag, wanted: frozenset[str] | None) -> str | None:
 
 def _value_after(el: Tag, wanted: frozenset[str] | None) -> str | None:
     """The value of a label element: its next sibling element, or the text after it."""
+
     parts: list[str] = []
     for sib in el.next_siblings:
         if isinstance(sib, Tag):

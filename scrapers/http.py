@@ -189,6 +189,7 @@ class PoliteClient:
         validators: ValidatorStore | None = None,
         backoff: float = 1.0,
         max_backoff: float = 60.0,
+        max_retry_after: float = 600.0,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
@@ -208,6 +209,10 @@ class PoliteClient:
         )
         self.backoff = backoff
         self.max_backoff = max_backoff
+        # A server's Retry-After is obeyed in full up to this many seconds (beyond max_backoff,
+        # which only caps our own guesses); a longer one ends this run for the host.
+        self.max_retry_after = max_retry_after
+        self._come_back: dict[str, str] = {}  # host -> the sentence that ended its run
         self.sleep = sleep
         self.stats = FetchStats()
         self._stats_lock = threading.Lock()
@@ -364,6 +369,8 @@ class PoliteClient:
         conditional: bool,
     ) -> tuple[httpx.Response, bytes]:
         host = real.host
+        if host in self._come_back:
+            raise FetchError(self._come_back[host], url=str(real))
         attempts = self.retries + 1
         with self.spacer.slot(host):
             for attempt in range(attempts):
@@ -372,14 +379,17 @@ class PoliteClient:
                 try:
                     return self._send_once(method, real, body, headers, conditional)
                 except _Retryable as exc:
+                    if exc.wait is not None and exc.wait > self.max_retry_after:
+                        raise self._stop_host(host, exc.wait, exc.error) from None
                     if attempt + 1 >= attempts:
                         raise exc.error from None
                     wait = exc.wait
                     if wait is None:
                         wait = self.backoff * (2**attempt) * (1 + self._rng.uniform(0, 0.25))
+                        wait = min(wait, self.max_backoff)
                     with self._stats_lock:
                         self.stats.retries += 1
-                    self._pause(min(wait, self.max_backoff), real)
+                    self._pause(wait, real)
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _pause(self, seconds: float, real: httpx.URL) -> None:
@@ -397,14 +407,24 @@ class PoliteClient:
 
     def _stopped(self, reason: str, real: httpx.URL) -> FetchError:
         if reason == CANCELLED:
-            return FetchError(
-                f"Stopped on request before {real.host} had answered.", url=str(real)
-            )
+            return FetchError(f"Stopped on request before {real.host} had answered.", url=str(real))
         return FetchError(
             f"{real.host} took more than {self.deadline:g} s to send the page (fetch.deadline); "
             "the site is very slow or stalling, try again later.",
             url=str(real),
         )
+
+    def _stop_host(self, host: str, wait: float, error: FetchError) -> FetchError:
+        """End this run for ``host``: it asked for a pause longer than we wait within a run."""
+        when = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=wait)
+        hours = wait / 3600
+        span = f"{hours:.1f} hours" if hours >= 1 else f"{wait / 60:.0f} minutes"
+        message = (
+            f"{host} asked regwatch to wait {span} (Retry-After, HTTP {error.status}); no more "
+            f"requests go to {host} in this run, try again after {when:%Y-%m-%d %H:%M} UTC."
+        )
+        self._come_back[host] = message
+        return FetchError(message, url=error.url, status=error.status)
 
     def _send_once(
         self,

@@ -14,9 +14,8 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
-
-from bs4 import Tag
 
 from scrapers.base import (
     BlockedError,
@@ -50,6 +49,9 @@ from scrapers.text import (
     split_names,
 )
 from scrapers.waf import block_reason
+
+if TYPE_CHECKING:
+    from bs4 import Tag
 
 UNIT_PATH = "/api-gateway/jpaas-publish-server/front/page/build/unit"
 
@@ -113,6 +115,8 @@ def _list_score(script: Tag, query: dict[str, str]) -> int:
     score = 2 if _LIST_TAG.search(tag_id) else 0
     if _CHROME_TAG.search(tag_id):
         score -= 2
+    from bs4 import Tag  # loaded already: ``script`` came from parse_html
+
     parent = script.parent
     classes = " ".join(parent.get("class") or []) if isinstance(parent, Tag) else ""
     if _LIST_BOX.search(classes):

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic.config import Config as AlembicConfig
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import (
@@ -30,10 +29,17 @@ from sqlalchemy.exc import (
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
+if TYPE_CHECKING:
+    from alembic.config import Config as AlembicConfig
+
 log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT_MS = 30_000
+# Seconds to wait for a PostgreSQL server to answer a new connection (libpq's connect_timeout);
+# without it a server that accepts TCP but never answers holds a command for minutes. A
+# ``connect_timeout=N`` in the URL's query overrides it.
+PG_CONNECT_TIMEOUT = 10
 
 
 class DatabaseError(Exception):
@@ -120,6 +126,40 @@ def display_name(url: str) -> str:
     return parsed.render_as_string(hide_password=True)
 
 
+# A bare value is a file path unless it looks like a mistyped URL ("postgres:/host/db",
+# "::::"): a colon anywhere but after a Windows drive letter.
+_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
+
+
+def url_problem(url: str) -> str | None:
+    """Why ``url`` cannot name a database (one sentence), or None when it can be tried.
+
+    Without this check a typo became an SQLite file with a strange name in the current
+    directory ("::::", "postgresql:/alice@host/db"), silently empty.
+    """
+    url = url.strip()
+    example = "(e.g. sqlite:///PATH, a file path, or postgresql://USER@HOST/DB)"
+    if "://" not in url:
+        if not url or (":" in url and not _DRIVE.match(url)):
+            return f"'{url}' is neither a database URL nor a file path {example}"
+        name = url
+    else:
+        try:
+            parsed = make_url(normalise_url(url))
+        except ArgumentError:
+            return f"'{url}' is not a database URL {example}"
+        except ValueError:  # SQLAlchemy's int() of a port that is not a number
+            shown = re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)  # no password in messages
+            return f"the port in the database URL '{shown}' is not a number {example}"
+        if parsed.get_backend_name() != "sqlite" or _is_memory(parsed.database):
+            return None
+        name = str(parsed.database)
+    stem = Path(name).name
+    if not stem.strip(" .:"):
+        return f"the database URL '{url}' names no file {example}"
+    return None
+
+
 def normalise_url(url: str) -> str:
     """Accept the URLs users write: bare paths, postgres://, postgresql:// without a driver."""
     url = url.strip()
@@ -132,13 +172,79 @@ def normalise_url(url: str) -> str:
 
 
 def _alembic_config() -> AlembicConfig:
+    from alembic.config import Config as AlembicConfig
+
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     return cfg
 
 
+_REVISION = re.compile(r"^(down_revision|revision)\s*(?::[^=]*)?=\s*['\"]?([\w]+)['\"]?", re.M)
+
+
+def known_revisions() -> tuple[set[str], str | None]:
+    """Our migration ids and the head, read from the version files without importing Alembic.
+
+    Opening an up-to-date database is the common case; Alembic's import costs more than
+    everything else a quick command does, so it is loaded only to migrate. A test checks
+    this reading against Alembic's own ScriptDirectory.
+    """
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        found = dict((k, v) for k, v in _REVISION.findall(path.read_text(encoding="utf-8")))
+        if "revision" in found:
+            revisions.add(found["revision"])
+            if found.get("down_revision", "None") != "None":
+                parents.add(found["down_revision"])
+    heads = revisions - parents
+    return revisions, (heads.pop() if len(heads) == 1 else None)
+
+
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+
+
+def _sqlite_tables(path: Path) -> list[str] | None:
+    """The table names of an existing SQLite file, read without writing; None if unreadable.
+
+    Read through a read-only connection of the sqlite3 module, not the engine: the engine
+    switches every file it opens to WAL, which is a change to another application's file.
+    """
+    if not path.is_file() or path.stat().st_size == 0:
+        return []
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    except sqlite3.Error:
+        return None  # not a database, locked, damaged: Database.open names it
+    finally:
+        conn.close()
+    return sorted(r[0] for r in rows if not r[0].startswith("sqlite_"))
+
+
+def foreign_sqlite_problem(path: Path) -> str | None:
+    """One sentence when ``path`` is a non-empty SQLite database of another application.
+
+    regwatch's own files have an ``alembic_version`` table and a ``notices`` table; a file
+    with other tables belongs to someone else, and migrating it would add regwatch's tables
+    to it. (Regwatch tables without a version are refused later, with their own sentence.)
+    """
+    tables = _sqlite_tables(path)
+    if not tables or ({"alembic_version", "notices"} <= set(tables)):
+        return None
+    if {"notices", "sources"} & set(tables):
+        return None
+    shown = ", ".join(tables[:5]) + (", …" if len(tables) > 5 else "")
+    return (
+        f"the file {path} is another application's SQLite database (tables: {shown}), "
+        "not a regwatch database; nothing was changed — give regwatch a new file name"
+    )
 
 
 class Database:
@@ -156,18 +262,19 @@ class Database:
     @classmethod
     def open(cls, url: str, *, migrate: bool = True, backup: bool = True) -> Database:
         """Connect, check the schema version and migrate to head (backing SQLite up first)."""
+        problem = url_problem(url)
+        if problem:
+            raise DatabaseError(problem)
         url = normalise_url(url)
-        try:
-            parsed = make_url(url)
-        except ArgumentError:
-            raise DatabaseError(
-                f"'{url}' is not a database URL (e.g. sqlite:///path or postgresql://user@host/db)"
-            ) from None
+        parsed = make_url(url)
         sqlite = parsed.get_backend_name() == "sqlite"
         if sqlite and not _is_memory(parsed.database):
             path = Path(parsed.database)
             if path.is_dir():
                 raise DatabaseError(f"the database path {path} is a directory, not a file")
+            foreign = foreign_sqlite_problem(path) if migrate else None
+            if foreign:
+                raise DatabaseError(foreign)
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
@@ -227,7 +334,10 @@ class Database:
     def _create_engine(url: str, *, immediate: bool) -> Engine:
         parsed = make_url(url)
         if parsed.get_backend_name() != "sqlite":
-            return create_engine(url, pool_pre_ping=True, future=True)
+            connect_args = {}
+            if parsed.get_backend_name() == "postgresql" and "connect_timeout" not in parsed.query:
+                connect_args["connect_timeout"] = PG_CONNECT_TIMEOUT
+            return create_engine(url, pool_pre_ping=True, future=True, connect_args=connect_args)
         extra = {"poolclass": StaticPool} if _is_memory(parsed.database) else {}
         engine = create_engine(
             url,
@@ -255,12 +365,26 @@ class Database:
     # -- schema --------------------------------------------------------------------------------
 
     def current_revision(self) -> str | None:
+        from alembic.runtime.migration import MigrationContext
+
         with self.engine.connect() as conn:
             return MigrationContext.configure(conn).get_current_revision()
 
+    def _stored_revision(self) -> str | None:
+        """The alembic_version row, read with plain SQL (no Alembic import); None if absent."""
+        with self.engine.connect() as conn:
+            if not inspect(conn).has_table("alembic_version"):
+                return None
+            rows = conn.exec_driver_sql("SELECT version_num FROM alembic_version").all()
+        return rows[0][0] if len(rows) == 1 else None
+
     def migrate(self, *, backup: bool = True) -> None:
         """Bring the schema to head. Refuse (without writing) a database newer than this code."""
+        _, head = known_revisions()
+        if head is not None and self._stored_revision() == head:
+            return  # up to date: the usual case, decided without importing Alembic
         from alembic import command
+        from alembic.script import ScriptDirectory
 
         script = ScriptDirectory.from_config(_alembic_config())
         head = script.get_current_head()

@@ -308,6 +308,10 @@ class TranslationEntry(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
+# Setting keys read by more than one layer (one home, so the spelling cannot drift).
+DEFAULT_TOPICS_INSTALLED = "topics.defaults_installed"
+
+
 class Setting(Base):
     """Small app state that is not configuration (first-run done, window geometry, …)."""
 

@@ -105,6 +105,13 @@ CASES: list[tuple[str, tuple[str, ...], int, tuple[str, ...]]] = [
     ("items-bad-date", ("items", "--since", "2024-13-01"), 2, ("--since", "YYYY-MM-DD")),
     ("items-negative-limit", ("items", "--limit", "-1"), 2, ("--limit", "zero or more")),
     ("items-limit-word", ("items", "--limit", "abc"), 2, ("--limit", "whole number")),
+    ("fetch-spacing-huge", ("fetch", "--spacing", "1e308"), 2, ("--spacing", "at most 3600")),
+    (
+        "items-limit-huge",
+        ("items", "--limit", "99999999999999999999999"),
+        2,
+        ("--limit", "at most"),
+    ),
     ("items-extra-argument", ("items", "extra"), 2, ("unrecognized arguments", "extra")),
     ("sources-extra-argument", ("sources", "--bogus"), 2, ("unrecognized", "--bogus")),
     ("flag-without-url", ("flag",), 2, ("required", "URL")),
@@ -316,6 +323,33 @@ CONFIGS: list[tuple[str, str, tuple[str, ...]]] = [
     ("schedule-time", "[email.schedule]\ntime = '99:99'\n", ("email.schedule.time",)),
     ("schedule-frequency", "[email.schedule]\nfrequency = 'hourly'\n", ("frequency",)),
     ("notifications-type", "[notifications]\nsound = 1\n", ("notifications.sound",)),
+    # values of the right type that would break every fetch: each key states its range
+    ("fetch-spacing-huge", "[fetch]\nspacing = 1e308\n", ("fetch.spacing", "0 to 3600")),
+    ("fetch-jitter-huge", "[fetch]\njitter = 1e308\n", ("fetch.jitter", "0 to 3600")),
+    ("fetch-timeout-huge", "[fetch]\ntimeout = 1e308\n", ("fetch.timeout", "at most 600")),
+    (
+        "fetch-retries-huge",
+        "[fetch]\nretries = 9223372036854775807\n",
+        ("fetch.retries", "0 to 10"),
+    ),
+    ("fetch-max-bytes-zero", "[fetch]\nmax_bytes = 0\n", ("fetch.max_bytes", "bytes")),
+    ("fetch-recheck-days", "[fetch]\nrecheck_days = 99999999999\n", ("fetch.recheck_days", "days")),
+    ("fetch-recheck-hours", "[fetch]\nrecheck_hours = 99999999999\n", ("recheck_hours", "hours")),
+    ("fetch-max-details", "[fetch]\nmax_details = 99999999999\n", ("fetch.max_details", "0 to")),
+    (
+        "fetch-host-spacing",
+        '[fetch.hosts."www.cac.gov.cn"]\nspacing = 1e308\n',
+        ("spacing", "3600"),
+    ),
+    ("sources-interval-huge", "[sources.govcn]\ninterval = 99999999999\n", ("interval", "minutes")),
+    (
+        "provider-retries",
+        "[translation.providers.deepl]\nretries = 99999\n",
+        ("retries", "0 to 10"),
+    ),
+    ("provider-timeout", "[translation.providers.deepl]\ntimeout = 1e308\n", ("timeout", "600")),
+    ("email-timeout-huge", "[email]\ntimeout = 1e308\n", ("email.timeout", "at most 600")),
+    ("deeply-nested-array", "database = " + "[" * 5000 + "]" * 5000 + "\n", ("nests", "deeply")),
 ]
 
 
@@ -352,6 +386,19 @@ def test_unreadable_config(tmp_path, capsys, make, words):
     assert not (tmp_path / "x.db").exists()
 
 
+def test_config_with_a_utf8_bom_is_read(tmp_path, capsys):
+    """Windows Notepad saves UTF-8 with a byte-order mark; the file is still the user's config."""
+    cfg = tmp_path / "regwatch.toml"
+    cfg.write_bytes(b"\xef\xbb\xbf" + b'[email]\nsender = "me@example.org"\n')
+    code, out, err = run(
+        capsys, ["--db", f"sqlite:///{tmp_path / 'x.db'}", "--config", str(cfg), "items"]
+    )
+    assert code == 0 and err == "" and "no notices match" in out
+    from app.config import load_config
+
+    assert load_config(cfg, create=False).email.sender == "me@example.org"
+
+
 def test_config_in_a_missing_directory_is_not_created(tmp_path, capsys):
     cfg = tmp_path / "typo" / "regwatch.toml"
     code, _, err = run(
@@ -385,8 +432,22 @@ def test_parse_works_while_the_config_is_broken(tmp_path, capsys):
         ("sqlite:///{tmp}/missing/x.db", ("does not exist", "missing")),
         ("foo://x", ("unknown database URL scheme", "foo")),
         ("postgresql://u:secret@127.0.0.1:1/nodb", ("cannot connect", "127.0.0.1:1")),
+        ("postgresql://u:secret@h:notaport/db", ("port", "not a number")),
+        ("::::", ("neither a database URL nor a file path",)),
+        ("postgres:/u@h/db", ("neither a database URL nor a file path",)),
+        ("sqlite:///{tmp}/::::", ("names no file",)),
     ],
-    ids=["not-a-database", "directory", "missing-directory", "unknown-scheme", "pg-refused"],
+    ids=[
+        "not-a-database",
+        "directory",
+        "missing-directory",
+        "unknown-scheme",
+        "pg-refused",
+        "pg-port-not-a-number",
+        "colons",
+        "mistyped-url",
+        "sqlite-url-without-a-file",
+    ],
 )
 def test_unusable_database(env, tmp_path, capsys, url, words):
     before = snapshot(tmp_path)
@@ -395,6 +456,70 @@ def test_unusable_database(env, tmp_path, capsys, url, words):
     assert_one_error(err, words)
     assert "secret" not in err
     assert snapshot(tmp_path) == before
+
+
+def test_config_database_that_is_no_path_creates_nothing(env, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    cfg = tmp_path / "colons.toml"
+    cfg.write_text('database = "::::"\n', encoding="utf-8")
+    before = snapshot(tmp_path)
+    code, _, err = run(capsys, ["--config", str(cfg), "items"])
+    assert code == 2
+    assert_one_error(err, ("'::::'", "neither a database URL nor a file path"))
+    assert snapshot(tmp_path) == before and not (tmp_path / "::::").exists()
+
+
+def test_another_applications_sqlite_file_is_refused_untouched(tmp_path, capsys):
+    """A --db typo that points at, say, a browser's history must not gain 19 tables and WAL."""
+    other = tmp_path / "places.sqlite"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE moz_places (id INTEGER PRIMARY KEY, url TEXT)")
+        conn.execute("INSERT INTO moz_places (url) VALUES ('https://example.org/')")
+    conn.close()
+    before = snapshot(tmp_path)
+    code, _, err = run(capsys, ["--db", str(other), "items"])
+    assert code == 2
+    assert_one_error(err, ("another application's SQLite database", "moz_places", "nothing"))
+    assert snapshot(tmp_path) == before  # same bytes, no -wal/-shm files, no backup
+    with sqlite3.connect(other) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    conn.close()
+
+
+def test_an_empty_sqlite_file_becomes_a_regwatch_database(tmp_path, capsys):
+    empty = tmp_path / "new.sqlite3"
+    sqlite3.connect(empty).close()
+    code, out, err = run(capsys, ["--db", str(empty), "items"])
+    assert code == 0 and err == "" and "no notices match" in out
+
+
+@pytest.mark.parametrize("configured", [True, False], ids=["url-connect-timeout", "default"])
+def test_postgresql_that_never_answers_times_out_in_one_sentence(
+    tmp_path, capsys, monkeypatch, configured
+):
+    """A server that accepts TCP but never speaks: the connect timeout, not minutes of silence.
+
+    The timeout is libpq's connect_timeout: from the URL when given, else PG_CONNECT_TIMEOUT
+    (10 s; lowered here so the test stays short — libpq's minimum is 2 s).
+    """
+    import socket
+
+    import storage.db
+
+    monkeypatch.setattr(storage.db, "PG_CONNECT_TIMEOUT", 2)
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    port = listener.getsockname()[1]
+    query = "?connect_timeout=2" if configured else ""
+    try:
+        url = f"postgresql://u:secret@127.0.0.1:{port}/db{query}"
+        code, _, err = run(capsys, ["--db", url, "items"])
+    finally:
+        listener.close()
+    assert code == 2
+    assert_one_error(err, ("cannot connect", f"127.0.0.1:{port}", "timeout"))
+    assert "secret" not in err
 
 
 def test_in_memory_database_works(env, capsys):
@@ -438,6 +563,61 @@ def test_unwritable_output_and_database_directory(env, tmp_path, capsys):
         assert_one_error(err, ("database",))
     finally:
         ro.chmod(0o755)
+
+
+def _export(capsys, env, out: str, fmt: str = "md") -> tuple[int, str, str]:
+    return run(capsys, [*expand(G, env), "export", "--flagged", "--format", fmt, "--out", out])
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_export_to_a_fifo_writes_through_and_keeps_the_fifo(env, tmp_path, capsys):
+    import stat
+    import threading
+
+    fifo = tmp_path / "digest.fifo"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    code, out, err = _export(capsys, env, str(fifo))
+    reader.join(timeout=30)
+    assert code == 0, err
+    assert stat.S_ISFIFO(fifo.stat().st_mode), "the FIFO was replaced by a regular file"
+    assert received and b"#" in received[0]  # the Markdown digest came through the pipe
+    assert [p.name for p in tmp_path.glob(".digest.fifo.*")] == []  # no temporary left over
+
+
+def test_export_to_a_symlink_updates_its_target_and_keeps_the_link(env, tmp_path, capsys):
+    target = tmp_path / "shared" / "digest.md"
+    target.parent.mkdir()
+    target.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "latest.md"
+    link.symlink_to(target)
+    code, _, err = _export(capsys, env, str(link))
+    assert code == 0, err
+    assert link.is_symlink() and link.resolve() == target
+    assert target.read_text(encoding="utf-8").startswith("#")
+
+
+@pytest.mark.skipif(os.name != "posix", reason="needs Unix sockets")
+def test_export_refuses_a_socket_in_one_sentence(env, tmp_path, capsys, monkeypatch):
+    import socket
+
+    monkeypatch.chdir(tmp_path)  # AF_UNIX paths are short; a relative one fits
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind("out.sock")
+    try:
+        before = snapshot_names(tmp_path)
+        code, _, err = _export(capsys, env, "out.sock")
+        assert code == 2
+        assert_one_error(err, ("cannot write out.sock", "socket", "not a regular file"))
+        assert snapshot_names(tmp_path) == before
+    finally:
+        sock.close()
+
+
+def snapshot_names(root: Path) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*"))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -144,14 +144,36 @@ def test_429_retry_after_seconds_and_date_are_honoured(server):
     assert parse_retry_after("soon") is None
 
 
-def test_retry_after_is_capped(server):
+def test_retry_after_longer_than_max_backoff_is_honoured_in_full(server):
+    """max_backoff caps our own guesses, not the server's explicit request."""
     fake = FakeTime()
     server.override(
-        "www.gov.cn", "/robots.txt", status=503, headers={"Retry-After": "86400"}, times=1
+        "www.gov.cn", "/robots.txt", status=503, headers={"Retry-After": "300"}, times=1
     )
     with make_client(server, clock=fake.clock, sleep=fake.sleep, max_backoff=30) as client:
-        client.get(ROBOTS)
-    assert fake.sleeps == [30]
+        assert client.get(ROBOTS).status == 200
+    assert fake.sleeps == [300.0]
+
+
+def test_retry_after_beyond_the_bound_ends_the_run_for_that_host(server):
+    fake = FakeTime()
+    server.override("www.gov.cn", "/robots.txt", status=503, headers={"Retry-After": "86400"})
+    with make_client(
+        server, clock=fake.clock, sleep=fake.sleep, max_backoff=30, max_retry_after=600
+    ) as client:
+        with pytest.raises(FetchError) as err:
+            client.get(ROBOTS)
+        message = err.value.message
+        assert "www.gov.cn" in message and "24.0 hours" in message
+        assert "try again after" in message and "UTC" in message
+        tomorrow = (dt.datetime.now(dt.UTC) + dt.timedelta(days=1)).strftime("%Y-%m-%d")
+        assert tomorrow in message
+        assert fake.sleeps == [] and len(server.requests) == 1  # no 24 h sleep, no retries
+        with pytest.raises(FetchError, match="no more requests go to www.gov.cn"):
+            client.get("https://www.gov.cn/zhengce/zuixin/")  # same host: not even asked
+        assert len(server.requests) == 1
+        client.get("https://www.cac.gov.cn/wxzw/zcfg/A093703index_1.htm")  # other hosts go on
+    assert len(server.requests) == 2
 
 
 def test_timeout_becomes_fetch_error_after_retries(server):

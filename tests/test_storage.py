@@ -190,3 +190,18 @@ def test_migrations_and_models_describe_the_same_schema(db):
             if not ("notices_fts" in str(d) or "ix_notices_trgm_" in str(d))
         ]
     assert diffs == []
+
+
+def test_head_read_without_alembic_is_alembics_head():
+    """Database.open decides "up to date" from the version files; Alembic must agree."""
+    from storage.db import head_revision, known_revisions
+
+    revisions, head = known_revisions()
+    assert head == head_revision()
+    from alembic.script import ScriptDirectory
+
+    from storage.db import _alembic_config
+
+    assert revisions == {
+        r.revision for r in ScriptDirectory.from_config(_alembic_config()).walk_revisions()
+    }

@@ -25,15 +25,24 @@ def iso_date(value: str) -> dt.date:
         ) from None
 
 
+# A count beyond this is a typo, and beyond 2**63 the database driver overflows.
+MAX_COUNT = 1_000_000_000
+
+
 def non_negative_int(value: str) -> int:
-    """A count such as ``--limit`` or ``--max-details``: a whole number, zero or more."""
+    """A count such as ``--limit`` or ``--max-details``: a whole number, 0 to MAX_COUNT."""
     try:
         number = int(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{value}' is not a whole number") from None
     if number < 0:
         raise argparse.ArgumentTypeError(f"must be zero or more, not {number}")
+    if number > MAX_COUNT:
+        raise argparse.ArgumentTypeError(f"must be at most {MAX_COUNT}, not {value}")
     return number
+
+
+MAX_SECONDS = 3600  # the same bound as the config's fetch.spacing
 
 
 def non_negative_float(value: str) -> float:
@@ -42,8 +51,10 @@ def non_negative_float(value: str) -> float:
         number = float(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{value}' is not a number of seconds") from None
-    if not math.isfinite(number) or number < 0:
-        raise argparse.ArgumentTypeError(f"must be zero or more seconds, not {value}")
+    if not math.isfinite(number) or not 0 <= number <= MAX_SECONDS:
+        raise argparse.ArgumentTypeError(
+            f"must be zero or more seconds, at most {MAX_SECONDS}, not {value}"
+        )
     return number
 
 

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-
-from icalendar import Calendar, Event
+from typing import TYPE_CHECKING
 
 from app.export.digest import Digest, DigestItem
 from app.export.registry import RenderOptions, register
 from app.export.text import one_line
+
+if TYPE_CHECKING:
+    from icalendar import Event
 
 
 def deadline_uid(url: str) -> str:
@@ -39,6 +41,8 @@ def _description(item: DigestItem) -> str:
 
 def deadline_event(item: DigestItem, stamp: dt.datetime) -> Event:
     assert item.deadline is not None
+    from icalendar import Event  # loaded by the ics format only (see tables.render_xlsx)
+
     ev = Event()
     ev.add("uid", deadline_uid(item.url))
     ev.add("dtstamp", stamp)
@@ -58,6 +62,8 @@ def deadline_event(item: DigestItem, stamp: dt.datetime) -> Event:
     "ics", extension=".ics", mime="text/calendar", description="calendar of comment deadlines"
 )
 def render_ics(digest: Digest, _options: RenderOptions) -> bytes:
+    from icalendar import Calendar
+
     cal = Calendar()
     cal.add("prodid", "-//regwatch//comment deadlines//EN")
     cal.add("version", "2.0")

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -28,6 +27,7 @@ from app.export.digest import Digest, Selection, build_digest
 from app.export.registry import RenderOptions, get_format
 from app.export.smtp import SmtpSettings, deliver
 from app.export.text import render_html, render_subject, render_text
+from app.files import write_file
 from storage.db import Database
 from storage.models import ExportRecord, Notice, UserState, utcnow
 
@@ -160,23 +160,6 @@ def send_digest(
     return SendResult(digest, recipients, msg, sent_at)
 
 
-def write_atomically(path: str | os.PathLike, data: bytes) -> Path:
-    """Write via a temporary file beside ``path``, so a failure never leaves half a file."""
-    path = Path(path)
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or Path("."))
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise UserError(f"cannot write {path}: {exc.strerror or exc}") from None
-    return path
-
-
 def export_file(
     db: Database,
     digest: Digest,
@@ -192,7 +175,7 @@ def export_file(
             "has a comment deadline"
         )
     data = get_format(fmt).render(digest, options or RenderOptions())
-    out = write_atomically(path, data)
+    out = write_file(path, data)
     ids = [i.notice_id for i in digest.deadlines] if fmt == "ics" else digest.notice_ids
     record_export(db, ids, fmt, options.to if options else ())
     return out

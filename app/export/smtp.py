@@ -8,7 +8,6 @@ Every failure becomes a ``SendError`` with one clear sentence.
 from __future__ import annotations
 
 import base64
-import os
 import smtplib
 import socket
 import ssl
@@ -16,12 +15,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from email.message import EmailMessage
 
+from app import secrets
 from app.config import EmailConfig
 from app.errors import UserError
 from app.export.eml import addr_spec, check_address, message_bytes, test_message
 
-KEYRING_SERVICE = "regwatch"
-PASSWORD_ENV = "REGWATCH_SMTP_PASSWORD"
+KEYRING_SERVICE = secrets.SERVICE
+PASSWORD_ENV = secrets.SMTP_PASSWORD_ENV
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
 SECURITIES = ("starttls", "ssl", "plain")
 
@@ -74,33 +74,22 @@ class ServerError(SendError):
 
 def password_username(username: str, host: str) -> str:
     """The keyring entry name of an SMTP password (service "regwatch")."""
-    return f"smtp:{username}@{host}"
+    return secrets.smtp_user(username, host)
 
 
 def smtp_password(username: str, host: str) -> str | None:
     """The password from ``REGWATCH_SMTP_PASSWORD`` (for daemons and CI), else the keyring."""
-    env = os.environ.get(PASSWORD_ENV)
-    if env:
-        return env
-    try:
-        import keyring
-
-        return keyring.get_password(KEYRING_SERVICE, password_username(username, host))
-    except Exception:  # no keyring backend on this machine: the same as "not stored"
-        return None
+    return secrets.load(password_username(username, host), PASSWORD_ENV)
 
 
 def store_smtp_password(username: str, host: str, password: str) -> None:
-    """Keep the password in the OS keyring (the settings dialog calls this)."""
-    try:
-        import keyring
-
-        keyring.set_password(KEYRING_SERVICE, password_username(username, host), password)
-    except Exception as exc:
-        raise SmtpConfigError(
-            f"the SMTP password cannot be stored: no usable keyring on this machine ({exc}); "
-            f"set the environment variable {PASSWORD_ENV} instead"
-        ) from None
+    """Keep the password in the OS keyring; InsecureKeyring when it would not be safe there."""
+    secrets.store(
+        password_username(username, host),
+        password,
+        what="the SMTP password",
+        env_var=PASSWORD_ENV,
+    )
 
 
 @dataclass(frozen=True)

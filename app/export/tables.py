@@ -12,11 +12,6 @@ import datetime as dt
 import io
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-
 from app.export.digest import Digest, DigestItem
 from app.export.registry import RenderOptions, register
 from app.export.text import one_line
@@ -104,6 +99,13 @@ def render_csv(digest: Digest, _options: RenderOptions) -> bytes:
     description="Excel workbook, one row per item",
 )
 def render_xlsx(digest: Digest, _options: RenderOptions) -> bytes:
+    # openpyxl is loaded here, not at import: every export loads the format registry, and
+    # only this format needs it.
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     wb = Workbook()
     ws = wb.active
     ws.title = "Digest"

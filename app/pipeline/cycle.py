@@ -21,7 +21,7 @@ from scrapers.base import Channel, get_source, source_keys
 from scrapers.http import HostSpacer, PoliteClient
 from storage.db import Database
 from storage.fetch_state import BufferedValidators, interrupt_stale_runs
-from storage.models import utcnow
+from storage.models import DEFAULT_TOPICS_INSTALLED, Setting, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -107,10 +107,12 @@ def run_cycle(
     )
     if hooks is None:
         # A first fetch should already show matches: install the default watch topics once.
-        from app.topics.store import install_default_topics
-
+        # The flag is read first so that later fetches do not load the topic machinery.
         with db.write() as session:
-            install_default_topics(session)
+            if session.get(Setting, DEFAULT_TOPICS_INSTALLED) is None:
+                from app.topics.store import install_default_topics
+
+                install_default_topics(session)
         hooks = default_hooks(config, db)
     cancelled = _as_check(cancel)
     opts: dict[str, Any] = {"mirror": effective_mirror(config, mirror)}

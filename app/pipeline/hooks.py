@@ -63,18 +63,41 @@ class PipelineHooks:
             log.exception("topic matching failed for %d notices; they stay unmatched", len(ids))
 
 
-def default_hooks(config: Any = None, db: Any = None) -> PipelineHooks:
-    """The app's translator (offline engine + translation memory, no network at store time)
-    and the topic matcher over every enabled topic."""
-    hooks = PipelineHooks()
-    try:
-        from app.translation.service import Translator
+class _TranslatorOnFirstUse:
+    """The app's translator, built when the first new title arrives.
 
-        translator = Translator(getattr(config, "translation", None))
-        hooks.title_en = lambda title: translator.title_en(title, db)
-    except Exception:  # a broken translator setup must not stop fetching
-        log.exception("the translator could not be set up; titles stay untranslated")
+    A no-change fetch (the common scheduled case) stores no notice, so it never loads the
+    translation engine's data; a setup that fails is logged once and titles stay untranslated.
+    """
+
+    def __init__(self, config: Any, db: Any):
+        self._config, self._db = config, db
+        self._translator: Any = None
+        self._failed = False
+
+    def __call__(self, title: str) -> TitleEn | None:
+        if self._failed:
+            return None
+        if self._translator is None:
+            try:
+                from app.translation.service import Translator
+
+                self._translator = Translator(getattr(self._config, "translation", None))
+            except Exception:  # a broken translator setup must not stop fetching
+                log.exception("the translator could not be set up; titles stay untranslated")
+                self._failed = True
+                return None
+        return self._translator.title_en(title, self._db)
+
+
+def _apply_topics(session: Any, ids: Sequence[int]) -> None:
+    """Match new notices against every enabled topic (the matcher loads on first new notice)."""
     from app.topics.store import apply_topics
 
-    hooks.on_new_notices = lambda session, ids: apply_topics(session, notice_ids=list(ids))
-    return hooks
+    apply_topics(session, notice_ids=list(ids))
+
+
+def default_hooks(config: Any = None, db: Any = None) -> PipelineHooks:
+    """The app's translator (offline engine + translation memory, no network at store time)
+    and the topic matcher over every enabled topic, each loaded when first needed."""
+    return PipelineHooks(title_en=_TranslatorOnFirstUse(config, db), on_new_notices=_apply_topics)

@@ -19,9 +19,9 @@ from app.topics.apply import MAX_HITS_STORED, ApplyResult, apply_topics
 from app.topics.errors import TopicError
 from app.topics.pack import TopicSpec, default_topics, dumps_pack
 from app.topics.trial import QueryTest, SampleHit, test_query
-from storage.models import Setting, Topic, TopicMatch
+from storage.models import DEFAULT_TOPICS_INSTALLED, Setting, Topic, TopicMatch
 
-DEFAULTS_SETTING = "topics.defaults_installed"
+DEFAULTS_SETTING = DEFAULT_TOPICS_INSTALLED
 _EDITABLE = {"name", "query", "enabled", "notify", "colour", "sources", "description", "aliases"}
 
 

@@ -132,6 +132,33 @@ def test_settings_dialog_writes_valid_toml_and_keyring(qtbot, config, tasks, tmp
     assert keyring.get_password("regwatch", "smtp:liaison@example.eu@smtp.example.eu") == "s3cret"
 
 
+def test_settings_dialog_refuses_a_plaintext_keyring(qtbot, config, tasks, tmp_path):
+    import keyring
+    from keyrings.alt.file import PlaintextKeyring
+
+    from app.ui.dialogs.settings import SettingsDialog
+
+    plaintext = PlaintextKeyring()
+    plaintext.file_path = str(tmp_path / "keyring_pass.cfg")
+    before_backend = keyring.get_keyring()
+    keyring.set_keyring(plaintext)
+    try:
+        dlg = SettingsDialog(config, tasks)
+        qtbot.addWidget(dlg)
+        dlg.smtp_host.setText("smtp.example.eu")
+        dlg.smtp_user.setText("liaison@example.eu")
+        dlg.smtp_password.setText("s3cret")
+        before = config.path.read_text() if config.path.exists() else None
+        dlg.save()
+    finally:
+        keyring.set_keyring(before_backend)
+    assert dlg.result() != dlg.DialogCode.Accepted
+    assert "REGWATCH_SMTP_PASSWORD" in dlg.error.text()
+    assert "keyring_pass.cfg" in dlg.error.text()
+    assert not (tmp_path / "keyring_pass.cfg").exists()
+    assert (config.path.read_text() if config.path.exists() else None) == before
+
+
 def test_settings_smtp_test_reports_failure_off_thread(qtbot, config, tasks):
     from app.ui.dialogs.settings import SettingsDialog
 

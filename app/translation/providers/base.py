@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 
 import httpx
 
+from app.secrets import translation_key_env
 from app.translation.providers.errors import (
     AuthError,
     BadResponse,
@@ -72,7 +73,9 @@ class Provider:
         self.key = key or ""
         if self.needs_key and not self.key:
             raise ProviderConfigError(
-                f"no API key for the {self.name} provider is stored in the keyring"
+                f"no API key for the {self.name} provider is stored in the keyring "
+                f"(regwatch secrets set translation:{self.name}) or set in the environment "
+                f"variable {translation_key_env(self.name)}"
             )
         self.requests = 0
         self._client = httpx.Client(

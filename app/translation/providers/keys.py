@@ -1,30 +1,27 @@
-"""API keys live in the OS keyring (service "regwatch", user "translation:<provider>")."""
+"""API keys: ``REGWATCH_<PROVIDER>_KEY`` when set, else the OS keyring (see app.secrets)."""
 
 from __future__ import annotations
 
-import keyring
-from keyring.errors import KeyringError
-
-SERVICE = "regwatch"
+from app import secrets
 
 
 def username(provider: str) -> str:
-    return f"translation:{provider}"
+    return secrets.translation_user(provider)
 
 
 def get_key(provider: str) -> str | None:
-    try:
-        return keyring.get_password(SERVICE, username(provider))
-    except KeyringError:
-        return None
+    return secrets.load(username(provider), secrets.translation_key_env(provider))
 
 
 def set_key(provider: str, secret: str) -> None:
-    keyring.set_password(SERVICE, username(provider), secret)
+    """Store the key; InsecureKeyring (a UserError) when the keyring would not keep it safe."""
+    secrets.store(
+        username(provider),
+        secret,
+        what=f"the {provider} API key",
+        env_var=secrets.translation_key_env(provider),
+    )
 
 
 def delete_key(provider: str) -> None:
-    try:
-        keyring.delete_password(SERVICE, username(provider))
-    except KeyringError:
-        pass
+    secrets.delete(username(provider))

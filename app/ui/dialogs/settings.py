@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 
-from keyring.errors import KeyringError
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -185,12 +184,7 @@ class SettingsDialog(QDialog):
                     raise SmtpConfigError("enter the SMTP user name the password belongs to")
                 store_smtp_password(em.username, em.host, self.smtp_password.text())
             if self.api_key.text() and cfg.translation.provider != "offline":
-                try:
-                    set_key(cfg.translation.provider, self.api_key.text())
-                except KeyringError as exc:
-                    raise UserError(
-                        f"the API key cannot be stored: no usable keyring ({exc})"
-                    ) from None
+                set_key(cfg.translation.provider, self.api_key.text())
             self.saved = save_config(cfg, self._config.path)
         except (UserError, OSError) as exc:
             self.error.setText(getattr(exc, "message", None) or str(exc))
