@@ -6,7 +6,7 @@ import pytest
 
 from scrapers.base import ListItem, Notice, get_source
 from tests.more_corpus import (
-    CHANNELS,
+    ORACLE_LISTS,
     EXPECTED,
     corpus_files,
     detail_file,
@@ -21,7 +21,7 @@ def _expected_rows() -> dict[str, list[dict]]:
     rows: dict[str, list[dict]] = {}
     for snap in ("t1", "t2"):
         for key, lst in EXPECTED["snapshots"][snap]["lists"].items():
-            if key in CHANNELS:
+            if key in ORACLE_LISTS:
                 for row in lst["items"]:
                     rows.setdefault(row["url"], []).append(row)
     return rows
@@ -74,14 +74,14 @@ def test_list_files_cover_every_expected_row():
             parsed.update(i.url for i in result)
     for snap in ("t1", "t2"):
         for key, lst in EXPECTED["snapshots"][snap]["lists"].items():
-            if key in CHANNELS:
+            if key in ORACLE_LISTS:
                 assert {row["url"] for row in lst["items"]} <= parsed, key
 
 
 @pytest.mark.parametrize("url", sorted(my_details("t2")))
 def test_detail_fields_match_the_oracle(url):
     exp = my_details("t2")[url]
-    source_key = CHANNELS[exp["source"]][0]
+    source_key = ORACLE_LISTS[exp["source"]][0]
     notice = get_source(source_key).parse(detail_file(url).read_bytes(), url)
     assert isinstance(notice, Notice)
     assert notice_mismatches(notice, exp) == []
@@ -99,3 +99,14 @@ def test_tc260_list_date_is_the_comment_deadline():
     items = get_source("tc260").parse(path.read_bytes(), url)
     assert all(i.extra["comment_deadline"] == i.date for i in items)
     assert get_source("tc260").info.channel("zqyj").date_kind == "deadline"
+
+
+def test_tc260_portal_rows_carry_the_jumpdetail_deadline_and_the_shown_publication_date():
+    url = "https://www.tc260.org.cn/portal/suggestion"
+    path = [p for k, u, p in FILES if k == "tc260" and p.name == "suggestion@t2.html"][0]
+    items = get_source("tc260").parse(path.read_bytes(), url)
+    assert len(items) == 3
+    for item in items:
+        assert item.url.startswith("https://www.tc260.org.cn/portal/suggestion-detail/")
+        assert item.extra["comment_deadline"] == item.date
+        assert item.extra["published_date"] < item.date
