@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+from bs4 import Tag
 
 from scrapers import dom
 from scrapers.base import (
+    Attachment,
     BaseSource,
     Channel,
     Fetcher,
@@ -262,7 +265,36 @@ def parse_detail(content: bytes, url: str) -> Notice:
     if notice.comment_deadline:
         rules.append("comment_deadline:body")
     notice.attachments = dom.attachments(body_el, url)
+    for file in download_links(body_el, url):
+        if all(file.url != f.url for f in notice.attachments):
+            notice.attachments.append(file)
     return notice
+
+
+_FILE_TYPE = re.compile(r"\.([A-Za-z0-9]{2,5})$")
+
+
+def download_links(root: Tag, url: str) -> list[Attachment]:
+    """CMS file links ``…/downloadfile.jsp?filepath=…&fText=…`` (no extension in the URL,
+    ``target="CMSFILEINCONTENT"``): named by the link text, else ``fText``; the type
+    (``.pdf``) is kept from ``fText`` when the name lacks it."""
+    found: list[Attachment] = []
+    for a in root.find_all("a", href=True):
+        link = safe_url(str(a["href"]), url)
+        if link is None:
+            continue
+        parts = urlsplit(link)
+        query = parse_qs(parts.query)
+        if not parts.path.lower().endswith("/downloadfile.jsp") or not query.get("filepath"):
+            continue
+        ftext = clean_text((query.get("fText") or query.get("ftext") or [""])[0])
+        name = dom.text_of(a) or ftext or clean_text(str(a.get("title") or ""))
+        kind = _FILE_TYPE.search(ftext)
+        if kind and not _FILE_TYPE.search(name):
+            name = f"{name}.{kind[1]}"
+        if all(link != f.url for f in found):
+            found.append(Attachment(name=name or "附件", url=link))
+    return found
 
 
 @register("cac")

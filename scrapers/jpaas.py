@@ -102,7 +102,7 @@ def find_unit_script(content: bytes | str, page_url: str) -> UnitScript:
     )
 
 
-_LIST_TAG = re.compile(r"list|列表|内容|正文|文章", re.I)
+_LIST_TAG = re.compile(r"list|列表|内容|正文|文章|分页", re.I)  # SAMR: tagId "ajax分页"
 _CHROME_TAG = re.compile(r"导航|nav|菜单|menu|头部|尾部|页头|页脚|banner|header|footer", re.I)
 _LIST_BOX = re.compile(r"clist|list|lmy_main_r|main_r|content|con", re.I)
 
