@@ -96,10 +96,45 @@ def parse_list_page(content: bytes, url: str, channel: str = "") -> list[ListIte
         seen.add(item_url)
         times = li.select_one(".times, .time, span.date")
         date = parse_date(dom.text_of(times)) if times is not None else parse_date(dom.text_of(li))
+        date = date or url_date(item_url)  # a date cell the page left empty or templated
         item = ListItem(url=item_url, title=title, date=date, channel=channel)
         if link_text and link_text != title:
             item.link_text = link_text
         items.append(item)
+    return items
+
+
+# CAC article URLs carry their publication day: //www.cac.gov.cn/2026-09/18/c_1791482017777471.htm
+_ARTICLE = re.compile(r"/((?:19|20)\d{2})-(\d{2})/(\d{2})/c_\d+\.htm$")
+_BULLET = re.compile(r"^[»›·•\s]+")
+
+
+def url_date(url: str):
+    """The publication day an article URL encodes (``/2026-09/18/c_….htm``), else None."""
+    m = _ARTICLE.search(urlsplit(url).path)
+    return parse_date(f"{m[1]}-{m[2]}-{m[3]}") if m else None
+
+
+def parse_article_links(content: bytes, url: str, channel: str = "") -> list[ListItem]:
+    """Rows of any CAC page that is not a column (home page, site search): every article link
+    (``…/YYYY-MM/DD/c_<id>.htm``), dated by its row's time, else by its URL."""
+    page = dom.parse_html(content)
+    items: list[ListItem] = []
+    seen: set[str] = set()
+    for a in page.find_all("a", href=True):
+        item_url = safe_url(str(a["href"]), url)
+        if item_url is None or item_url in seen or not _ARTICLE.search(urlsplit(item_url).path):
+            continue
+        title = _BULLET.sub(
+            "", clean_title(str(a.get("title") or "")) or clean_title(a.get_text(" "))
+        )
+        if not title:
+            continue
+        seen.add(item_url)
+        row = a.find_parent("li")
+        rest = dom.text_of(row).replace(dom.text_of(a), " ") if row is not None else ""
+        date = parse_date(rest) or url_date(item_url)
+        items.append(ListItem(url=item_url, title=title, date=date, channel=channel))
     return items
 
 
@@ -400,7 +435,9 @@ class Cac(BaseSource):
             return parse_json_list(content, url)
         if _CHANNEL_CODE.search(path):
             return parse_list_page(content, url)
-        return parse_detail(content, url)
+        if _ARTICLE.search(path):
+            return parse_detail(content, url)
+        return parse_article_links(content, url)
 
     def parse_detail(self, content: bytes, url: str) -> Notice:
         return parse_detail(content, url)
