@@ -7,6 +7,7 @@ but no 文号 field: 令号, issuers and signature date are read from the body's
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -59,6 +60,21 @@ def channel_code(url: str) -> str | None:
     """``A093703`` from a column URL such as ``…/A093703index_1.htm``."""
     m = _CHANNEL_CODE.search(url)
     return m.group(1) if m else None
+
+
+# Sub-channels of a column as other scrapers configure them (sites.md §2): read from the column
+# page's own links when it answers, these when it does not.
+KNOWN_SUB_CHANNELS = {"A093703": tuple(f"A093703{n:02d}" for n in range(1, 7))}
+
+
+def sub_channel_codes(code: str, page: str = "") -> list[str]:
+    """Codes of ``code``'s sub-channels (``A093703`` → ``A09370301`` …): linked from the page
+    first, else the known ones."""
+    if not code:
+        return []
+    found = re.findall(rf"({code}\d{{2,4}})index(?:_\d+)?\.htm", page)
+    codes = list(dict.fromkeys(found)) or list(KNOWN_SUB_CHANNELS.get(code, ()))
+    return [c for c in codes if c != code]
 
 
 def page_params(content: bytes | str) -> dict[str, str]:
@@ -354,10 +370,12 @@ class Cac(BaseSource):
                 "CAC releases",
                 "https://www.cac.gov.cn/wxzw/wxfb/A093702index_1.htm",
             ),
+            # The site calls this column 网信@你: drafts for comment mixed with other notices
+            # to the public (calls for members, surveys).
             Channel(
                 "zqyj",
-                "征求意见",
-                "Drafts for comment",
+                "网信@你",
+                "Notices to the public (drafts for comment and more)",
                 "https://www.cac.gov.cn/hdfw/wxan/A093802index_1.htm",
             ),
         ),
@@ -368,6 +386,53 @@ class Cac(BaseSource):
     )
 
     def list_pages(self, channel: Channel, fetcher: Fetcher) -> Iterator[ListPage]:
+        """The column's pages; when the column itself has gone (404, no rows in its page nor in
+        its list service), its sub-channels are read instead (政策法规 = A09370301–06)."""
+        shell: list[str] = []
+        yielded = 0
+        try:
+            for page in self._column_pages(channel, fetcher, shell):
+                yielded += 1
+                yield page
+        except (LayoutError, FetchError) as exc:
+            if yielded or (isinstance(exc, FetchError) and exc.status != 404):
+                raise
+            codes = sub_channel_codes(channel_code(channel.url) or "", shell[0] if shell else "")
+            if not codes:
+                raise
+            yield self._sub_channel_page(channel, codes, fetcher, exc)
+
+    def _sub_channel_page(
+        self, channel: Channel, codes: list[str], fetcher: Fetcher, cause: Exception
+    ) -> ListPage:
+        """Page 1 of every sub-channel, merged newest first (one page: the pipeline would stop
+        walking at the first sub-channel holding nothing new)."""
+        items: dict[str, ListItem] = {}
+        for code in codes:
+            form = {"channelCode": code, "perPage": str(DEFAULT_PER_PAGE), "pageno": "1"}
+            try:
+                reply = fetcher.post(
+                    JSON_LIST,
+                    data=form,
+                    headers={"Referer": channel.url, "X-Requested-With": "XMLHttpRequest"},
+                )
+                rows = parse_json_list(reply.content, f"{JSON_LIST}?{urlencode(form)}", channel.key)
+            except (FetchError, LayoutError):
+                continue  # one sub-channel down does not hide the others
+            for item in rows:
+                items.setdefault(item.url, item)
+        if not items:
+            raise LayoutError(
+                f"The CAC column {channel.url} and its sub-channels ({', '.join(codes)}) hold no "
+                f"rows ({getattr(cause, 'message', cause)}); the column may have moved.",
+                url=channel.url,
+            )
+        merged = sorted(items.values(), key=lambda i: i.date or dt.date.min, reverse=True)
+        return ListPage(JSON_LIST, 1, merged)
+
+    def _column_pages(
+        self, channel: Channel, fetcher: Fetcher, shell: list[str]
+    ) -> Iterator[ListPage]:
         code = channel_code(channel.url)
         per_page = DEFAULT_PER_PAGE
         total: int | None = None
@@ -384,6 +449,7 @@ class Cac(BaseSource):
         pageno = 1
         number = 1
         if resp is not None:
+            shell.append(resp.text)
             params = page_params(resp.text)
             code = params.get("channelCode") or code
             per_page = int(params.get("perPage") or per_page) or DEFAULT_PER_PAGE
