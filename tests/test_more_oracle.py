@@ -6,8 +6,8 @@ import pytest
 
 from scrapers.base import ListItem, Notice, get_source
 from tests.more_corpus import (
-    ORACLE_LISTS,
     EXPECTED,
+    ORACLE_LISTS,
     corpus_files,
     detail_file,
     item_mismatches,

@@ -303,3 +303,17 @@ def test_client_keeps_the_query_string_of_a_url_given_without_params(server, cli
     resp = client.get(url)
     assert resp.status == 200 and resp.url == url
     assert server.requests[-1].query == "id=95833A278A6D2B640CDD6375CFFE8600"
+
+
+def test_std_samr_pages_by_limit_offset_when_the_url_does():
+    from urllib.parse import parse_qs, urlsplit
+
+    from scrapers.std_samr import page_url
+
+    url = "https://std.samr.gov.cn/gb/search/gbQueryPage?searchText=&state=现行&limit=20&offset=0"
+    q = parse_qs(urlsplit(page_url(url, 3)).query, keep_blank_values=True)
+    assert (q["limit"], q["offset"], q["state"]) == (["20"], ["40"], ['G_STATE:"现行"'])
+    assert "pageNumber" not in q and q["searchText"] == [""]
+    plain = "https://std.samr.gov.cn/gb/search/gbQueryPage?state=G_STATE%3A%22废止%22&pageSize=50&pageNumber=1"
+    q = parse_qs(urlsplit(page_url(plain, 2)).query)
+    assert (q["pageNumber"], q["pageSize"], q["state"]) == (["2"], ["50"], ['G_STATE:"废止"'])
