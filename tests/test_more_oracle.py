@@ -110,3 +110,31 @@ def test_tc260_portal_rows_carry_the_jumpdetail_deadline_and_the_shown_publicati
         assert item.url.startswith("https://www.tc260.org.cn/portal/suggestion-detail/")
         assert item.extra["comment_deadline"] == item.date
         assert item.extra["published_date"] < item.date
+
+
+def test_samr_content_3_rows_and_ajax_paging_script_are_read():
+    from scrapers import jpaas
+
+    html = (
+        '<div class="page-content"><ul>'
+        '<li class="content-3-left-text imgContent01new"><a href="/zw/zfxxgk/art/2026/art_1.html" '
+        'title="市场监管总局关于发布《网络交易平台规则监督管理办法》的公告">市场监管总局关于发布…</a>'
+        '<div class="contentRight01time">2026-05-12</div></li>'
+        '<li class="content-3-left-text imgContent01new"><a href="/zw/zfxxgk/art/2026/art_2.html" '
+        'title="国家标准化管理委员会关于下达2026年第一批推荐性国家标准计划的通知">国家标准化…</a>'
+        '<div class="contentRight01time">2026-04-30</div></li></ul></div>'
+    )
+    items = jpaas.parse_rows(html, "https://www.samr.gov.cn/api-gateway/x/build/unit")
+    assert [(i.url[-10:], i.date.isoformat()) for i in items] == [
+        ("art_1.html", "2026-05-12"),
+        ("art_2.html", "2026-04-30"),
+    ]
+    assert items[0].link_text == "市场监管总局关于发布…"
+    shell = (
+        '<div class="nav"><script url="/api-gateway/jpaas-publish-server/front/page/build/unit" '
+        "queryData=\"{'tagId':'导航','pageId':'nav'}\"></script></div><div>"
+        '<script url="/api-gateway/jpaas-publish-server/front/page/build/unit" '
+        "queryData=\"{'tagId':'ajax分页','pageId':'list'}\"></script></div>"
+    )
+    unit = jpaas.find_unit_script(shell, "https://www.samr.gov.cn/zw/index.html")
+    assert unit.query["pageId"] == "list"
