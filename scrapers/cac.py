@@ -7,12 +7,16 @@ but no 文号 field: 令号, issuers and signature date are read from the body's
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+from bs4 import Tag
 
 from scrapers import dom
 from scrapers.base import (
+    Attachment,
     BaseSource,
     Channel,
     Fetcher,
@@ -58,6 +62,21 @@ def channel_code(url: str) -> str | None:
     return m.group(1) if m else None
 
 
+# Sub-channels of a column as other scrapers configure them (sites.md §2): read from the column
+# page's own links when it answers, these when it does not.
+KNOWN_SUB_CHANNELS = {"A093703": tuple(f"A093703{n:02d}" for n in range(1, 7))}
+
+
+def sub_channel_codes(code: str, page: str = "") -> list[str]:
+    """Codes of ``code``'s sub-channels (``A093703`` → ``A09370301`` …): linked from the page
+    first, else the known ones."""
+    if not code:
+        return []
+    found = re.findall(rf"({code}\d{{2,4}})index(?:_\d+)?\.htm", page)
+    codes = list(dict.fromkeys(found)) or list(KNOWN_SUB_CHANNELS.get(code, ()))
+    return [c for c in codes if c != code]
+
+
 def page_params(content: bytes | str) -> dict[str, str]:
     """channelCode / perPage / total from a column page's inline paging script."""
     text = content if isinstance(content, str) else content.decode("utf-8", "replace")
@@ -93,10 +112,45 @@ def parse_list_page(content: bytes, url: str, channel: str = "") -> list[ListIte
         seen.add(item_url)
         times = li.select_one(".times, .time, span.date")
         date = parse_date(dom.text_of(times)) if times is not None else parse_date(dom.text_of(li))
+        date = date or url_date(item_url)  # a date cell the page left empty or templated
         item = ListItem(url=item_url, title=title, date=date, channel=channel)
         if link_text and link_text != title:
             item.link_text = link_text
         items.append(item)
+    return items
+
+
+# CAC article URLs carry their publication day: //www.cac.gov.cn/2026-09/18/c_1791482017777471.htm
+_ARTICLE = re.compile(r"/((?:19|20)\d{2})-(\d{2})/(\d{2})/c_\d+\.htm$")
+_BULLET = re.compile(r"^[»›·•\s]+")
+
+
+def url_date(url: str):
+    """The publication day an article URL encodes (``/2026-09/18/c_….htm``), else None."""
+    m = _ARTICLE.search(urlsplit(url).path)
+    return parse_date(f"{m[1]}-{m[2]}-{m[3]}") if m else None
+
+
+def parse_article_links(content: bytes, url: str, channel: str = "") -> list[ListItem]:
+    """Rows of any CAC page that is not a column (home page, site search): every article link
+    (``…/YYYY-MM/DD/c_<id>.htm``), dated by its row's time, else by its URL."""
+    page = dom.parse_html(content)
+    items: list[ListItem] = []
+    seen: set[str] = set()
+    for a in page.find_all("a", href=True):
+        item_url = safe_url(str(a["href"]), url)
+        if item_url is None or item_url in seen or not _ARTICLE.search(urlsplit(item_url).path):
+            continue
+        title = _BULLET.sub(
+            "", clean_title(str(a.get("title") or "")) or clean_title(a.get_text(" "))
+        )
+        if not title:
+            continue
+        seen.add(item_url)
+        row = a.find_parent("li")
+        rest = dom.text_of(row).replace(dom.text_of(a), " ") if row is not None else ""
+        date = parse_date(rest) or url_date(item_url)
+        items.append(ListItem(url=item_url, title=title, date=date, channel=channel))
     return items
 
 
@@ -262,7 +316,36 @@ def parse_detail(content: bytes, url: str) -> Notice:
     if notice.comment_deadline:
         rules.append("comment_deadline:body")
     notice.attachments = dom.attachments(body_el, url)
+    for file in download_links(body_el, url):
+        if all(file.url != f.url for f in notice.attachments):
+            notice.attachments.append(file)
     return notice
+
+
+_FILE_TYPE = re.compile(r"\.([A-Za-z0-9]{2,5})$")
+
+
+def download_links(root: Tag, url: str) -> list[Attachment]:
+    """CMS file links ``…/downloadfile.jsp?filepath=…&fText=…`` (no extension in the URL,
+    ``target="CMSFILEINCONTENT"``): named by the link text, else ``fText``; the type
+    (``.pdf``) is kept from ``fText`` when the name lacks it."""
+    found: list[Attachment] = []
+    for a in root.find_all("a", href=True):
+        link = safe_url(str(a["href"]), url)
+        if link is None:
+            continue
+        parts = urlsplit(link)
+        query = parse_qs(parts.query)
+        if not parts.path.lower().endswith("/downloadfile.jsp") or not query.get("filepath"):
+            continue
+        ftext = clean_text((query.get("fText") or query.get("ftext") or [""])[0])
+        name = dom.text_of(a) or ftext or clean_text(str(a.get("title") or ""))
+        kind = _FILE_TYPE.search(ftext)
+        if kind and not _FILE_TYPE.search(name):
+            name = f"{name}.{kind[1]}"
+        if all(link != f.url for f in found):
+            found.append(Attachment(name=name or "附件", url=link))
+    return found
 
 
 @register("cac")
@@ -287,10 +370,12 @@ class Cac(BaseSource):
                 "CAC releases",
                 "https://www.cac.gov.cn/wxzw/wxfb/A093702index_1.htm",
             ),
+            # The site calls this column 网信@你: drafts for comment mixed with other notices
+            # to the public (calls for members, surveys).
             Channel(
                 "zqyj",
-                "征求意见",
-                "Drafts for comment",
+                "网信@你",
+                "Notices to the public (drafts for comment and more)",
                 "https://www.cac.gov.cn/hdfw/wxan/A093802index_1.htm",
             ),
         ),
@@ -301,6 +386,53 @@ class Cac(BaseSource):
     )
 
     def list_pages(self, channel: Channel, fetcher: Fetcher) -> Iterator[ListPage]:
+        """The column's pages; when the column itself has gone (404, no rows in its page nor in
+        its list service), its sub-channels are read instead (政策法规 = A09370301–06)."""
+        shell: list[str] = []
+        yielded = 0
+        try:
+            for page in self._column_pages(channel, fetcher, shell):
+                yielded += 1
+                yield page
+        except (LayoutError, FetchError) as exc:
+            if yielded or (isinstance(exc, FetchError) and exc.status != 404):
+                raise
+            codes = sub_channel_codes(channel_code(channel.url) or "", shell[0] if shell else "")
+            if not codes:
+                raise
+            yield self._sub_channel_page(channel, codes, fetcher, exc)
+
+    def _sub_channel_page(
+        self, channel: Channel, codes: list[str], fetcher: Fetcher, cause: Exception
+    ) -> ListPage:
+        """Page 1 of every sub-channel, merged newest first (one page: the pipeline would stop
+        walking at the first sub-channel holding nothing new)."""
+        items: dict[str, ListItem] = {}
+        for code in codes:
+            form = {"channelCode": code, "perPage": str(DEFAULT_PER_PAGE), "pageno": "1"}
+            try:
+                reply = fetcher.post(
+                    JSON_LIST,
+                    data=form,
+                    headers={"Referer": channel.url, "X-Requested-With": "XMLHttpRequest"},
+                )
+                rows = parse_json_list(reply.content, f"{JSON_LIST}?{urlencode(form)}", channel.key)
+            except (FetchError, LayoutError):
+                continue  # one sub-channel down does not hide the others
+            for item in rows:
+                items.setdefault(item.url, item)
+        if not items:
+            raise LayoutError(
+                f"The CAC column {channel.url} and its sub-channels ({', '.join(codes)}) hold no "
+                f"rows ({getattr(cause, 'message', cause)}); the column may have moved.",
+                url=channel.url,
+            )
+        merged = sorted(items.values(), key=lambda i: i.date or dt.date.min, reverse=True)
+        return ListPage(JSON_LIST, 1, merged)
+
+    def _column_pages(
+        self, channel: Channel, fetcher: Fetcher, shell: list[str]
+    ) -> Iterator[ListPage]:
         code = channel_code(channel.url)
         per_page = DEFAULT_PER_PAGE
         total: int | None = None
@@ -317,6 +449,7 @@ class Cac(BaseSource):
         pageno = 1
         number = 1
         if resp is not None:
+            shell.append(resp.text)
             params = page_params(resp.text)
             code = params.get("channelCode") or code
             per_page = int(params.get("perPage") or per_page) or DEFAULT_PER_PAGE
@@ -368,7 +501,9 @@ class Cac(BaseSource):
             return parse_json_list(content, url)
         if _CHANNEL_CODE.search(path):
             return parse_list_page(content, url)
-        return parse_detail(content, url)
+        if _ARTICLE.search(path):
+            return parse_detail(content, url)
+        return parse_article_links(content, url)
 
     def parse_detail(self, content: bytes, url: str) -> Notice:
         return parse_detail(content, url)

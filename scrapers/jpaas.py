@@ -104,7 +104,7 @@ def find_unit_script(content: bytes | str, page_url: str) -> UnitScript:
     )
 
 
-_LIST_TAG = re.compile(r"list|列表|内容|正文|文章", re.I)
+_LIST_TAG = re.compile(r"list|列表|内容|正文|文章|分页", re.I)  # SAMR: tagId "ajax分页"
 _CHROME_TAG = re.compile(r"导航|nav|菜单|menu|头部|尾部|页头|页脚|banner|header|footer", re.I)
 _LIST_BOX = re.compile(r"clist|list|lmy_main_r|main_r|content|con", re.I)
 
@@ -189,6 +189,10 @@ def _item(a: Tag, base: str, date: dt.date | None) -> ListItem | None:
     text = clean_title(a.decode_contents())
     title_attr = a.get("title")
     title = clean_title(title_attr) if isinstance(title_attr, str) else ""
+    # A title attribute broken over lines by the editor (《…通知\n（征求意见稿）》) is the
+    # link text with stray spaces: the text is the cleaner copy.
+    if title and re.sub(r"\s", "", title) == re.sub(r"\s", "", text):
+        title = text
     title = title or text
     if not title:
         return None
@@ -205,15 +209,27 @@ def parse_rows(html: str, base: str) -> list[ListItem]:
     """
     soup = parse_html(html)
     items: list[ListItem] = []
-    # MIIT family: <li class="cf"><a class="fl" title=…>…</a><span class="fr">date</span></li>
-    for li in soup.select("li.cf"):
-        a = li.select_one("a.fl[href]") or li.select_one("a[href]")
+    # Rows that carry their own date (one loop, three families seen on the live sites):
+    #   MIIT   <li [class=cf]><span class="fr">date</span><a title=…>…</a>
+    #              <span class="endtime" style="display:none">EPOCH ms</span></li>
+    #   SAMR   <li class="zjnav04Left02_content"><div class="doctitle"><a …></div>
+    #              <div class="doctime">A至B</div></li>   (征集调查: the period; B = deadline)
+    #   SAMR   <li class="content-3-left-text …"><a …></a><div class="contentRight01time">date</div>
+    for li in soup.find_all("li"):
+        date_el = li.select_one(_ROW_DATE)
+        if date_el is None and "cf" not in (li.get("class") or []):
+            continue
+        a = li.select_one(".doctitle a[href]") or li.select_one("a.fl[href]")
+        a = a or li.select_one("a[href]")
         if a is None:
             continue
-        date_el = li.select_one("span.fr")
-        date = parse_date(date_el.get_text()) if date_el else parse_date(li.get_text(" "))
-        if (item := _item(a, base, date)) is not None:
-            items.append(item)
+        dates = all_dates(date_el.get_text(" ") if date_el else li.get_text(" "))
+        if (item := _item(a, base, dates[0] if dates else None)) is None:
+            continue
+        deadline = _row_deadline(li, dates)
+        if deadline is not None:
+            item.extra["comment_deadline"] = deadline
+        items.append(item)
     # SAMR/SAC family: <ul><li class="nav04Left02_content"><a title=…></li>
     #                      <li class="nav04Left02_contenttime">date</li></ul>
     if not items:
@@ -238,10 +254,39 @@ def parse_rows(html: str, base: str) -> list[ListItem]:
 
 
 def _next_element(el: Tag) -> Tag | None:
+    from bs4 import Tag  # loaded already: ``el`` came from parse_html
+
     for sib in el.next_siblings:
         if isinstance(sib, Tag):
             return sib
     return None
+
+
+_ROW_DATE = "span.fr, .doctime, .contentRight01time"
+_PERIOD = re.compile(r"至|—|–|~|～|到")
+
+
+def all_dates(text: str) -> list[dt.date]:
+    """Every date in ``text`` in order (a period ``2026-09-17至2026-10-17`` gives two)."""
+    out = []
+    for part in _PERIOD.split(text):
+        if (d := parse_date(part)) is not None:
+            out.append(d)
+    return out
+
+
+def _row_deadline(li: Tag, dates: list[dt.date]) -> dt.date | None:
+    """A row's comment deadline: MIIT's hidden ``span.endtime`` epoch, else the end of a period."""
+    end = li.select_one(".endtime")
+    if end is not None:
+        raw = clean_text(end.get_text())
+        if re.fullmatch(r"\d{10}", raw):  # seconds, not the usual milliseconds
+            raw += "000"
+        if re.fullmatch(r"\d{12,13}", raw) and int(raw) > 0:
+            return parse_date(raw)  # epoch ms, read as a Beijing date
+        if parsed := parse_date(raw):
+            return parsed
+    return dates[-1] if len(dates) >= 2 else None
 
 
 def _article_links(soup: Tag) -> list[Tag]:
@@ -318,6 +363,14 @@ def walk_column(
             return
         seen.update(item.url for item in items)
         yield ListPage(url=page_url, page=page_no, items=items)
+
+
+def with_list_deadline(notice: Notice, item: ListItem, site: str) -> Notice:
+    """The row's deadline (MIIT endtime, SAMR period end) when the article states none."""
+    if notice.comment_deadline is None and item.extra.get("comment_deadline"):
+        notice.comment_deadline = item.extra["comment_deadline"]
+        notice.rules.append(f"{site}:comment_deadline:list")
+    return notice
 
 
 # ---------------------------------------------------------------------------------------------

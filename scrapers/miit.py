@@ -182,6 +182,9 @@ class MiitSource(BaseSource):
                 item.channel = channel.key
             yield ListPage(url=url, page=page_no, items=items)
 
+    def fetch_detail(self, item: ListItem, fetcher: Fetcher) -> Notice:
+        return jpaas.with_list_deadline(super().fetch_detail(item, fetcher), item, "miit")
+
     def parse_detail(self, content: bytes, url: str) -> Notice:
         return jpaas.parse_article(content, url, ARTICLE, "miit")
 

@@ -59,6 +59,9 @@ class SacSource(BaseSource):
     def list_pages(self, channel: Channel, fetcher: Fetcher) -> Iterator[ListPage]:
         yield from jpaas.walk_column(channel.url, channel.key, fetcher, page_size=PAGE_SIZE)
 
+    def fetch_detail(self, item: ListItem, fetcher: Fetcher) -> Notice:
+        return jpaas.with_list_deadline(super().fetch_detail(item, fetcher), item, "sac")
+
     def parse_detail(self, content: bytes, url: str) -> Notice:
         notice = jpaas.parse_article(content, url, ARTICLE, "sac")
         # 批准发布 announcements name the standard in the body.

@@ -42,11 +42,33 @@ _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
 def page_url(list_url: str, page_no: int) -> str:
-    """``list_url`` asking for page ``page_no`` (other parameters kept, blank ones too)."""
+    """``list_url`` asking for page ``page_no`` (other parameters kept, blank ones too).
+
+    Both paging styles the platform accepts are honoured: ``pageSize``/``pageNumber`` and
+    bootstrap-table's ``limit``/``offset`` (whichever the configured URL uses). A bare state
+    filter (``state=现行``) is written as the platform's query syntax ``G_STATE:"现行"``.
+    """
     parts = urlsplit(list_url)
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "pageNumber"]
-    query.append(("pageNumber", str(page_no)))
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    keys = {k for k, _ in query}
+    query = [(k, state_filter(v) if k == "state" else v) for k, v in query]
+    if "offset" in keys or ("limit" in keys and "pageNumber" not in keys):
+        limit = next((v for k, v in query if k == "limit" and v.isdigit()), "50")
+        query = [(k, v) for k, v in query if k not in ("offset", "limit")]
+        query += [("limit", limit), ("offset", str((page_no - 1) * int(limit)))]
+    else:
+        query = [(k, v) for k, v in query if k != "pageNumber"]
+        query.append(("pageNumber", str(page_no)))
     return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+_STATES = ("现行", "即将实施", "废止", "被代替")
+
+
+def state_filter(value: str) -> str:
+    """``现行`` → ``G_STATE:"现行"``; a value already in that form (or blank) is kept."""
+    value = value.strip()
+    return f'G_STATE:"{value}"' if value in _STATES else value
 
 
 def _rows(content: bytes, url: str) -> tuple[list[dict[str, Any]], int | None]:

@@ -181,3 +181,41 @@ def test_gbk_detail_page_with_meta_charset_parses(server):
     assert (
         notice.published_date.isoformat() == "2024-09-30" and "规范网络数据处理活动" in notice.body
     )
+
+
+def test_cac_column_without_rows_reads_the_sub_channels_it_links(server):
+    shell = (
+        "<html><body><div class='sub-nav'>"
+        "<a href='//www.cac.gov.cn/wxzw/zcfg/fl/A09370301index_1.htm'>法律</a>"
+        "<a href='//www.cac.gov.cn/wxzw/zcfg/xzfg/A09370302index_1.htm'>行政法规</a>"
+        "</div><div id='loadingInfoPage'></div></body></html>"
+    )
+    server.override("www.cac.gov.cn", "/wxzw/zcfg/A093703index_1.htm", body=shell)
+    rows = (
+        '{"list":[{"topic":"网络数据安全管理条例","infourl":"//www.cac.gov.cn/2024-09/30/c_1.htm",'
+        '"pubtime":"2024-09-30 17:00:00"},{"topic":"关键信息基础设施安全保护条例",'
+        '"infourl":"//www.cac.gov.cn/2021-08/17/c_2.htm","pubtime":"2021-08-17 17:00:00"}],'
+        '"totalRec":2}'
+    )
+    server.override("www.cac.gov.cn", "/cms/JsonList", method="POST", body=rows)
+    with client_for(server) as client:
+        items = walk("cac", "zcfg", client)
+    assert [i.url for i in items] == [
+        "https://www.cac.gov.cn/2024-09/30/c_1.htm",
+        "https://www.cac.gov.cn/2021-08/17/c_2.htm",
+    ]
+    posts = [r for r in server.requests if r.path == "/cms/JsonList"]
+    assert len(posts) == 2  # one per linked sub-channel, none for the parent
+
+
+def test_cac_sub_channels_fall_back_to_the_known_codes():
+    from scrapers.cac import sub_channel_codes
+
+    assert sub_channel_codes("A093703") == [f"A093703{n:02d}" for n in range(1, 7)]
+    assert sub_channel_codes("A093802") == []
+    page = "<a href='/x/A09370305index_1.htm'>规范性文件</a>"
+    assert sub_channel_codes("A093703", page) == ["A09370305"]
+
+
+def test_cac_zqyj_channel_is_named_as_the_site_names_it():
+    assert get_source("cac").info.channel("zqyj").name_zh == "网信@你"

@@ -6,8 +6,8 @@ import pytest
 
 from scrapers.base import ListItem, Notice, get_source
 from tests.more_corpus import (
-    CHANNELS,
     EXPECTED,
+    ORACLE_LISTS,
     corpus_files,
     detail_file,
     item_mismatches,
@@ -21,7 +21,7 @@ def _expected_rows() -> dict[str, list[dict]]:
     rows: dict[str, list[dict]] = {}
     for snap in ("t1", "t2"):
         for key, lst in EXPECTED["snapshots"][snap]["lists"].items():
-            if key in CHANNELS:
+            if key in ORACLE_LISTS:
                 for row in lst["items"]:
                     rows.setdefault(row["url"], []).append(row)
     return rows
@@ -74,14 +74,14 @@ def test_list_files_cover_every_expected_row():
             parsed.update(i.url for i in result)
     for snap in ("t1", "t2"):
         for key, lst in EXPECTED["snapshots"][snap]["lists"].items():
-            if key in CHANNELS:
+            if key in ORACLE_LISTS:
                 assert {row["url"] for row in lst["items"]} <= parsed, key
 
 
 @pytest.mark.parametrize("url", sorted(my_details("t2")))
 def test_detail_fields_match_the_oracle(url):
     exp = my_details("t2")[url]
-    source_key = CHANNELS[exp["source"]][0]
+    source_key = ORACLE_LISTS[exp["source"]][0]
     notice = get_source(source_key).parse(detail_file(url).read_bytes(), url)
     assert isinstance(notice, Notice)
     assert notice_mismatches(notice, exp) == []
@@ -99,3 +99,42 @@ def test_tc260_list_date_is_the_comment_deadline():
     items = get_source("tc260").parse(path.read_bytes(), url)
     assert all(i.extra["comment_deadline"] == i.date for i in items)
     assert get_source("tc260").info.channel("zqyj").date_kind == "deadline"
+
+
+def test_tc260_portal_rows_carry_the_jumpdetail_deadline_and_the_shown_publication_date():
+    url = "https://www.tc260.org.cn/portal/suggestion"
+    path = [p for k, u, p in FILES if k == "tc260" and p.name == "suggestion@t2.html"][0]
+    items = get_source("tc260").parse(path.read_bytes(), url)
+    assert len(items) == 3
+    for item in items:
+        assert item.url.startswith("https://www.tc260.org.cn/portal/suggestion-detail/")
+        assert item.extra["comment_deadline"] == item.date
+        assert item.extra["published_date"] < item.date
+
+
+def test_samr_content_3_rows_and_ajax_paging_script_are_read():
+    from scrapers import jpaas
+
+    html = (
+        '<div class="page-content"><ul>'
+        '<li class="content-3-left-text imgContent01new"><a href="/zw/zfxxgk/art/2026/art_1.html" '
+        'title="市场监管总局关于发布《网络交易平台规则监督管理办法》的公告">市场监管总局关于发布…</a>'
+        '<div class="contentRight01time">2026-05-12</div></li>'
+        '<li class="content-3-left-text imgContent01new"><a href="/zw/zfxxgk/art/2026/art_2.html" '
+        'title="国家标准化管理委员会关于下达2026年第一批推荐性国家标准计划的通知">国家标准化…</a>'
+        '<div class="contentRight01time">2026-04-30</div></li></ul></div>'
+    )
+    items = jpaas.parse_rows(html, "https://www.samr.gov.cn/api-gateway/x/build/unit")
+    assert [(i.url[-10:], i.date.isoformat()) for i in items] == [
+        ("art_1.html", "2026-05-12"),
+        ("art_2.html", "2026-04-30"),
+    ]
+    assert items[0].link_text == "市场监管总局关于发布…"
+    shell = (
+        '<div class="nav"><script url="/api-gateway/jpaas-publish-server/front/page/build/unit" '
+        "queryData=\"{'tagId':'导航','pageId':'nav'}\"></script></div><div>"
+        '<script url="/api-gateway/jpaas-publish-server/front/page/build/unit" '
+        "queryData=\"{'tagId':'ajax分页','pageId':'list'}\"></script></div>"
+    )
+    unit = jpaas.find_unit_script(shell, "https://www.samr.gov.cn/zw/index.html")
+    assert unit.query["pageId"] == "list"

@@ -22,7 +22,14 @@ from scrapers.base import (
     get_source,
 )
 from scrapers.http import PoliteClient
-from tests.more_corpus import CHANNELS, EXPECTED, item_mismatches, my_details, notice_mismatches
+from tests.more_corpus import (
+    CHANNELS,
+    EXPECTED,
+    ORACLE_LISTS,
+    item_mismatches,
+    my_details,
+    notice_mismatches,
+)
 
 UNIT = "/api-gateway/jpaas-publish-server/front/page/build/unit"
 CHALLENGE = (
@@ -113,7 +120,7 @@ def test_miit_policy_library_stops_when_the_api_repeats_itself(server, client):
 def test_fetch_detail_over_http_matches_the_oracle(server, client, url):
     server.snapshot = "t2"
     exp = my_details("t2")[url]
-    source = get_source(CHANNELS[exp["source"]][0])
+    source = get_source(ORACLE_LISTS[exp["source"]][0])
     item = ListItem(url=url, title=exp["title"], date=None)
     notice = source.fetch_detail(item, client)
     assert notice_mismatches(notice, exp) == []
@@ -199,12 +206,6 @@ def test_miit_detail_challenge_is_blocked(server, client):
         ("sac_tzgg", "www.sac.gov.cn", UNIT, '{"success":true,"data":{"html":""}}'),
         ("samr_plan", "std.samr.gov.cn", "/gb/search/gbProcessInfoPage", '{"total":0,"rows":[]}'),
         ("samr_std", "std.samr.gov.cn", "/gb/search/gbQueryPage", '{"total":5,"rows":[]}'),
-        (
-            "tc260_zqyj",
-            "www.tc260.org.cn",
-            "/front/bzzqyjList.html",
-            "<html><body><ul class='list-group'></ul></body></html>",
-        ),
     ],
 )
 def test_first_page_with_zero_rows_is_a_layout_error(server, client, corpus_key, host, path, body):
@@ -212,6 +213,36 @@ def test_first_page_with_zero_rows_is_a_layout_error(server, client, corpus_key,
     with pytest.raises(LayoutError) as err:
         walk(corpus_key, client)
     assert "layout changed" in err.value.message
+
+
+def test_tc260_portal_and_older_list_both_empty_is_a_layout_error(server, client):
+    server.override("www.tc260.org.cn", "/portal/suggestion", body="<html><body></body></html>")
+    empty = "<html><body><ul class='list-group'></ul></body></html>"
+    server.override("www.tc260.org.cn", "/front/bzzqyjList.html", body=empty)
+    with pytest.raises(LayoutError) as err:
+        walk("tc260_zqyj", client)
+    assert "layout changed" in err.value.message
+
+
+@pytest.mark.parametrize("status", [404, 200])
+def test_tc260_falls_back_to_the_older_list_when_the_portal_is_gone_or_empty(
+    server, client, status
+):
+    server.snapshot = "t2"
+    server.override("www.tc260.org.cn", "/portal/suggestion", status=status, body="<html></html>")
+    items = walk("tc260_zqyj", client)
+    expected = EXPECTED["snapshots"]["t2"]["lists"]["tc260_legacy"]["items"]
+    assert [i.url for i in items] == [e["url"] for e in expected]
+    assert all(item_mismatches(i, e) == [] for i, e in zip(items, expected, strict=True))
+
+
+def test_tc260_portal_detail_over_http_takes_deadline_and_files(server, client):
+    server.snapshot = "t2"
+    (first, *_) = walk("tc260_zqyj", client)
+    notice = get_source("tc260").fetch_detail(first, client)
+    exp = EXPECTED["snapshots"]["t2"]["details"][first.url]
+    assert notice_mismatches(notice, exp) == []
+    assert all("/sysFile/downloadFile/" in a.url for a in notice.attachments)
 
 
 def test_sac_shell_without_script_is_a_layout_error(server, client):
@@ -272,3 +303,17 @@ def test_client_keeps_the_query_string_of_a_url_given_without_params(server, cli
     resp = client.get(url)
     assert resp.status == 200 and resp.url == url
     assert server.requests[-1].query == "id=95833A278A6D2B640CDD6375CFFE8600"
+
+
+def test_std_samr_pages_by_limit_offset_when_the_url_does():
+    from urllib.parse import parse_qs, urlsplit
+
+    from scrapers.std_samr import page_url
+
+    url = "https://std.samr.gov.cn/gb/search/gbQueryPage?searchText=&state=现行&limit=20&offset=0"
+    q = parse_qs(urlsplit(page_url(url, 3)).query, keep_blank_values=True)
+    assert (q["limit"], q["offset"], q["state"]) == (["20"], ["40"], ['G_STATE:"现行"'])
+    assert "pageNumber" not in q and q["searchText"] == [""]
+    plain = "https://std.samr.gov.cn/gb/search/gbQueryPage?state=G_STATE%3A%22废止%22&pageSize=50&pageNumber=1"
+    q = parse_qs(urlsplit(page_url(plain, 2)).query)
+    assert (q["pageNumber"], q["pageSize"], q["state"]) == (["2"], ["50"], ['G_STATE:"废止"'])
