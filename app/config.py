@@ -22,6 +22,8 @@ from urllib.parse import urlsplit
 
 import platformdirs
 
+from app.custom_sources import install as install_custom_sources
+from app.custom_sources import parse_custom_sources
 from app.errors import UserError
 
 APP_NAME = "regwatch"
@@ -141,6 +143,8 @@ class Config:
     email: EmailConfig = field(default_factory=EmailConfig)
     notifications: NotificationsConfig = field(default_factory=NotificationsConfig)
     database: str = ""  # SQLAlchemy URL; empty: SQLite in the user data dir
+    # [custom_sources.KEY]: read and checked by app/custom_sources.py (its own rules)
+    custom_sources: dict[str, Any] = field(default_factory=dict, metadata={"internal": True})
 
     path: Path | None = field(default=None, compare=False, metadata={"internal": True})
 
@@ -362,7 +366,11 @@ def parse_config(text: str, path: Path | None = None) -> Config:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise UserError(f"config file{where} is not valid TOML: {exc}") from None
+    # User-defined sources first: [sources.KEY] may name them.
+    custom = parse_custom_sources(data.pop("custom_sources", {}))
+    install_custom_sources(custom)
     cfg = _build(Config, data)
+    cfg.custom_sources = custom
     cfg.path = path
     return cfg
 
