@@ -11,18 +11,24 @@ links (a menu, a related-articles list) is discounted by its link density.
 
 from __future__ import annotations
 
+import re
+
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 from scrapers.text import clean_text
 
 _NOISE = frozenset(
     {"script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form"}
-    | {"select", "option", "button", "head", "title", "iframe"}
+    | {"select", "option", "button", "head", "title", "iframe", "h1", "label"}
 )
 # Elements that hold one paragraph: their text belongs to the container around them.
 _PARAGRAPH = frozenset({"p", "li", "dd", "dt", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre"})
 _CONTAINER = frozenset({"div", "td", "section", "article", "main", "body", "ul", "ol", "dl"})
 _MIN_TEXT = 8  # shorter strings are labels, dates and button captions, not document text
+# Document text is written in sentences; metadata values (a list of 17 issuing bodies, a date,
+# a 文号) are not, so text without sentence punctuation counts for less.
+_SENTENCE = re.compile(r"[，。；！？：,;]")
+_NO_SENTENCE_WEIGHT = 0.3
 
 
 def _container(node: NavigableString) -> tuple[Tag | None, bool]:
@@ -61,12 +67,13 @@ def main_text_block(page: BeautifulSoup | Tag) -> Tag | None:
             continue
         if in_link or len(text) < _MIN_TEXT:
             continue
+        weight = len(text) * (1.0 if _SENTENCE.search(text) else _NO_SENTENCE_WEIGHT)
         nodes[id(box)] = box
-        score[id(box)] = score.get(id(box), 0.0) + len(text)
+        score[id(box)] = score.get(id(box), 0.0) + weight
         parent = box.parent
         if isinstance(parent, Tag) and parent.name not in ("[document]", "html"):
             nodes[id(parent)] = parent
-            score[id(parent)] = score.get(id(parent), 0.0) + len(text) / 2
+            score[id(parent)] = score.get(id(parent), 0.0) + weight / 2
     best: Tag | None = None
     best_score = 0.0
     for key, raw in score.items():
