@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import soupsieve
 from bs4 import Tag
@@ -70,7 +71,7 @@ class CustomDefinition:
     detail_body: str = ""  # selector of the body text on detail pages
     interval: int | None = None  # minutes
     items: str = ""  # json: dotted path to the array ("" = the document itself)
-    url: str = ""  # json: field of the notice URL (default "url")
+    url: str = ""  # json: field of the notice URL (default "url"), or a template "p?id={id}"
 
     @property
     def title_selector(self) -> str:
@@ -145,7 +146,8 @@ def _row_title(el: Tag) -> tuple[str, str | None]:
     text = clean_title(el.decode_contents())
     attr = clean_title(str(el.get("title") or ""))
     stem = text.rstrip(".…").strip()
-    if attr and len(attr) > len(text) and (not stem or attr.startswith(stem)):
+    # Lists cut long titles ("关于…的通..." or just shorter) and keep the whole one in title=.
+    if attr and len(attr) > len(stem):
         return attr, text or None
     return text or attr, None
 
@@ -259,6 +261,29 @@ def json_rows(defn: CustomDefinition, content: bytes, url: str) -> list[Any]:
     return rows
 
 
+_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+
+
+def _row_url(row: Any, spec: str) -> str | None:
+    """The row's link: a field (``link``, ``data.url``) or a template of fields, for APIs that
+    give only an id (``userIndex.html?lid={flxxId}``); None when a part is missing."""
+    if "{" not in spec:
+        value = dig(row, spec)
+        return value if isinstance(value, str) else None
+    missing = False
+
+    def fill(m: re.Match[str]) -> str:
+        nonlocal missing
+        value = dig(row, m[1])
+        if value in (None, "") or isinstance(value, (dict, list)):
+            missing = True
+            return ""
+        return quote(str(value), safe="")
+
+    filled = _PLACEHOLDER.sub(fill, spec)
+    return None if missing else filled
+
+
 def parse_json_list(
     defn: CustomDefinition, content: bytes, url: str, today: dt.date
 ) -> list[ListItem]:
@@ -267,8 +292,8 @@ def parse_json_list(
     seen: set[str] = set()
     for row in json_rows(defn, content, url):
         title = clean_title(str(dig(row, defn.title_selector) or ""))
-        raw_url = dig(row, defn.url_field)
-        item_url = safe_url(str(raw_url), url) if isinstance(raw_url, str) else None
+        raw_url = _row_url(row, defn.url_field)
+        item_url = safe_url(raw_url, url) if raw_url else None
         if not title or item_url is None or item_url in seen:
             continue
         seen.add(item_url)
