@@ -12,24 +12,31 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import fields
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import tomli_w
 
 from app.errors import UserError
 from scrapers.base import builtin_source_keys, set_custom_sources
-from scrapers.custom import FORMATS, CustomDefinition, CustomSource, selector_problem
+
+if TYPE_CHECKING:
+    from scrapers.custom import CustomDefinition
+
+# scrapers.custom (bs4, soupsieve: ~0.5 s to import) is imported by the functions that build
+# definitions, so every command that loads a config without custom sources starts as fast as before.
 
 PACK_FORMAT = "regwatch-sources"
 PACK_VERSION = 1
 COMMUNITY_NOTE = "community definition, check it works for you"
 
 _KEY = re.compile(r"^[a-z0-9_]+$")
-_FIELDS = {f.name for f in fields(CustomDefinition)} - {"key"}
+_FIELDS = frozenset(
+    {"name", "list_url", "format", "item", "title", "link", "date", "next_page"}
+    | {"detail_body", "interval", "items", "url"}
+)
 _HTML_ONLY = {"item", "link", "next_page"}
 _JSON_ONLY = {"items", "url"}
 _SELECTORS = ("item", "title", "link", "date", "next_page", "detail_body")
@@ -41,6 +48,8 @@ def _fail(where: str, problem: str) -> UserError:
 
 def parse_definition(key: str, table: Any, prefix: str = "custom_sources") -> CustomDefinition:
     """One ``[custom_sources.KEY]`` table checked and turned into a definition."""
+    from scrapers.custom import FORMATS, CustomDefinition, selector_problem
+
     where = f"{prefix}.{key}"
     if not _KEY.match(key):
         raise _fail(where, "must be named with lower-case letters, digits and _ only")
@@ -98,6 +107,8 @@ def install(definitions: Mapping[str, CustomDefinition]) -> None:
 
 
 def _factory(defn: CustomDefinition):
+    from scrapers.custom import CustomSource
+
     return lambda: CustomSource(defn)
 
 

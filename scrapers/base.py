@@ -325,7 +325,8 @@ _CUSTOM: dict[str, Callable[[], Source]] = {}
 
 def set_custom_sources(factories: Mapping[str, Callable[[], Source]]) -> None:
     """Replace the user-defined sources; a key of a registered module is refused (ValueError)."""
-    _load_all()
+    if factories:  # an empty set needs no check (and no import of every site module)
+        _load_all()
     clash = sorted(set(factories) & set(_REGISTRY))
     if clash:
         raise ValueError(f"custom source key {clash[0]!r} is the key of a built-in source")

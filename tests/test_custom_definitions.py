@@ -192,3 +192,11 @@ def test_source_packs_round_trip_and_the_shipped_pack_is_valid():
             'list_url = "https://x.cn/"\nitem = ""\n',
             "pack.toml",
         )
+
+
+def test_the_config_accepts_exactly_the_fields_of_a_definition():
+    import dataclasses
+
+    from app.custom_sources import _FIELDS
+
+    assert _FIELDS == {f.name for f in dataclasses.fields(CustomDefinition)} - {"key"}
