@@ -200,3 +200,19 @@ def test_the_config_accepts_exactly_the_fields_of_a_definition():
     from app.custom_sources import _FIELDS
 
     assert _FIELDS == {f.name for f in dataclasses.fields(CustomDefinition)} - {"key"}
+
+
+def test_a_custom_source_is_scheduled_at_its_own_interval():
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from app.scheduling import add_fetch_jobs
+
+    cfg = parse_config(BASE + "interval = 180\n")
+    sched = BackgroundScheduler(timezone="UTC")
+    jobs = add_fetch_jobs(sched, cfg, lambda key: None, sources=["kjt"])
+    sched.start(paused=True)
+    try:
+        (job,) = [sched.get_job(j.id) for j in jobs]
+        assert job.id == "fetch:kjt" and job.trigger.interval == dt.timedelta(minutes=180)
+    finally:
+        sched.shutdown(wait=False)

@@ -212,3 +212,7 @@ def test_cli_lists_the_custom_source_and_its_items(tmp_path, site, capsys):
     ethics = next(i for i in items if i["url"].endswith("t20240105_3.html"))
     assert ethics["doc_number"] == "某科监〔2024〕3号" and ethics["issuer"] == ["某省科学技术厅"]
     assert ethics["title_en"]  # translated like any other notice
+    assert "AI governance, ethics & safety" in ethics["topics"]  # matched like any other notice
+    assert main([*base, "items", "--json", "--topic", "AI governance, ethics & safety"]) == 0
+    matched = [json.loads(line)["url"] for line in capsys.readouterr().out.splitlines()]
+    assert ethics["url"] in matched
