@@ -474,6 +474,14 @@ class CustomSource(BaseSource):
         return parse_detail(self.defn, content, url)
 
     def parse(self, content: bytes, url: str) -> list[ListItem] | Notice:
-        if url == self.defn.list_url:
-            return self.parse_list(content, url, served_date(None))
-        return self.parse_detail(content, url)
+        """A saved list page (the list URL, or any page whose rows the definition finds; a
+        list that yields none raises the LayoutError saying why) or a detail page."""
+        is_list = url == self.defn.list_url
+        if not is_list and self.defn.format == "html":
+            is_list = bool(dom.parse_html(content).select(self.defn.item))
+        if not is_list:
+            return self.parse_detail(content, url)
+        items = self.parse_list(content, url, served_date(None))
+        if not items:
+            raise LayoutError(f"{url} gave no rows: {self.why_empty(content, url)}", url=url)
+        return items

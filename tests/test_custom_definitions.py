@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
 
@@ -216,3 +217,19 @@ def test_a_custom_source_is_scheduled_at_its_own_interval():
         assert job.id == "fetch:kjt" and job.trigger.interval == dt.timedelta(minutes=180)
     finally:
         sched.shutdown(wait=False)
+
+
+def test_the_parse_command_reads_saved_list_and_detail_pages_of_a_custom_source(tmp_path, capsys):
+    from app.cli import main
+
+    site = Path(__file__).parent / "fixtures" / "custom_site" / "hosts" / "kjt.example.gov.cn"
+    cfg = tmp_path / "regwatch.toml"
+    cfg.write_text(BASE.replace('"ul.list li"', '"ul.news-list > li"'), encoding="utf-8")
+    base = ["--config", str(cfg), "--db", f"sqlite:///{tmp_path / 'r.sqlite3'}", "parse", "kjt"]
+    page2 = "https://kjt.example.gov.cn/tzgg/index_1.html"  # not list_url: found by its rows
+    assert main([*base, str(site / "tzgg" / "index_1@t2.html"), "--url", page2]) == 0
+    out = capsys.readouterr().out
+    assert "t20231228_1.html" in out and "t20231220_0.html" in out
+    detail = "https://kjt.example.gov.cn/tzgg/202401/t20240105_3.html"
+    assert main([*base, str(site / "tzgg" / "202401" / "t20240105_3.html"), "--url", detail]) == 0
+    assert "某科监〔2024〕3号" in capsys.readouterr().out

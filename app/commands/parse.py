@@ -44,10 +44,11 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def run(args: argparse.Namespace, ctx: object) -> int:
+def run(args: argparse.Namespace, ctx: Any) -> int:
     from scrapers.base import ScrapeError, get_source
     from scrapers.text import is_http_url
 
+    ctx.config  # noqa: B018 - loading the config installs its [custom_sources]
     try:
         source = get_source(args.source)
     except KeyError as exc:
