@@ -45,10 +45,13 @@ def _plain(value: Any) -> Any:
 
 
 def run(args: argparse.Namespace, ctx: Any) -> int:
-    from scrapers.base import ScrapeError, get_source
+    from scrapers.base import ScrapeError, builtin_source_keys, get_source
     from scrapers.text import is_http_url
 
-    ctx.config  # noqa: B018 - loading the config installs its [custom_sources]
+    if args.source not in builtin_source_keys():
+        # A custom source is defined in the config (loading it installs [custom_sources]);
+        # built-in parsers stay debuggable while the config is broken.
+        ctx.config  # noqa: B018
     try:
         source = get_source(args.source)
     except KeyError as exc:

@@ -14,11 +14,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from app.cli import main
+from app.cli import main as cli_main
 from app.config import parse_config
 from app.pipeline import PipelineHooks, run_cycle
 from app.replay import ReplayServer
 from app.services import test_source as check_source
+from scrapers.base import set_custom_sources
 from storage.models import ChannelRecord, Notice, SourceRecord
 from tests.pipeline.conftest import TEST_CONFIG
 
@@ -200,7 +201,19 @@ def test_cli_lists_the_custom_source_and_its_items(tmp_path, site, capsys):
     cfg.write_text(TEST_CONFIG + CUSTOM, encoding="utf-8")
     db = f"sqlite:///{tmp_path / 'r.sqlite3'}"
     base = ["--config", str(cfg), "--db", db]
+
+    def main(argv: list[str]) -> int:  # each command as a fresh process would run it
+        set_custom_sources({})
+        return cli_main(argv)
+
     assert main([*base, "fetch", "--source", "kjt", "--mirror", site.url, "--spacing", "0"]) == 0
+    capsys.readouterr()
+    assert main([*base, "items", "--json", "--source", "open_data"]) == 0  # defined, no notices
+    assert capsys.readouterr().out == ""
+    assert (
+        main([*base, "topics", "add", "--name", "Province", "--query", "通知", "--sources", "kjt"])
+        == 0
+    )
     capsys.readouterr()
     assert main([*base, "sources", "--json"]) == 0
     rows = {r["key"]: r for r in map(json.loads, capsys.readouterr().out.splitlines())}
