@@ -21,6 +21,7 @@ from app.replay import ReplayServer
 from app.services import test_source as check_source
 from scrapers.base import set_custom_sources
 from storage.models import ChannelRecord, Notice, SourceRecord
+from storage.queries import version_counts
 from tests.pipeline.conftest import TEST_CONFIG
 
 SITE = Path(__file__).resolve().parents[1] / "fixtures" / "custom_site"
@@ -130,6 +131,25 @@ def test_only_new_notices_are_added_on_a_later_run(db, run, site):
     rep = run(db, ["kjt"]).source("kjt")  # nothing changed since: a conditional request, 304
     assert rep.state == "no_new"
     assert rep.channels["list"].not_modified
+
+
+def test_an_edited_detail_page_becomes_a_new_version(db, site):
+    config = parse_config(TEST_CONFIG.replace("recheck_hours = 24", "recheck_hours = 0") + CUSTOM)
+
+    def go():
+        return run_cycle(
+            db, config, sources=["kjt"], mirror=site.url, spacing=0, hooks=PipelineHooks()
+        ).source("kjt")
+
+    go()
+    site.snapshot = "t2"
+    rep = go()
+    assert rep.updated >= 1, rep.message
+    url = "https://kjt.example.gov.cn/tzgg/202401/t20240103_2.html"
+    n = notices(db, "kjt")[url]
+    assert n.body.endswith("以本细则为准。")
+    with db.read() as s:
+        assert version_counts(s, [n.id]) == {n.id: 1}  # the text before the edit is kept
 
 
 def test_json_list_source_reads_dotted_paths_and_every_date_form(db, run):
