@@ -22,6 +22,8 @@ from urllib.parse import urlsplit
 
 import platformdirs
 
+from app.custom_sources import install as install_custom_sources
+from app.custom_sources import parse_custom_sources
 from app.errors import UserError
 
 APP_NAME = "regwatch"
@@ -145,6 +147,8 @@ class Config:
     email: EmailConfig = field(default_factory=EmailConfig)
     notifications: NotificationsConfig = field(default_factory=NotificationsConfig)
     database: str = ""  # SQLAlchemy URL; empty: SQLite in the user data dir
+    # [custom_sources.KEY]: read and checked by app/custom_sources.py (its own rules)
+    custom_sources: dict[str, Any] = field(default_factory=dict, metadata={"internal": True})
 
     path: Path | None = field(default=None, compare=False, metadata={"internal": True})
 
@@ -405,6 +409,9 @@ def parse_config(text: str, path: Path | None = None) -> Config:
     text = text.removeprefix("\ufeff")  # a BOM, as Windows Notepad writes it
     try:
         data = tomllib.loads(text)
+        # User-defined sources first: [sources.KEY] may name them.
+        custom = parse_custom_sources(data.pop("custom_sources", {}))
+        install_custom_sources(custom)
         cfg = _build(Config, data)
     except tomllib.TOMLDecodeError as exc:
         raise UserError(f"config file{where} is not valid TOML: {exc}") from None
@@ -412,6 +419,7 @@ def parse_config(text: str, path: Path | None = None) -> Config:
         raise UserError(
             f"config file{where} nests arrays or tables too deeply to be a regwatch config"
         ) from None
+    cfg.custom_sources = custom
     cfg.path = path
     return cfg
 

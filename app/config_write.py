@@ -10,6 +10,7 @@ from typing import Any
 import tomli_w
 
 from app.config import Config, default_config_path, parse_config
+from app.custom_sources import tables
 
 
 def _plain(value: Any) -> Any:
@@ -28,7 +29,10 @@ def _plain(value: Any) -> Any:
 
 
 def config_to_toml(cfg: Config) -> str:
-    return tomli_w.dumps(_plain(cfg))
+    doc = _plain(cfg)
+    if cfg.custom_sources:  # kept apart from the dataclass sections: see app/custom_sources.py
+        doc["custom_sources"] = tables(cfg.custom_sources.values())
+    return tomli_w.dumps(doc)
 
 
 def save_config(cfg: Config, path: str | os.PathLike | None = None) -> Config:

@@ -7,6 +7,7 @@ of one channel through the real polite HTTP client, without storing anything.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from app.config import Config
 
@@ -19,12 +20,17 @@ class SourceTest:
     rows: tuple[tuple[str, str, str], ...] = ()  # (date, title, url)
 
 
-def test_source(config: Config, key: str, channel: str | None = None) -> SourceTest:
-    """Fetch and parse the first list page of one channel, politely, through the real client."""
+def test_source(
+    config: Config, key: str, channel: str | None = None, *, source: Any = None
+) -> SourceTest:
+    """Fetch and parse the first list page of one channel, politely, through the real client.
+
+    ``source`` tests a source that is not installed yet (a custom definition being edited).
+    """
     from scrapers.base import HealthState, ScrapeError, get_source
     from scrapers.http import PoliteClient
 
-    source = get_source(key)
+    source = source if source is not None else get_source(key)
     chans = [c for c in source.info.channels if channel in (None, c.key)]
     if not chans:
         return SourceTest(HealthState.ERROR.value, f"{key} has no channel {channel!r}")

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
@@ -368,18 +368,40 @@ def _load_all() -> None:
             importlib.import_module(f"scrapers.{mod.name}")
 
 
-def source_keys() -> list[str]:
-    """Keys of all registered sources, in a stable display order."""
+# User-defined sources (``[custom_sources.KEY]`` in the config): built from data, not classes,
+# so they are kept apart from the registered modules and replaced as a whole whenever a config
+# is loaded (one config is in use per process).
+_CUSTOM: dict[str, Callable[[], Source]] = {}
+
+
+def set_custom_sources(factories: Mapping[str, Callable[[], Source]]) -> None:
+    """Replace the user-defined sources; a key of a registered module is refused (ValueError)."""
+    if factories:  # an empty set needs no check (and no import of every site module)
+        _load_all()
+    clash = sorted(set(factories) & set(_REGISTRY))
+    if clash:
+        raise ValueError(f"custom source key {clash[0]!r} is the key of a built-in source")
+    global _CUSTOM
+    _CUSTOM = dict(factories)
+
+
+def builtin_source_keys() -> list[str]:
+    """Keys of the sources implemented by site modules, in display order."""
     _load_all()
     order = ["govcn", "cac", "miit", "sac", "std_samr", "tc260"]
     return sorted(_REGISTRY, key=lambda k: (order.index(k) if k in order else len(order), k))
 
 
+def source_keys() -> list[str]:
+    """Keys of all sources (built-in first, then user-defined ones), in a stable order."""
+    return builtin_source_keys() + sorted(_CUSTOM)
+
+
 def get_source(key: str) -> Source:
-    """A fresh instance of the source registered under ``key``; KeyError if unknown."""
+    """A fresh instance of the source known under ``key``; KeyError if unknown."""
     _load_all()
     try:
-        return _REGISTRY[key]()
+        return _REGISTRY[key]() if key in _REGISTRY else _CUSTOM[key]()
     except KeyError:
         known = ", ".join(source_keys())
         raise KeyError(f"unknown source {key!r} (known: {known})") from None

@@ -139,6 +139,34 @@ def parse_date(value: str | int | float | None) -> dt.date | None:
     return None
 
 
+# A month and day without a year, as list pages print them: [01-02], 01/02, 01.02, 1月2日.
+_MONTH_DAY = re.compile(
+    r"(?<![\d年])(?P<m>[01]?\d)\s*(?:[-./]|月)\s*(?P<d>[0-3]?\d)(?:\s*日|(?![\d.:/-]))"
+)
+
+
+def parse_list_date(value: str | int | float | None, today: dt.date) -> dt.date | None:
+    """A list row's date: any full form ``parse_date`` reads, else a month-day without a year.
+
+    The year of a month-day is the latest one that does not put the date after ``today`` (the
+    day the list was served): a list read on 5 January that shows ``12-30`` means last year.
+    """
+    full = parse_date(value)
+    if full is not None or value is None or isinstance(value, (int, float)):
+        return full
+    m = _MONTH_DAY.search(unicodedata.normalize("NFKC", str(value)))
+    if not m:
+        return None
+    for year in (today.year, today.year - 1):
+        try:
+            d = dt.date(year, int(m["m"]), int(m["d"]))
+        except ValueError:  # 02-29 in a year without it, or 13-01
+            continue
+        if d <= today + dt.timedelta(days=1):  # a day of slack for time zones
+            return d
+    return None
+
+
 # ---------------------------------------------------------------------------------------------
 # 文号 (document numbers) and comment deadlines
 

@@ -74,3 +74,12 @@ def sqlite_db(tmp_path):
     database = Database.open(f"sqlite:///{tmp_path / 'regwatch.sqlite3'}")
     yield database
     database.close()
+
+
+@pytest.fixture(autouse=True)
+def _no_custom_sources_left_over():
+    """Loading a config installs its [custom_sources]; a test's sources never leak into the next."""
+    yield
+    from scrapers.base import set_custom_sources
+
+    set_custom_sources({})

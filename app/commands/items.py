@@ -49,6 +49,7 @@ def run(args, ctx) -> int:
     from storage.models import Topic
     from storage.queries import NoticeFilter, list_notices, notice_to_json, version_counts
 
+    ctx.config  # noqa: B018 - loading the config installs its [custom_sources] (--source KEY)
     db = ctx.db
     with db.read() as session:
         check_sources(session, args.source)

@@ -44,10 +44,14 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def run(args: argparse.Namespace, ctx: object) -> int:
-    from scrapers.base import ScrapeError, get_source
+def run(args: argparse.Namespace, ctx: Any) -> int:
+    from scrapers.base import ScrapeError, builtin_source_keys, get_source
     from scrapers.text import is_http_url
 
+    if args.source not in builtin_source_keys():
+        # A custom source is defined in the config (loading it installs [custom_sources]);
+        # built-in parsers stay debuggable while the config is broken.
+        ctx.config  # noqa: B018
     try:
         source = get_source(args.source)
     except KeyError as exc:

@@ -125,6 +125,7 @@ def _session(ctx, *, write: bool = False) -> Iterator[Session]:
     """
     from app.topics.store import install_default_topics
 
+    ctx.config  # noqa: B018 - loading the config installs its [custom_sources] (--sources)
     with ctx.db.write() if write else ctx.db.read() as session:
         install_default_topics(session)
         yield session
