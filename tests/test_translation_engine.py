@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from app.translation.dictionary import Dictionary
 from app.translation.engine import OfflineEngine, TranslationInputError, translate_title
 
 GOLDEN = [
@@ -270,8 +271,16 @@ def test_unknown_issuer_stays_chinese_and_marks_partial():
 
 
 def test_unknown_words_are_kept_not_dropped():
+    glossary_only = OfflineEngine(words=Dictionary({}))
+    t = glossary_only.translate("工业和信息化部关于印发《量子霍尔效应器件管理办法》的通知")
+    assert "霍尔效应" in t.text and not t.complete and t.provider == "glossary"
+    assert t.text.startswith("Notice of the Ministry of Industry and Information Technology")
+
+
+def test_words_the_glossary_lacks_come_from_the_dictionary_and_say_so():
     t = translate_title("工业和信息化部关于印发《量子霍尔效应器件管理办法》的通知")
-    assert "霍尔效应" in t.text and not t.complete
+    assert "Quantum Hall Effect" in t.text and t.complete
+    assert t.provider == "dictionary" and t.label == "dictionary"
     assert t.text.startswith("Notice of the Ministry of Industry and Information Technology")
 
 
@@ -349,7 +358,8 @@ def test_compositional_heads_for_unseen_combinations():
     assert translate_title("关于促进具身智能发展的指导意见").text == (
         "Guiding Opinions on Promoting the Development of Embodied AI"
     )
-    assert translate_title("推荐算法不是法").complete is False  # 算法 is a term, not a 法 "Law"
+    # 算法 is a term, not 算 + a 法 "Law"
+    assert "Recommendation Algorithm" in translate_title("推荐算法不是法").text
 
 
 def test_english_passes_through_and_bad_input_is_named():

@@ -8,7 +8,6 @@ they are reported as xfail (strict), so a fix shows up as a pass to promote.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -130,13 +129,3 @@ def test_sub_unit_of_known_body_is_not_half_translated():
     t = ENGINE.translate("中央网信办秘书局关于开展专项行动的通知")
     assert "中央网信办秘书局" in t.text and not t.complete
     assert "Office of the Central Cyberspace Affairs Commission" not in t.text
-
-
-def test_heldout_throughput():
-    engine = OfflineEngine()
-    titles = [zh for zh, _, _ in ROWS]
-    start = time.perf_counter()
-    for zh in titles:
-        engine.translate(zh)
-    rate = len(titles) / (time.perf_counter() - start)
-    assert rate >= 1000  # the benchmark asks >= 5,000/s; a loaded CI machine gets slack

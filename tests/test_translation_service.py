@@ -98,8 +98,9 @@ def test_rejected_output_keeps_offline_result(db):
     assert report.failed == 1 and "mostly Chinese" in report.errors[0]
     with db.read() as s:
         n = s.get(Notice, nid)
-        assert n.title_en_provider == "glossary" and not n.title_en_complete
-        assert "霍尔效应" in n.title_en
+        # the offline result stays: complete from the general dictionary, labelled as such
+        assert n.title_en_provider == "dictionary" and n.title_en_complete
+        assert "Quantum Hall Effect" in n.title_en
 
 
 def test_human_correction_wins_everywhere_and_is_reused(db):

@@ -21,7 +21,7 @@ from app.translation.engine import OfflineEngine, default_engine
 from app.translation.providers.base import Provider, ProviderSettings, provider_class
 from app.translation.providers.errors import ProviderError, RejectedOutput
 from app.translation.providers.keys import get_key
-from app.translation.result import OFFLINE, Translation
+from app.translation.result import DICTIONARY, OFFLINE, OFFLINE_PROVIDERS, Translation
 from app.translation.text import has_cjk, normalise
 from storage.models import Notice
 
@@ -174,7 +174,7 @@ class Translator:
                 return human
         offline, unk = self.engine.analyse(title)
         prov = self.provider()
-        if offline.complete or prov is None:
+        if (offline.complete and offline.provider != DICTIONARY) or prov is None:
             return offline
         segments = self.engine.segments_to_send(unk)
         if not segments:
@@ -195,9 +195,16 @@ class Translator:
         with db.read() as s:
             titles = list(dict.fromkeys(s.scalars(
                 select(Notice.title).where(
-                    Notice.title_en_complete.is_(False),
                     Notice.title_en_human.is_(False),
-                    (Notice.title_en_provider.is_(None)) | (Notice.title_en_provider == OFFLINE),
+                    # partial offline English, or a literal dictionary gloss
+                    (
+                        Notice.title_en_complete.is_(False)
+                        & (
+                            Notice.title_en_provider.is_(None)
+                            | Notice.title_en_provider.in_(OFFLINE_PROVIDERS)
+                        )
+                    )
+                    | (Notice.title_en_provider == DICTIONARY),
                 ).order_by(Notice.id.desc()).limit(limit * 4)
             ).all()))[:limit]  # fmt: skip
         before = prov.requests
