@@ -203,3 +203,20 @@ def test_cli_provider_failure_is_reported(tmp_path, capsys):
         args = _config(tmp_path, srv.url)
         assert main([*args, "translate", "--provider", "openai", PARTIAL]) == 1
     assert "openai failed: openai refused the API key (401: bad key)" in capsys.readouterr().err
+
+
+def test_cli_json_labels_dictionary_glosses(capsys):
+    assert main(["translate", "--json", PARTIAL]) == 0
+    line = json.loads(capsys.readouterr().out)
+    assert line["provider"] == "dictionary" and line["label"] == "dictionary"
+    assert line["complete"] is True and "Quantum Hall Effect" in line["translation"]
+
+
+def test_dictionary_provenance_reads_the_same_in_gui_and_digest():
+    from app.export.digest import translation_label
+    from app.ui.notice_html import provenance_label
+
+    assert provenance_label("dictionary", True) == "dictionary"
+    assert provenance_label("dictionary", False) == "dictionary, partial"
+    assert translation_label("dictionary", False) == "dictionary translation"
+    assert translation_label("glossary", False) == "glossary translation"

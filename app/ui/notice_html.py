@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from app.translation.result import provenance_label as translation_label
 from app.ui.notice_detail import NoticeDetail
 
-PROVENANCE = {"glossary": "glossary", "human": "human"}
+PROVENANCE = {"glossary": "glossary", "dictionary": "dictionary", "human": "human"}
 
 
 def is_web_url(url: str) -> bool:
@@ -26,7 +26,7 @@ def is_web_url(url: str) -> bool:
 
 
 def provenance_label(provider: str | None, complete: bool) -> str:
-    """glossary / machine (provider) / human, as the translation service labels it."""
+    """glossary / dictionary / machine (provider) / human, as the translation service labels it."""
     if not provider:
         return "untranslated"
     if provider in PROVENANCE:
