@@ -137,57 +137,38 @@ _DEFINITE_HEADS = frozenset(
 
 
 def singular(en: str) -> str:
-    """The last word of an English noun as a modifier: 'online platforms' -> 'online platform'."""
+    """The last word of an English noun as a modifier: 'online platforms' -> 'online platform'.
+
+    lemminflect gives the lemma (buses -> bus, crises -> crisis, policies -> policy); words
+    that keep their -s as a modifier ("sports industry", "data") are left alone.
+    """
     head, _, word = en.rpartition(" ")
     low = word.lower()
     if len(word) < 4 or not low.endswith("s") or low in _KEEP_S or not word.isalpha():
         return en
     if low.endswith(("ss", "us", "is", "ics")):
         return en
-    if low.endswith("ies"):
-        word = word[:-3] + "y"
-    elif low.endswith(("ches", "shes", "xes", "sses")):
-        word = word[:-2]
-    else:
-        word = word[:-1]
+    from lemminflect import getLemma
+
+    lemma = getLemma(low, upos="NOUN")
+    base = lemma[0] if lemma else low
+    if base == low or not base.isalpha():
+        return en
+    word = word[0] + base[1:] if word[0].isupper() else base
     return f"{head} {word}" if head else word
 
 
-_E_STEMS = ("iz", "is", "ys", "v", "at", "ot", "ut", "uc", "ac", "rg", "dg", "ur", "us", "ag", "ud")
-_E_STEMS += (
-    "anc",
-    "enc",
-    "rc",
-    "ak",
-    "uid",
-    "ap",
-    "ar",
-    "as",
-    "ic",
-    "rad",
-    "vid",
-    "cid",
-    "nu",
-    "su",
-)
-_NO_E = frozenset(
-    "support attract expand deepen strengthen build guard develop boost focus".split()
-)
-
-
 def infinitive(gerund_clause: str) -> str:
-    """'further promoting X' -> 'further promote X' (the first -ing word of a clause)."""
+    """'further promoting X' -> 'further promote X' (the first -ing word of a clause, by
+    lemminflect: exploring -> explore, controlling -> control, tackling -> tackle)."""
+    from lemminflect import getLemma
+
     words = gerund_clause.split(" ")
     for k, word in enumerate(words):
         if len(word) > 4 and word.endswith("ing"):
-            stem = word[:-3]
-            if stem.lower() in _NO_E:
-                pass
-            elif len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "lsfz":
-                stem = stem[:-1]  # setting -> set
-            elif stem.endswith(_E_STEMS) and not stem.endswith("ss"):
-                stem += "e"
-            words[k] = stem
+            lemma = getLemma(word.lower(), upos="VERB")
+            base = lemma[0] if lemma else word[:-3]
+            words[k] = word[0] + base[1:] if word[0].isupper() else base
             return " ".join(words)
         if k >= 2:
             break
