@@ -150,6 +150,19 @@ def test_translate_body_sentence_by_sentence_cached(db):
         tr.translate_body(db, 9999)
 
 
+def test_offline_body_is_literal_sentence_by_sentence(db):
+    body = "为促进人工智能发展，制定本办法。本办法自2025年9月1日起施行！"
+    with db.write() as s:
+        n = Notice(source="cac", url="https://cac/2", title=KNOWN, body=body)
+        s.add(n)
+        s.flush()
+        nid = n.id
+    result = Translator().translate_body(db, nid)
+    assert result.literal and result.provider in ("glossary", "dictionary")
+    assert [zh for zh, _ in result.sentences] == split_sentences(body)
+    assert "September 1, 2025" in result.text
+
+
 def test_rate_limiter_waits_within_a_minute():
     now = [0.0]
     slept: list[float] = []

@@ -75,6 +75,8 @@ class BodyTranslation:
     sentences: list[tuple[str, str]]  # (Chinese, English)
     provider: str
     complete: bool
+    # True when the offline engine wrote it sentence by sentence: literal English, not fluent
+    literal: bool = False
 
 
 def settings_for(config, name: str) -> ProviderSettings:
@@ -257,4 +259,10 @@ class Translator:
                     english[src] = self.engine.translate(src)
         pairs = [(x, english[x].text if x in english else x) for x in sentences]
         complete = all(english[x].complete for x in zh)
+        if self.provider() is None:  # the offline engine, one sentence at a time
+            used = {english[x].provider for x in zh}
+            provider = DICTIONARY if DICTIONARY in used else OFFLINE
+            return BodyTranslation(
+                " ".join(en for _, en in pairs), pairs, provider, complete, literal=True
+            )
         return BodyTranslation(" ".join(en for _, en in pairs), pairs, self.provider_name, complete)

@@ -207,6 +207,12 @@ def render(d: NoticeDetail, *, source_name: str = "", tr=lambda s: s, body_en=No
             f"<h4>{escape(tr('English text'))} "
             f'<span style="font-size:small; color:#6b7280">[{escape(tr(label))}]</span></h4>'
         )
+        if getattr(body_en, "literal", False):
+            note = tr(
+                "Literal English, sentence by sentence, from the offline engine. For fluent "
+                "text choose a translation provider in Settings → Translation."
+            )
+            h.append(f'<p style="color:#6b7280"><i>{escape(note)}</i></p>')
         h.append("".join(f"<p>{escape(en)}</p>" for _zh, en in body_en.sentences if en.strip()))
     if d.attachments:
         h.append(f"<h4>{escape(tr('Attachments'))}</h4><ul>")
