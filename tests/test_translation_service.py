@@ -233,3 +233,18 @@ def test_dictionary_provenance_reads_the_same_in_gui_and_digest():
     assert provenance_label("dictionary", False) == "dictionary, partial"
     assert translation_label("dictionary", False) == "dictionary translation"
     assert translation_label("glossary", False) == "glossary translation"
+
+
+def test_provider_check_shows_a_sample_translation():
+    from app.translation.service import SAMPLE_TITLE, check_provider
+
+    with FakeServer(FakeLLM({SAMPLE_TITLE: "CAC notice seeking comments on AI labeling"})) as srv:
+        prov = provider_class("openai")(
+            ProviderSettings(base_url=srv.url, model="m", timeout=5), None
+        )
+        message = check_provider(prov)
+        prov.close()
+    assert message.startswith("openai: connected")
+    assert f"{SAMPLE_TITLE} → CAC notice seeking comments on AI labeling" in message
+    offline = check_provider(None)
+    assert offline.startswith("offline (literal): ") and "Cyberspace Administration" in offline

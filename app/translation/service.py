@@ -96,6 +96,22 @@ def create_provider(name: str, config=None, *, key: str | None = None) -> Provid
     return cls(settings_for(config, name), key if key is not None else get_key(name))
 
 
+# What the Settings "Test" button translates, so the user sees the English a provider gives.
+SAMPLE_TITLE = "国家互联网信息办公室关于《人工智能生成合成内容标识办法》公开征求意见的通知"
+
+
+def check_provider(provider: Provider | None) -> str:
+    """The provider's own connection check plus one sample title in its English; with no
+    provider, the offline engine's English of the same title (network work: not on the GUI
+    thread)."""
+    if provider is None:
+        en = default_engine().translate(SAMPLE_TITLE).text
+        return f"offline (literal): {SAMPLE_TITLE} → {en}"
+    message = provider.test()
+    en = provider.translate([SAMPLE_TITLE])[0]
+    return f"{message}\nSample: {SAMPLE_TITLE} → {en}"
+
+
 class Translator:
     """Titles and bodies to English with provenance; the one object the app talks to."""
 
