@@ -148,7 +148,7 @@ class Frames:
                 return f"{public}{verb} {obj}"
         for zh in sorted(self.lex.frame_verbs, key=len, reverse=True):
             if body.startswith(zh) and len(body) > len(zh):
-                loose = zh in ("印发", "发布", "公布", "转发", "下达")
+                loose = zh in ("印发", "发布", "公布", "转发", "批转", "下达")
                 obj = self.object(body[len(zh) :], unk, loose=loose)
                 if obj:
                     return f"{self.lex.frame_verbs[zh]} {obj}"

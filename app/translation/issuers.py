@@ -71,10 +71,10 @@ class IssuerParser:
             # a body named by ordinary words (国家档案局): composed, labelled as dictionary
             probe = Unknowns()
             en = self.compose(run, probe)
-            if en and not probe.items:
+            if en and not probe.items and ":" not in en and "," not in en:
+                # (a clause or a list is not a body's name: 国家体改委 stays Chinese)
                 unk.glossed.append(run)
-                en = title_case(en)
-                return en if en.startswith("The ") else "the " + en
+                return title_case(en).removeprefix("The ")  # english() adds "the"
         return unk.add(run, issuer=True)
 
     def lookup(self, text: str) -> Issuer | None:
