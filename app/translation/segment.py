@@ -1,14 +1,14 @@
-"""Word boundaries from jieba, seeded with the glossary, so the dictionary fallback sees words.
+"""Word boundaries from jieba (jieba-rs via rjieba), seeded with the glossary, so the dictionary
+fallback sees words.
 
 The composer still reads the glossary by longest match (its entries carry parts of speech and
 fixed English); jieba tells it where the words that the glossary does not know begin and end,
-so "高新技术" is one word and not "高" + the glossary's "新技术". jieba loads its own
-dictionary (about a second) on first use only.
+so "高新技术" is one word and not "高" + the glossary's "新技术". The Rust port loads its
+dictionary in well under a second (the Python jieba takes several), on first use only.
 """
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Iterable
 
@@ -28,24 +28,22 @@ class Segmenter:
         if self._tok is None:
             with self._lock:
                 if self._tok is None:
-                    import jieba
+                    import rjieba
 
-                    jieba.setLogLevel(logging.WARNING)
-                    tok = jieba.Tokenizer()
-                    tok.initialize()
+                    tok = rjieba.Jieba()
                     for word in self._seed:
-                        tok.add_word(word, freq=_SEED_FREQ)
+                        tok.add_word(word, _SEED_FREQ, None)
                     self._tok = tok
         return self._tok
 
     def spans(self, text: str) -> dict[int, int]:
-        """Start -> end of every word jieba finds in ``text`` (no HMM: only known words)."""
+        """Start -> end of every word jieba finds in ``text``."""
         found = self._memo.get(text)
         if found is not None:
             return found
         found = {}
         pos = 0
-        for word in self._tokenizer().cut(text, HMM=False):
+        for word in self._tokenizer().cut(text, False):  # no HMM: only known words
             found[pos] = pos + len(word)
             pos += len(word)
         if len(self._memo) > 4096:
