@@ -84,7 +84,11 @@ _GROUP_ENDS = (
 )
 _PLACE_ENDS = ("建筑", "领域", "地区", "园区", "区域")
 
-_FYP = re.compile(r"(?<!第)“?([一二三四五六七八九十]+)五”?(?![次届个号期])(?:时期)?")
+# 十四五 / “十四五”时期 / 第十一个五年: a five-year plan period
+_FYP = re.compile(
+    r"(?:第(?P<long>[一二三四五六七八九十]+)个五年|"
+    r"(?<!第)“?(?P<short>[一二三四五六七八九十]+)五”?(?![次届个号期]))(?:时期)?"
+)
 _FYP_TOKEN = re.compile(r"^“?(十[一二三四五六七八九]?|[一二三四五六七八九])五”?")
 _YEAR_RANGE = re.compile(r"^(\d{4})\s*[—-]\s*(\d{4})年?")
 _YEAR = re.compile(r"^(\d{4})年(?:度)?")
@@ -367,7 +371,7 @@ class Composer:
             return template.replace("{x}", x)
 
         if head.zh in ("规划", "发展规划", "规划纲要") and (m := _FYP.search(rest)):
-            n = zh_int(m.group(1))
+            n = zh_int(m.group("long") or m.group("short"))
             rest2 = (rest[: m.start()] + rest[m.end() :]).strip()
             if head.zh == "发展规划":
                 rest2 += "发展"
@@ -380,7 +384,7 @@ class Composer:
             return fill(head.bare, "")
         period = ""
         if m := _FYP.search(rest):
-            n = zh_int(m.group(1)) or 0
+            n = zh_int(m.group("long") or m.group("short")) or 0
             rest = (rest[: m.start()] + rest[m.end() :]).strip()
             period = f" for the {ordinal(n)} Five-Year Plan Period"
             if not rest:
