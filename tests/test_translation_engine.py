@@ -377,3 +377,30 @@ def test_deterministic_and_fast():
         assert [engine.translate(t).text for t in titles] == first
     per_title = (time.perf_counter() - start) / (10 * len(titles))
     assert per_title < 0.002  # the benchmark reports the real number (~0.05 ms)
+
+
+def test_escaped_entities_in_a_listed_title_are_read_as_brackets():
+    t = translate_title(
+        "国务院办公厅关于转发国务院法制局《关于调整补充&lt;国务院一九九二年立法工作计划&gt;的意见》的通知"
+    )
+    assert "&" not in t.text and "1992" in t.text
+
+
+@pytest.mark.parametrize(
+    ("zh", "en"),
+    [
+        ("2002年1月", "January 2002"),
+        ("2025年1-4月份", "January–April 2025"),
+        ("2017年第一季度", "Q1 2017"),
+        ("第十四届", "Fourteenth"),
+        ("第4626号", "No. 4626"),
+        ("一九八七年", "1987"),
+    ],
+)
+def test_dates_and_numbers_come_out_in_english(zh, en):
+    assert en in translate_title(f"{zh}软件业运行情况").text
+
+
+def test_place_names_the_glossary_lacks_use_official_romanisation():
+    assert "Wuhu" in translate_title("国务院关于同意新建安徽芜湖民用机场的批复").text
+    assert "Macao" in translate_title("澳门特别行政区").text
