@@ -31,7 +31,7 @@ def test_improved_titles_are_rematched_against_topics(sqlite_db):
         Translator().fill_notice(n)
         s.add(n)
     with sqlite_db.read() as s:
-        assert not s.scalar(select(Notice.title_en_complete))
+        assert s.scalar(select(Notice.title_en_provider)) == "dictionary"  # literal, improvable
     llm = FakeLLM({DOC: DOC_EN})
     with FakeServer(llm) as srv:
         report = improve_titles(sqlite_db, _config(srv.url))

@@ -7,6 +7,7 @@ real State Council / CAC / MIIT / SAC / TC260 notices, which the data was not tu
 
 import pytest
 
+from app.translation.dictionary import Dictionary
 from app.translation.engine import OfflineEngine, TranslationInputError, translate_title
 
 GOLDEN = [
@@ -269,8 +270,16 @@ def test_unknown_issuer_stays_chinese_and_marks_partial():
 
 
 def test_unknown_words_are_kept_not_dropped():
+    glossary_only = OfflineEngine(words=Dictionary({}))
+    t = glossary_only.translate("工业和信息化部关于印发《量子霍尔效应器件管理办法》的通知")
+    assert "霍尔效应" in t.text and not t.complete and t.provider == "glossary"
+    assert t.text.startswith("Notice of the Ministry of Industry and Information Technology")
+
+
+def test_words_the_glossary_lacks_come_from_the_dictionary_and_say_so():
     t = translate_title("工业和信息化部关于印发《量子霍尔效应器件管理办法》的通知")
-    assert "霍尔效应" in t.text and not t.complete
+    assert "Quantum Hall Effect" in t.text and t.complete
+    assert t.provider == "dictionary" and t.label == "dictionary"
     assert t.text.startswith("Notice of the Ministry of Industry and Information Technology")
 
 
@@ -348,7 +357,8 @@ def test_compositional_heads_for_unseen_combinations():
     assert translate_title("关于促进具身智能发展的指导意见").text == (
         "Guiding Opinions on Promoting the Development of Embodied AI"
     )
-    assert translate_title("推荐算法不是法").complete is False  # 算法 is a term, not a 法 "Law"
+    # 算法 is a term, not 算 + a 法 "Law"
+    assert "Recommendation Algorithm" in translate_title("推荐算法不是法").text
 
 
 def test_english_passes_through_and_bad_input_is_named():
@@ -364,3 +374,30 @@ def test_deterministic():
     first = [engine.translate(t).text for t in titles]
     for _ in range(3):
         assert [engine.translate(t).text for t in titles] == first
+
+
+def test_escaped_entities_in_a_listed_title_are_read_as_brackets():
+    t = translate_title(
+        "国务院办公厅关于转发国务院法制局《关于调整补充&lt;国务院一九九二年立法工作计划&gt;的意见》的通知"
+    )
+    assert "&" not in t.text and "1992" in t.text
+
+
+@pytest.mark.parametrize(
+    ("zh", "en"),
+    [
+        ("2002年1月", "January 2002"),
+        ("2025年1-4月份", "January–April 2025"),
+        ("2017年第一季度", "Q1 2017"),
+        ("第十四届", "Fourteenth"),
+        ("第4626号", "No. 4626"),
+        ("一九八七年", "1987"),
+    ],
+)
+def test_dates_and_numbers_come_out_in_english(zh, en):
+    assert en in translate_title(f"{zh}软件业运行情况").text
+
+
+def test_place_names_the_glossary_lacks_use_official_romanisation():
+    assert "Wuhu" in translate_title("国务院关于同意新建安徽芜湖民用机场的批复").text
+    assert "Macao" in translate_title("澳门特别行政区").text

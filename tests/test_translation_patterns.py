@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.translation.compose import infinitive
+from app.translation.compose import infinitive, singular
 from app.translation.engine import OfflineEngine
 
 ENGINE = OfflineEngine()
@@ -20,10 +20,29 @@ ENGINE = OfflineEngine()
         ("improving X", "improve X"),
         ("strengthening X", "strengthen X"),
         ("advancing X", "advance X"),
+        ("exploring X", "explore X"),
+        ("controlling X", "control X"),
+        ("tackling X", "tackle X"),
+        ("enabling X", "enable X"),
     ],
 )
 def test_infinitive(gerund, base):
     assert infinitive(gerund) == base
+
+
+@pytest.mark.parametrize(
+    ("plural", "modifier"),
+    [
+        ("online platforms", "online platform"),
+        ("buses", "bus"),
+        ("financial crises", "financial crisis"),
+        ("key industries", "key industry"),
+        ("sports", "sports"),
+        ("data", "data"),
+    ],
+)
+def test_singular_modifier(plural, modifier):
+    assert singular(plural) == modifier
 
 
 @pytest.mark.parametrize(

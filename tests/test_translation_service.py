@@ -98,8 +98,9 @@ def test_rejected_output_keeps_offline_result(db):
     assert report.failed == 1 and "mostly Chinese" in report.errors[0]
     with db.read() as s:
         n = s.get(Notice, nid)
-        assert n.title_en_provider == "glossary" and not n.title_en_complete
-        assert "霍尔效应" in n.title_en
+        # the offline result stays: complete from the general dictionary, labelled as such
+        assert n.title_en_provider == "dictionary" and n.title_en_complete
+        assert "Quantum Hall Effect" in n.title_en
 
 
 def test_human_correction_wins_everywhere_and_is_reused(db):
@@ -147,6 +148,19 @@ def test_translate_body_sentence_by_sentence_cached(db):
         assert s.query(TranslationEntry).filter_by(provider="openai").count() == 2
     with pytest.raises(LookupError):
         tr.translate_body(db, 9999)
+
+
+def test_offline_body_is_literal_sentence_by_sentence(db):
+    body = "为促进人工智能发展，制定本办法。本办法自2025年9月1日起施行！"
+    with db.write() as s:
+        n = Notice(source="cac", url="https://cac/2", title=KNOWN, body=body)
+        s.add(n)
+        s.flush()
+        nid = n.id
+    result = Translator().translate_body(db, nid)
+    assert result.literal and result.provider in ("glossary", "dictionary")
+    assert [zh for zh, _ in result.sentences] == split_sentences(body)
+    assert "September 1, 2025" in result.text
 
 
 def test_rate_limiter_waits_within_a_minute():
@@ -202,3 +216,35 @@ def test_cli_provider_failure_is_reported(tmp_path, capsys):
         args = _config(tmp_path, srv.url)
         assert main([*args, "translate", "--provider", "openai", PARTIAL]) == 1
     assert "openai failed: openai refused the API key (401: bad key)" in capsys.readouterr().err
+
+
+def test_cli_json_labels_dictionary_glosses(capsys):
+    assert main(["translate", "--json", PARTIAL]) == 0
+    line = json.loads(capsys.readouterr().out)
+    assert line["provider"] == "dictionary" and line["label"] == "dictionary"
+    assert line["complete"] is True and "Quantum Hall Effect" in line["translation"]
+
+
+def test_dictionary_provenance_reads_the_same_in_gui_and_digest():
+    from app.export.digest import translation_label
+    from app.ui.notice_html import provenance_label
+
+    assert provenance_label("dictionary", True) == "dictionary"
+    assert provenance_label("dictionary", False) == "dictionary, partial"
+    assert translation_label("dictionary", False) == "dictionary translation"
+    assert translation_label("glossary", False) == "glossary translation"
+
+
+def test_provider_check_shows_a_sample_translation():
+    from app.translation.service import SAMPLE_TITLE, check_provider
+
+    with FakeServer(FakeLLM({SAMPLE_TITLE: "CAC notice seeking comments on AI labeling"})) as srv:
+        prov = provider_class("openai")(
+            ProviderSettings(base_url=srv.url, model="m", timeout=5), None
+        )
+        message = check_provider(prov)
+        prov.close()
+    assert message.startswith("openai: connected")
+    assert f"{SAMPLE_TITLE} → CAC notice seeking comments on AI labeling" in message
+    offline = check_provider(None)
+    assert offline.startswith("offline (literal): ") and "Cyberspace Administration" in offline

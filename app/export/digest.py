@@ -67,7 +67,12 @@ def translation_label(provider: str | None, human: bool, complete: bool = True) 
     """How far to trust the English title: empty for human translations."""
     if human or provider == "human" or not provider:
         return ""
-    kind = "glossary translation" if provider in ("glossary", "offline") else "machine translation"
+    if provider in ("glossary", "offline"):
+        kind = "glossary translation"
+    elif provider == "dictionary":
+        kind = "dictionary translation"  # literal: words from the general dictionary
+    else:
+        kind = "machine translation"
     return kind if complete else f"partial {kind}"
 
 
@@ -145,7 +150,7 @@ class DigestItem:
     link: str | None  # url if safe to link, else None
     title_zh: str
     title_en: str
-    translation: str  # "" (human / none), "machine translation", "glossary translation"
+    translation: str  # "" (human / none), "machine / glossary / dictionary translation"
     issuers: list[str]
     doc_number: str
     written_date: dt.date | None

@@ -22,6 +22,8 @@ from app.translation.data import (
     Head,
     Lexicon,
 )
+from app.translation.dictionary import NAME, PLACE_SUFFIXES, VERB, Dictionary, Gloss, dictionary
+from app.translation.segment import Segmenter
 from app.translation.text import (
     CJK_RUN,
     ZH_NUMBER,
@@ -82,7 +84,11 @@ _GROUP_ENDS = (
 )
 _PLACE_ENDS = ("建筑", "领域", "地区", "园区", "区域")
 
-_FYP = re.compile(r"“?([一二三四五六七八九十]+)五”?(?:时期)?")
+# 十四五 / “十四五”时期 / 第十一个五年: a five-year plan period
+_FYP = re.compile(
+    r"(?:第(?P<long>[一二三四五六七八九十]+)个五年|"
+    r"(?<!第)“?(?P<short>[一二三四五六七八九十]+)五”?(?![次届个号期]))(?:时期)?"
+)
 _FYP_TOKEN = re.compile(r"^“?(十[一二三四五六七八九]?|[一二三四五六七八九])五”?")
 _YEAR_RANGE = re.compile(r"^(\d{4})\s*[—-]\s*(\d{4})年?")
 _YEAR = re.compile(r"^(\d{4})年(?:度)?")
@@ -94,6 +100,21 @@ _EDITION = re.compile(r"^(\d{4})年?(?:版|本)$")
 _REVISION = re.compile(r"^(\d{4})年?(?:修订|修正)(?:版)?$")
 _PERIOD = re.compile(r"^(\d{4})\s*[—-]\s*(\d{4})年?$")
 _PRC = "中华人民共和国"
+_MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
+_DATE = re.compile(r"^(\d{4})年(\d{1,2})月(?:(\d{1,2})日)?")
+_MONTH_RANGE = re.compile(r"^(?:(\d{4})年)?(\d{1,2})\s*[-—]\s*(\d{1,2})月(?:份)?(?!\d{1,2}日)")
+_MONTH_DAY = re.compile(r"^(\d{1,2})月(\d{1,2})日")
+_MONTH = re.compile(r"^(\d{1,2})月(?:份)?")
+_QUARTER = re.compile(r"^(?:(\d{4})年)?(?:第)?([一二三四1-4])季度")
+_HALF = re.compile(r"^(?:(\d{4})年)?(上|下)半年")
+_FIRST_MONTHS = re.compile(rf"^(?:(\d{{4}})年)?前({ZH_NUMBER})个?月")
+_NTH = re.compile(rf"^第({ZH_NUMBER})(次|届)")
+_PLAN_N = re.compile(rf"^第({ZH_NUMBER})个五年(?:规划|计划)")
+_NUMBERED = re.compile(rf"^第({ZH_NUMBER})号")
+_ZH_YEAR = re.compile(r"^([〇零一二三四五六七八九]{4})年(?:度)?")
+_ZH_DIGIT = {c: str(k) for k, c in enumerate("〇一二三四五六七八九")} | {"零": "0"}
 _LEAD_YEAR = re.compile(r"^(\d{4})年度?(?!\s*[—-])")
 _LEAD_RANGE = re.compile(r"^(\d{4})\s*[—-]\s*(\d{4})年度?")
 # Plural English nouns that keep their -s as a modifier ("sports industry", "minors mode").
@@ -120,61 +141,57 @@ _DEFINITE_HEADS = frozenset(
 
 
 def singular(en: str) -> str:
-    """The last word of an English noun as a modifier: 'online platforms' -> 'online platform'."""
+    """The last word of an English noun as a modifier: 'online platforms' -> 'online platform'.
+
+    lemminflect gives the lemma (buses -> bus, crises -> crisis, policies -> policy); words
+    that keep their -s as a modifier ("sports industry", "data") are left alone.
+    """
     head, _, word = en.rpartition(" ")
     low = word.lower()
     if len(word) < 4 or not low.endswith("s") or low in _KEEP_S or not word.isalpha():
         return en
     if low.endswith(("ss", "us", "is", "ics")):
         return en
-    if low.endswith("ies"):
-        word = word[:-3] + "y"
-    elif low.endswith(("ches", "shes", "xes", "sses")):
-        word = word[:-2]
-    else:
-        word = word[:-1]
+    from lemminflect import getLemma
+
+    lemma = getLemma(low, upos="NOUN")
+    base = lemma[0] if lemma else low
+    if base == low or not base.isalpha():
+        return en
+    word = word[0] + base[1:] if word[0].isupper() else base
     return f"{head} {word}" if head else word
 
 
-_E_STEMS = ("iz", "is", "ys", "v", "at", "ot", "ut", "uc", "ac", "rg", "dg", "ur", "us", "ag", "ud")
-_E_STEMS += (
-    "anc",
-    "enc",
-    "rc",
-    "ak",
-    "uid",
-    "ap",
-    "ar",
-    "as",
-    "ic",
-    "rad",
-    "vid",
-    "cid",
-    "nu",
-    "su",
-)
-_NO_E = frozenset(
-    "support attract expand deepen strengthen build guard develop boost focus".split()
-)
-
-
 def infinitive(gerund_clause: str) -> str:
-    """'further promoting X' -> 'further promote X' (the first -ing word of a clause)."""
+    """'further promoting X' -> 'further promote X' (the first -ing word of a clause, by
+    lemminflect: exploring -> explore, controlling -> control, tackling -> tackle)."""
+    from lemminflect import getLemma
+
     words = gerund_clause.split(" ")
     for k, word in enumerate(words):
         if len(word) > 4 and word.endswith("ing"):
-            stem = word[:-3]
-            if stem.lower() in _NO_E:
-                pass
-            elif len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "lsfz":
-                stem = stem[:-1]  # setting -> set
-            elif stem.endswith(_E_STEMS) and not stem.endswith("ss"):
-                stem += "e"
-            words[k] = stem
+            lemma = getLemma(word.lower(), upos="VERB")
+            base = lemma[0] if lemma else word[:-3]
+            words[k] = word[0] + base[1:] if word[0].isupper() else base
             return " ".join(words)
         if k >= 2:
             break
     return gerund_clause
+
+
+# Characters the composer reads as grammar (的, 对 X, 用, 在 X); a dictionary word starting
+# with one is taken only when the segmenter sees a longer word that is not grammar itself.
+_GRAMMAR_CHARS = frozenset("的对用在")
+_GRAMMAR_WORDS = frozenset("对于 用于 在于 对此 的话 在此 对其".split())
+
+
+def pinyin(zh: str) -> str:
+    """Hanyu Pinyin of a name the dictionary lacks (pypinyin), written as one word."""
+    from pypinyin import Style, lazy_pinyin
+
+    from app.translation.dictionary import pinyin_name
+
+    return pinyin_name(lazy_pinyin(zh, style=Style.NORMAL, v_to_u=True))
 
 
 _PUNCT = {"、": (POS_CONJ, ","), "，": (BREAK, ","), "；": (BREAK, ";"), "：": (BREAK, ":")}
@@ -187,6 +204,7 @@ class Token:
     kind: str
     en: str
     zh: str = ""
+    source: str = ""  # "dictionary" / "name" when the glossary did not know the word
 
 
 @dataclass
@@ -197,6 +215,8 @@ class Unknowns:
     issuer_runs: list[str] = field(default_factory=list)  # never sent to a provider
     partial_docs: list[str] = field(default_factory=list)  # document names left partial
     overrides: dict[str, str] = field(default_factory=dict)  # zh -> English from a provider
+    glossed: list[str] = field(default_factory=list)  # words English came from the dictionary
+    glossed_docs: list[str] = field(default_factory=list)  # document names with such words
 
     def add(self, zh: str, *, issuer: bool = False) -> str:
         for run in CJK_RUN.findall(zh):
@@ -210,8 +230,11 @@ class Unknowns:
 class Composer:
     """Composes English for document names and phrases from a Lexicon."""
 
-    def __init__(self, lex: Lexicon):
+    def __init__(self, lex: Lexicon, words: Dictionary | None = None):
         self.lex = lex
+        # general vocabulary for what the glossary does not know (None: glossary only)
+        self.words = words if words is not None else dictionary()
+        self.segmenter = Segmenter(lex.all_terms)
         # first character -> candidate lengths, longest first (fast longest match)
         self._lengths: dict[str, list[int]] = {}
         for zh in lex.all_terms:
@@ -235,13 +258,15 @@ class Composer:
         known = self.lex.documents.get(name) or unk.overrides.get(name)
         if known:
             return known
-        before = len(unk.items)
+        before, glossed = len(unk.items), len(unk.glossed)
         core, suffixes = self.split_suffixes(name, unk)
         en = self.lex.documents.get(core) or unk.overrides.get(core)
         if en is None:
             en = self._document_core(core, unk, style)
         if len(unk.items) > before and core not in unk.partial_docs:
             unk.partial_docs.append(core)
+        elif len(unk.glossed) > glossed and core not in unk.glossed_docs:
+            unk.glossed_docs.append(core)  # literal: a provider, when there is one, does better
         return en + "".join(f" ({s})" for s in suffixes)
 
     def split_suffixes(self, name: str, unk: Unknowns) -> tuple[str, list[str]]:
@@ -346,7 +371,7 @@ class Composer:
             return template.replace("{x}", x)
 
         if head.zh in ("规划", "发展规划", "规划纲要") and (m := _FYP.search(rest)):
-            n = zh_int(m.group(1))
+            n = zh_int(m.group("long") or m.group("short"))
             rest2 = (rest[: m.start()] + rest[m.end() :]).strip()
             if head.zh == "发展规划":
                 rest2 += "发展"
@@ -359,7 +384,7 @@ class Composer:
             return fill(head.bare, "")
         period = ""
         if m := _FYP.search(rest):
-            n = zh_int(m.group(1)) or 0
+            n = zh_int(m.group("long") or m.group("short")) or 0
             rest = (rest[: m.start()] + rest[m.end() :]).strip()
             period = f" for the {ordinal(n)} Five-Year Plan Period"
             if not rest:
@@ -412,6 +437,14 @@ class Composer:
                     out.append(Token(UNKNOWN, unk.add(pending), pending))
                 pending = ""
 
+        spans: dict[int, int] | None = None
+
+        def words() -> dict[int, int]:
+            nonlocal spans
+            if spans is None:
+                spans = self.segmenter.spans(text) if self.words else {}
+            return spans
+
         while i < n:
             ch = text[i]
             rest = text[i:]
@@ -424,6 +457,17 @@ class Composer:
                     or out[-1].kind in (POS_ADVERB, POS_CONJ, BREAK)
                     and not pending,
                 )
+                if tok is not None and self.words and i + size < n and has_cjk(text[i + size]):
+                    # a glossary word that ends inside a longer word: 互联网|络 -> 互联网络
+                    end = words().get(i)
+                    if end is not None and end > i + size and (i + size) not in words():
+                        tok, size = self._fallback(text, i, words(), unk) or (tok, size)
+            if tok is None and self.words and has_cjk(ch) and not pending:
+                end = words().get(i)
+                if ch not in _GRAMMAR_CHARS or (
+                    end is not None and end - i > 1 and text[i:end] not in _GRAMMAR_WORDS
+                ):
+                    tok, size = self._fallback(text, i, words(), unk) or (None, 0)
             if tok is None and ch in _PUNCT:
                 kind, en = _PUNCT[ch]
                 tok, size = Token(kind, en, ch), 1
@@ -449,6 +493,63 @@ class Composer:
             i += size
         flush()
         return out
+
+    def _fallback(
+        self, text: str, i: int, spans: dict[int, int], unk: Unknowns
+    ) -> tuple[Token, int] | None:
+        """A word the glossary does not know: the dictionary's gloss, or a place name in pinyin.
+
+        The segmenter's word at ``i`` is looked up whole first, then the longest dictionary
+        entry inside it; an unknown word ending in 省/市/县/区… is a place name.
+        """
+        words = self.words
+        end = spans.get(i)
+        word = text[i:end] if end is not None else ""
+        if word in unk.overrides:  # a provider's English for a word sent to it
+            return Token(POS_NOUN, unk.overrides[word], word), len(word)
+        if len(word) > 1:
+            if gloss := words.get(word):
+                return self._glossed(text, i, word, gloss, spans, unk)
+            if name := self._place_name(word):
+                unk.glossed.append(word)
+                return Token(POS_NOUN, name, word, "name"), len(word)
+        n = words.longest(text, i, end if end is not None and end > i else None)
+        if n == 0:
+            n = words.longest(text, i)
+        if n == 0:
+            return None
+        zh = text[i : i + n]
+        return self._glossed(text, i, zh, words.get(zh), spans, unk)
+
+    def _glossed(
+        self, text: str, i: int, zh: str, gloss: Gloss | None, spans: dict[int, int], unk: Unknowns
+    ) -> tuple[Token, int]:
+        assert gloss is not None
+        size = len(zh)
+        en = gloss.en
+        if gloss.kind == NAME:
+            # 芜湖 + 市: the suffix the segmenter left on its own joins the name
+            for suffix, suffix_en in PLACE_SUFFIXES.items():
+                if text.startswith(suffix, i + size) and spans.get(i + size) == i + size + len(
+                    suffix
+                ):
+                    en, size, zh = f"{en} {suffix_en}", size + len(suffix), zh + suffix
+                    break
+        unk.glossed.append(zh)
+        kind = POS_VERB if gloss.kind == VERB else POS_NOUN
+        return Token(kind, en, zh, "name" if gloss.kind == NAME else "dictionary"), size
+
+    def _place_name(self, word: str) -> str | None:
+        """'宣城市' -> 'Xuancheng City': a name the dictionary lacks, in Hanyu Pinyin."""
+        for suffix, suffix_en in PLACE_SUFFIXES.items():
+            stem = word[: -len(suffix)]
+            if word.endswith(suffix) and 2 <= len(stem) <= 4 and not CJK_RUN.sub("", stem):
+                known = self.words.get(stem)
+                if known is not None and known.kind != NAME:
+                    return None  # 社区, 园区: a common word, not a place
+                name = known.en if known is not None else pinyin(stem)
+                return f"{name} {suffix_en}"
+        return None
 
     def _term(self, text: str, i: int, *, clause_start: bool) -> tuple[Token | None, int]:
         ch = text[i]
@@ -486,6 +587,8 @@ class Composer:
             end = rest.find("》" if ch == "《" else "〉")
             if end > 0:
                 return Token(POS_NOUN, self.document(rest[1:end], unk), rest[: end + 1]), end + 1
+        if (tok := self._date(rest)) is not None:
+            return tok, len(tok.zh)
         if ch.isdigit():
             if m := _YEAR_RANGE.match(rest):
                 return Token(POS_NOUN, f"{m.group(1)}–{m.group(2)}", m.group(0)), m.end()
@@ -509,6 +612,52 @@ class Composer:
             known = self.lex.all_terms.get(word)
             return Token(POS_NOUN, known[1] if known else word, word), m.end()
         return None, 0
+
+    @staticmethod
+    def _date(rest: str) -> Token | None:
+        """Dates, months, quarters and ordinals in English form: 2002年1月 -> January 2002,
+        1-8月 -> January–August, 第三次 -> 3rd, 第4626号 -> No. 4626, 一九八七年 -> 1987."""
+        ch = rest[0]
+        if ch.isdigit():
+            if m := _DATE.match(rest):
+                month = _MONTHS[int(m.group(2)) - 1] if 1 <= int(m.group(2)) <= 12 else None
+                if month:
+                    day = f" {int(m.group(3))}," if m.group(3) else ""
+                    return Token(POS_NOUN, f"{month}{day} {m.group(1)}", m.group(0))
+            if (m := _MONTH_RANGE.match(rest)) and 1 <= int(m.group(2)) < int(m.group(3)) <= 12:
+                span = f"{_MONTHS[int(m.group(2)) - 1]}–{_MONTHS[int(m.group(3)) - 1]}"
+                year = f" {m.group(1)}" if m.group(1) else ""
+                return Token(POS_NOUN, span + year, m.group(0))
+            if (m := _MONTH_DAY.match(rest)) and 1 <= int(m.group(1)) <= 12:
+                return Token(
+                    POS_NOUN, f"{_MONTHS[int(m.group(1)) - 1]} {int(m.group(2))}", m.group(0)
+                )
+            if (m := _MONTH.match(rest)) and 1 <= int(m.group(1)) <= 12:
+                return Token(POS_NOUN, _MONTHS[int(m.group(1)) - 1], m.group(0))
+        if ch.isdigit() or ch in "第一二三四上下前":
+            if m := _QUARTER.match(rest):
+                q = zh_int(m.group(2)) or 0
+                year = f" {m.group(1)}" if m.group(1) else ""
+                return Token(POS_NOUN, f"Q{q}{year}", m.group(0))
+            if m := _HALF.match(rest):
+                half = "first" if m.group(2) == "上" else "second"
+                year = f" of {m.group(1)}" if m.group(1) else ""
+                return Token(POS_NOUN, f"{half} half{year}", m.group(0))
+            if m := _FIRST_MONTHS.match(rest):
+                n = zh_int(m.group(2)) or 0
+                year = f" of {m.group(1)}" if m.group(1) else ""
+                return Token(POS_NOUN, f"first {n} months{year}", m.group(0))
+        if ch == "第":
+            if m := _PLAN_N.match(rest):
+                n = zh_int(m.group(1)) or 0
+                return Token(POS_NOUN, f"{ordinal(n)} Five-Year Plan", m.group(0))
+            if m := _NTH.match(rest):  # 第五次 -> fifth, 第91届 -> 91st
+                return Token(POS_NOUN, ordinal_word(zh_int(m.group(1)) or 0), m.group(0))
+            if m := _NUMBERED.match(rest):
+                return Token(POS_NOUN, f"No. {zh_int(m.group(1)) or 0}", m.group(0))
+        if ch in _ZH_DIGIT and (m := _ZH_YEAR.match(rest)):
+            return Token(POS_NOUN, "".join(_ZH_DIGIT[c] for c in m.group(1)), m.group(0))
+        return None
 
     # -- rendering --------------------------------------------------------------------------
 

@@ -82,6 +82,34 @@ def _read(name: str) -> dict:
     return data
 
 
+def glossary_conflicts(data_dir: Path | None = None) -> list[str]:
+    """Words a sector glossary repeats from terms.toml or an earlier sector file (or lists
+    twice itself): each would be silently dropped by the loader. Empty when all is well."""
+    base = data_dir or DATA_DIR
+    with (base / "terms.toml").open("rb") as fh:
+        owner = {
+            zh: "terms.toml"
+            for table in tomllib.load(fh).values()
+            if isinstance(table, dict)
+            for zh in table
+        }
+    found: list[str] = []
+    for path in sorted((base / "glossary").glob("*.toml")):
+        with path.open("rb") as fh:
+            sector = tomllib.load(fh)
+        mine: set[str] = set()
+        for pos, table in sector.items():
+            if not isinstance(table, dict):
+                continue
+            for zh, en in table.items():
+                first = owner.get(zh) or (path.name if zh in mine else None)
+                if first is not None:
+                    found.append(f"{zh} ({en!r}, {path.name} [{pos}]) is already in {first}")
+                mine.add(zh)
+        owner.update(dict.fromkeys(mine, path.name))
+    return found
+
+
 @cache
 def lexicon() -> Lexicon:
     """Load and index all data files (once per process)."""

@@ -12,9 +12,10 @@ from functools import cache
 
 from app.translation.compose import Composer, Unknowns
 from app.translation.data import Lexicon, lexicon
+from app.translation.dictionary import Dictionary
 from app.translation.frames import Frames
 from app.translation.issuers import IssuerParser
-from app.translation.result import OFFLINE, Translation
+from app.translation.result import DICTIONARY, OFFLINE, Translation
 from app.translation.text import CJK_RUN, has_cjk, normalise, title_case
 
 _GENRE_TAIL = re.compile(r"^(.*?的(?:通知|公告|通告|意见|决定|批复|函))\s+(.+)$")
@@ -38,10 +39,13 @@ class OfflineEngine:
 
     name = OFFLINE
 
-    def __init__(self, lex: Lexicon | None = None):
+    def __init__(self, lex: Lexicon | None = None, words: Dictionary | None = None):
+        """``words``: the general dictionary (default: CC-CEDICT); ``Dictionary({})`` gives a
+        glossary-only engine."""
         self.lex = lex or lexicon()
-        self.composer = Composer(self.lex)
-        self.issuers = IssuerParser(self.lex)
+        self.composer = Composer(self.lex, words)
+        self.issuers = IssuerParser(self.lex, self.composer.words)
+        self.issuers.compose = self.composer.phrase
         self.frames = Frames(self.composer, self.issuers)
         self.composer.nested = self._nested
 
@@ -74,7 +78,10 @@ class OfflineEngine:
         for run in CJK_RUN.findall(en):
             unk.add(run)
         complete = not unk.items and not has_cjk(en)
-        result = Translation(source=title, text=en, complete=complete, unknown=tuple(unk.items))
+        provider = DICTIONARY if unk.glossed else OFFLINE
+        result = Translation(
+            source=title, text=en, complete=complete, provider=provider, unknown=tuple(unk.items)
+        )
         return result, unk
 
     def unaccounted(self, title: str, english: str) -> str:
@@ -85,12 +92,17 @@ class OfflineEngine:
         covered = [False] * len(text)
         keys = self._accounting_keys()
         longest = max(len(k) for k in keys)
+        words = self.composer.words
         for i in range(len(text)):
             for n in range(min(longest, len(text) - i), 0, -1):
                 if text[i : i + n] in keys:
                     for k in range(i, i + n):
                         covered[k] = True
                     break
+            else:
+                if words and has_cjk(text[i]) and (n := words.longest(text, i)):
+                    for k in range(i, i + n):  # a dictionary word the English glosses
+                        covered[k] = True
         return "".join(
             ch
             for ch, ok in zip(text, covered, strict=True)
@@ -108,7 +120,8 @@ class OfflineEngine:
         return frozenset(keys)
 
     def segments_to_send(self, unk: Unknowns) -> list[str]:
-        """What a provider should translate: partial document names, else leftover runs.
+        """What a provider should translate: partial document names, else leftover runs, then
+        document names and words the dictionary glossed.
 
         Issuer names are never sent: an unknown body stays Chinese rather than get a guess.
         """
@@ -117,6 +130,13 @@ class OfflineEngine:
             if run in unk.issuer_runs or any(run in d for d in send):
                 continue
             send.append(run)
+        # then what the dictionary glossed word by word (literal English a provider improves)
+        for doc in unk.glossed_docs:
+            if doc not in send:
+                send.append(doc)
+        for word in unk.glossed:
+            if not any(word in d for d in send) and word not in send:
+                send.append(word)
         return send
 
     def hints(self, text: str) -> dict[str, str]:

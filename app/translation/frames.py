@@ -59,6 +59,7 @@ _AMENDMENT = re.compile(
     rf"^(?P<code>(?:GB|GB/T|GB/Z)\s*[\d.]+[—-]\d{{4}})?\s*(?P<docs>《[^《》]+》)"
     rf"(?P<q>国家标准|行业标准)?第(?P<n>{ZH_NUMBER})号修改单$"
 )
+_FORWARDS = re.compile(r"^(.+?)(转发|批转)(.+)$")
 _NUMBER_SUFFIX = re.compile(r"（(?:(\d{4})年)?第?(\d+|[零〇一二三四五六七八九十百]+)号）$")
 
 
@@ -90,10 +91,12 @@ class Frames:
         number = ""
         if m := _NUMBER_SUFFIX.search(rest):
             number, rest = f" ({doc_number(m)})", rest[: m.start()].rstrip()
+        if prefix and (en := self._forwarded(prefix, rest, unk)):
+            return en + number
         issuers: Issuers | None = None
         if prefix:
             issuers = self.issuers.parse(prefix, unk) or Issuers(
-                names=[unk.add(prefix, issuer=True)]
+                names=[self.issuers.unknown(prefix, unk)]
             )
         genre, body = self.split_genre(rest)
         body_en = self.body(body, unk) if body else ""
@@ -103,6 +106,27 @@ class Frames:
         if body_en:
             head = f"{head} on {body_en}" if head else f"On {body_en}"
         return head + number
+
+    def _forwarded(self, prefix: str, rest: str, unk: Unknowns) -> str | None:
+        """'X转发Y关于Z意见的通知' -> 'Notice of X on Forwarding the Opinions of Y on Z'
+        (批转: 'Approving and Forwarding'); None unless X is a known issuer."""
+        m = _FORWARDS.match(prefix)
+        if not m:
+            return None
+        probe = Unknowns()
+        by = self.issuers.parse(m.group(1), probe)
+        if by is None or probe.items:
+            return None
+        genre, body = self.split_genre(rest)
+        inner, body = self.split_genre(body) if body else (None, body)
+        source = self.issuers.parse(m.group(3), unk) or Issuers(
+            names=[self.issuers.unknown(m.group(3), unk)]
+        )
+        verb = "Forwarding" if m.group(2) == "转发" else "Approving and Forwarding"
+        what = f"the {inner} of {source.english()}" if inner else source.english()
+        head = f"{genre or 'Notice'} of {by.english()} on {verb} {what}"
+        body_en = self.body(body, unk) if body else ""
+        return f"{head} on {body_en}" if body_en else head
 
     def split_genre(self, rest: str) -> tuple[str | None, str]:
         for zh in sorted(self.lex.genres, key=len, reverse=True):
@@ -124,7 +148,7 @@ class Frames:
                 return f"{public}{verb} {obj}"
         for zh in sorted(self.lex.frame_verbs, key=len, reverse=True):
             if body.startswith(zh) and len(body) > len(zh):
-                loose = zh in ("印发", "发布", "公布", "转发", "下达")
+                loose = zh in ("印发", "发布", "公布", "转发", "批转", "下达")
                 obj = self.object(body[len(zh) :], unk, loose=loose)
                 if obj:
                     return f"{self.lex.frame_verbs[zh]} {obj}"
@@ -250,7 +274,7 @@ class Frames:
         head = f"{genre} of {by.english()} on Forwarding {obj}"
         if m.group(2):
             source = self.issuers.parse(m.group(2), unk) or Issuers(
-                names=[unk.add(m.group(2), issuer=True)]
+                names=[self.issuers.unknown(m.group(2), unk)]
             )
             head += f" by {source.english()}"
         return head

@@ -7,10 +7,12 @@ issuer prefixes. A body not in the data stays Chinese and makes the result parti
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from app.translation.compose import Unknowns
 from app.translation.data import Issuer, Lexicon
+from app.translation.dictionary import Dictionary
 from app.translation.text import ZH_NUMBER, number_word, title_case, zh_int
 
 _DEPARTMENTS = re.compile(rf"^(.*?)等?({ZH_NUMBER})?(部门|部委|单位)$")
@@ -43,13 +45,37 @@ class Issuers:
         return ", ".join(names[:-1]) + " and " + names[-1]
 
 
+# How the names of government bodies end (部, 局, 委员会 …): only such a run is composed.
+_BODY_ENDS = tuple("部 局 委 办 署 院 厅 室 组 会 委员会 办公室 中心 机制 总局 总会 小组".split())
+
+
 def _CJK_START(s: str) -> bool:
     return bool(s) and "\u3400" <= s[0] <= "\u9fff"
 
 
 class IssuerParser:
-    def __init__(self, lex: Lexicon):
+    def __init__(self, lex: Lexicon, words: Dictionary | None = None):
         self.lex = lex
+        self.words = words  # the general dictionary, for bodies the issuer table lacks
+        self.compose: Callable[[str, Unknowns], str] | None = None  # set by the engine
+
+    def unknown(self, run: str, unk: Unknowns) -> str:
+        """A body the issuer table lacks: the dictionary's name for it when the dictionary
+        knows the whole name as a proper noun ("Ministry of Railways"), else the Chinese."""
+        gloss = self.words.get(run) if self.words and run else None
+        if gloss is not None and gloss.en[:1].isupper():
+            unk.glossed.append(run)
+            return gloss.en
+        if self.compose is not None and run.endswith(_BODY_ENDS) and not self._match(run, 0)[0]:
+            # (a unit of a known body, 中央网信办秘书局, is never half-guessed)
+            # a body named by ordinary words (国家档案局): composed, labelled as dictionary
+            probe = Unknowns()
+            en = self.compose(run, probe)
+            if en and not probe.items and ":" not in en and "," not in en:
+                # (a clause or a list is not a body's name: 国家体改委 stays Chinese)
+                unk.glossed.append(run)
+                return title_case(en).removeprefix("The ")  # english() adds "the"
+        return unk.add(run, issuer=True)
 
     def lookup(self, text: str) -> Issuer | None:
         """One issuer by any of its Chinese names (with or without 中华人民共和国)."""
@@ -114,7 +140,7 @@ class IssuerParser:
                     i += 1
                     continue
                 if s[i] in _SEPARATORS:
-                    out.append(unk.add(pending, issuer=True))
+                    out.append(self.unknown(pending, unk))
                     pending = ""
                     i += 1
                     continue
@@ -122,13 +148,13 @@ class IssuerParser:
                 i += 1
                 continue
             if pending:
-                out.append(unk.add(pending, issuer=True))
+                out.append(self.unknown(pending, unk))
                 pending = ""
             out.append(issuer)
             last = (i, i + size)
             i += size
         if pending:
-            out.append(unk.add(pending, issuer=True))
+            out.append(self.unknown(pending, unk))
         return out
 
     def _match(self, s: str, i: int) -> tuple[str | None, int]:

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.translation.result import HUMAN, OFFLINE, Translation, provenance_label
+from app.translation.result import HUMAN, OFFLINE_PROVIDERS, Translation, provenance_label
 from app.translation.text import normalise, source_hash
 from storage.db import Database
 from storage.models import Notice, TranslationEntry, utcnow
@@ -66,7 +66,7 @@ def best(db: DbOrSession, source: str, target: str = TARGET) -> Translation | No
             select(TranslationEntry).where(
                 TranslationEntry.source_hash == source_hash(source),
                 TranslationEntry.target_lang == target,
-                TranslationEntry.provider != OFFLINE,
+                TranslationEntry.provider.not_in(OFFLINE_PROVIDERS),
             )
         ).all()
         rows = sorted(rows, key=lambda e: (e.human, e.complete, e.updated_at), reverse=True)

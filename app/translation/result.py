@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 OFFLINE = "glossary"  # the provider name of the offline engine, as stored in the TM
 HUMAN = "human"
+DICTIONARY = "dictionary"  # the offline engine, with words the glossary lacks from CC-CEDICT
+OFFLINE_PROVIDERS = frozenset({OFFLINE, DICTIONARY})
 
 
 @dataclass(frozen=True)
@@ -14,7 +16,8 @@ class Translation:
 
     ``complete`` is False when Chinese remains in ``text`` (kept visibly, never dropped);
     ``unknown`` lists those Chinese segments. ``provider`` is ``glossary`` (offline engine),
-    a provider name (machine translation) or ``human``.
+    ``dictionary`` (offline engine, some words glossed from the general dictionary), a
+    provider name (machine translation) or ``human``.
     """
 
     source: str
@@ -30,14 +33,14 @@ class Translation:
 
     @property
     def label(self) -> str:
-        """Provenance as the GUI shows it: glossary / machine (<provider>) / human."""
+        """Provenance as the GUI shows it: glossary / dictionary / machine (<provider>) / human."""
         return provenance_label(self.provider)
 
 
 def provenance_label(provider: str | None) -> str:
-    """``glossary`` / ``machine (<provider>)`` / ``human`` for a stored provider name."""
+    """``glossary`` / ``dictionary`` / ``machine (<provider>)`` / ``human`` for a stored name."""
     if not provider or provider == OFFLINE:
         return "glossary"
-    if provider == HUMAN:
-        return "human"
+    if provider in (HUMAN, DICTIONARY):
+        return provider
     return f"machine ({provider})"

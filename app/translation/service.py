@@ -21,7 +21,7 @@ from app.translation.engine import OfflineEngine, default_engine
 from app.translation.providers.base import Provider, ProviderSettings, provider_class
 from app.translation.providers.errors import ProviderError, RejectedOutput
 from app.translation.providers.keys import get_key
-from app.translation.result import OFFLINE, Translation
+from app.translation.result import DICTIONARY, OFFLINE, OFFLINE_PROVIDERS, Translation
 from app.translation.text import has_cjk, normalise
 from storage.models import Notice
 
@@ -75,6 +75,8 @@ class BodyTranslation:
     sentences: list[tuple[str, str]]  # (Chinese, English)
     provider: str
     complete: bool
+    # True when the offline engine wrote it sentence by sentence: literal English, not fluent
+    literal: bool = False
 
 
 def settings_for(config, name: str) -> ProviderSettings:
@@ -92,6 +94,22 @@ def create_provider(name: str, config=None, *, key: str | None = None) -> Provid
     """A provider by name with its settings and its key from the keyring."""
     cls = provider_class(name)
     return cls(settings_for(config, name), key if key is not None else get_key(name))
+
+
+# What the Settings "Test" button translates, so the user sees the English a provider gives.
+SAMPLE_TITLE = "国家互联网信息办公室关于《人工智能生成合成内容标识办法》公开征求意见的通知"
+
+
+def check_provider(provider: Provider | None) -> str:
+    """The provider's own connection check plus one sample title in its English; with no
+    provider, the offline engine's English of the same title (network work: not on the GUI
+    thread)."""
+    if provider is None:
+        en = default_engine().translate(SAMPLE_TITLE).text
+        return f"offline (literal): {SAMPLE_TITLE} → {en}"
+    message = provider.test()
+    en = provider.translate([SAMPLE_TITLE])[0]
+    return f"{message}\nSample: {SAMPLE_TITLE} → {en}"
 
 
 class Translator:
@@ -174,7 +192,7 @@ class Translator:
                 return human
         offline, unk = self.engine.analyse(title)
         prov = self.provider()
-        if offline.complete or prov is None:
+        if (offline.complete and offline.provider != DICTIONARY) or prov is None:
             return offline
         segments = self.engine.segments_to_send(unk)
         if not segments:
@@ -195,9 +213,16 @@ class Translator:
         with db.read() as s:
             titles = list(dict.fromkeys(s.scalars(
                 select(Notice.title).where(
-                    Notice.title_en_complete.is_(False),
                     Notice.title_en_human.is_(False),
-                    (Notice.title_en_provider.is_(None)) | (Notice.title_en_provider == OFFLINE),
+                    # partial offline English, or a literal dictionary gloss
+                    (
+                        Notice.title_en_complete.is_(False)
+                        & (
+                            Notice.title_en_provider.is_(None)
+                            | Notice.title_en_provider.in_(OFFLINE_PROVIDERS)
+                        )
+                    )
+                    | (Notice.title_en_provider == DICTIONARY),
                 ).order_by(Notice.id.desc()).limit(limit * 4)
             ).all()))[:limit]  # fmt: skip
         before = prov.requests
@@ -250,4 +275,10 @@ class Translator:
                     english[src] = self.engine.translate(src)
         pairs = [(x, english[x].text if x in english else x) for x in sentences]
         complete = all(english[x].complete for x in zh)
+        if self.provider() is None:  # the offline engine, one sentence at a time
+            used = {english[x].provider for x in zh}
+            provider = DICTIONARY if DICTIONARY in used else OFFLINE
+            return BodyTranslation(
+                " ".join(en for _, en in pairs), pairs, provider, complete, literal=True
+            )
         return BodyTranslation(" ".join(en for _, en in pairs), pairs, self.provider_name, complete)

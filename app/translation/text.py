@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 import unicodedata
 
@@ -33,7 +34,10 @@ _FOLD = str.maketrans(
 
 
 def normalise(text: str) -> str:
-    """One form for one title: NFKC digits/letters, folded brackets, single spaces, trimmed."""
+    """One form for one title: NFKC digits/letters, folded brackets, single spaces, trimmed;
+    HTML entities a list page left escaped (&lt;, &amp;) are read as their characters."""
+    if "&" in text:
+        text = html.unescape(text)
     text = "".join(
         unicodedata.normalize("NFKC", ch) if ("０" <= ch <= "９" or "Ａ" <= ch <= "ｚ") else ch
         for ch in text

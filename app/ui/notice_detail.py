@@ -60,7 +60,7 @@ class NoticeDetail:
     versions: tuple[VersionDiff, ...] = ()
     duplicates: tuple[tuple[str, str, str], ...] = field(default=())  # (source, title, url)
     exported: str = ""  # "2026-11-24 to a@example.eu" once emailed in a digest
-    title_en_label: str = ""  # glossary | machine (provider) | human
+    title_en_label: str = ""  # glossary | dictionary | machine (provider) | human
     extra: tuple[tuple[str, str], ...] = ()  # source-specific fields; internal (_x) ones left out
 
 

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from app.translation.result import provenance_label as translation_label
 from app.ui.notice_detail import NoticeDetail
 
-PROVENANCE = {"glossary": "glossary", "human": "human"}
+PROVENANCE = {"glossary": "glossary", "dictionary": "dictionary", "human": "human"}
 
 
 def is_web_url(url: str) -> bool:
@@ -26,7 +26,7 @@ def is_web_url(url: str) -> bool:
 
 
 def provenance_label(provider: str | None, complete: bool) -> str:
-    """glossary / machine (provider) / human, as the translation service labels it."""
+    """glossary / dictionary / machine (provider) / human, as the translation service labels it."""
     if not provider:
         return "untranslated"
     if provider in PROVENANCE:
@@ -207,6 +207,12 @@ def render(d: NoticeDetail, *, source_name: str = "", tr=lambda s: s, body_en=No
             f"<h4>{escape(tr('English text'))} "
             f'<span style="font-size:small; color:#6b7280">[{escape(tr(label))}]</span></h4>'
         )
+        if getattr(body_en, "literal", False):
+            note = tr(
+                "Literal English, sentence by sentence, from the offline engine. For fluent "
+                "text choose a translation provider in Settings → Translation."
+            )
+            h.append(f'<p style="color:#6b7280"><i>{escape(note)}</i></p>')
         h.append("".join(f"<p>{escape(en)}</p>" for _zh, en in body_en.sentences if en.strip()))
     if d.attachments:
         h.append(f"<h4>{escape(tr('Attachments'))}</h4><ul>")

@@ -25,6 +25,7 @@ from app.config_write import save_config
 from app.errors import UserError
 from app.topics import default_topics
 from app.topics.store import DEFAULTS_SETTING, create_topic
+from app.ui.dialogs.settings import TRANSLATION_SETUP
 from app.ui.ops import TaskManager
 from storage.db import Database
 from storage.models import Setting, Topic
@@ -97,6 +98,9 @@ class FirstRunDialog(QDialog):
             lay.addWidget(box)
         form = QFormLayout()
         form.addRow(self.tr("Translation"), self.provider)
+        setup = QLabel(self.tr(TRANSLATION_SETUP))
+        setup.setWordWrap(True)
+        form.addRow("", setup)
         form.addRow(self.tr("Send digests to"), self.email_to)
         lay.addLayout(form)
         lay.addWidget(self.error)

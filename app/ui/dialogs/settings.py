@@ -30,9 +30,16 @@ from app.config_write import save_config
 from app.errors import UserError
 from app.export.smtp import SmtpConfigError, SmtpSettings, send_test, store_smtp_password
 from app.translation.providers.keys import set_key
-from app.translation.service import create_provider
+from app.translation.service import check_provider, create_provider
 from app.ui.i18n import LANGUAGES
 from app.ui.ops import Op, TaskManager
+
+# One sentence, shown in Settings and on the first-run page.
+TRANSLATION_SETUP = (
+    "The offline engine gives literal English titles with no setup; a provider (a DeepL Free "
+    "key, an OpenAI-compatible local server such as Ollama, or LibreTranslate) gives fluent "
+    "titles and bodies."
+)
 
 
 def _split(text: str) -> list[str]:
@@ -81,6 +88,9 @@ class SettingsDialog(QDialog):
         self.tr_result.setWordWrap(True)
         test_tr = QPushButton(self.tr("Test"))
         test_tr.clicked.connect(self.test_translation)
+        setup = QLabel(self.tr(TRANSLATION_SETUP))
+        setup.setWordWrap(True)
+        f.addRow(setup)
         f.addRow(self.tr("Provider"), self.provider)
         f.addRow(self.tr("Base URL"), self.base_url)
         f.addRow(self.tr("Model"), self.model)
@@ -212,16 +222,15 @@ class SettingsDialog(QDialog):
     def test_translation(self) -> None:
         cfg = self.build_config()
         name = cfg.translation.provider
-        if name == "offline":
-            self.tr_result.setText(self.tr("The offline engine needs no connection or key."))
-            return
         typed = self.api_key.text() or None
         self.tr_result.setText(self.tr("Testing…"))
 
-        def work() -> str:
+        def work() -> str:  # a connection check and one sample title, off the GUI thread
+            if name == "offline":
+                return check_provider(None)
             provider = create_provider(name, cfg.translation, key=typed)
             try:
-                return provider.test()
+                return check_provider(provider)
             finally:
                 provider.close()
 
