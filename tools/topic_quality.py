@@ -1,7 +1,7 @@
 """Recall and precision of a topic pack on the labelled real titles (tests/data/README.md).
 
 Not a test: a measurement. Run:  python tools/topic_quality.py [--pack FILE] [--split dev|test|all]
-[--show dev|test] [--markdown]
+[--show dev|test] [--markdown] [--optional]
 
 Each title is matched as a notice with only a title. "In scope" is the labeller's judgement
 (AI, data, cybersecurity, internet information services, digital government, cloud and
@@ -9,7 +9,9 @@ computing power); a notice counts as caught when any topic of the pack fires. Pe
 recall is over the titles labelled with that topic, and precision is the share of its firings
 that land on in-scope titles (a data-security standard that also fires "Cybersecurity" is not a
 false alarm; a firing on a farmland plan is). ``--show`` lists misses and false alarms of one
-split: look at dev, never tune on test.
+split: look at dev, never tune on test. ``--optional`` measures the optional packs on the
+titles labelled with their subject (column "packs"); they are few, so read those numbers as a
+sanity check.
 """
 
 from __future__ import annotations
@@ -184,13 +186,54 @@ def render(label: str, rep: Report, topic_names: list[str], markdown: bool) -> s
     return "\n".join(out)
 
 
+# Label codes of the optional packs (column "packs") -> pack keys (app/topics/packs.py).
+PACK_CODES = {
+    "iot": "iot",
+    "telecom": "telecom",
+    "vehicle": "vehicles",
+    "med": "medical_devices",
+    "green": "green_tech",
+    "std": "standardisation",
+}
+
+
+def render_optional(rows: list[Row], markdown: bool) -> str:
+    from app.topics.packs import optional_pack
+
+    out = ["| pack | labelled | recall | fired | precision |", "|---|---|---|---|---|"]
+    if not markdown:
+        out = ["== optional packs (all titles) =="]
+    for code, key in PACK_CODES.items():
+        m = Matcher(optional_pack(key).topics())
+        labelled = fired = caught = 0
+        for row, hits in zip(rows, m.match_many({"title": r.title} for r in rows), strict=True):
+            mine = code in row.packs
+            labelled += mine
+            fired += bool(hits)
+            caught += bool(hits) and mine
+        recall = caught / labelled if labelled else float("nan")
+        precision = caught / fired if fired else float("nan")
+        if markdown:
+            out.append(f"| {key} | {labelled} | {_pct(recall)} | {fired} | {_pct(precision)} |")
+        else:
+            out.append(
+                f"  {key:16} labelled {labelled:3} recall {_pct(recall)}"
+                f"  fired {fired:3} precision {_pct(precision)}"
+            )
+    return "\n".join(out)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--pack", type=Path, help="a topic pack (default: the shipped defaults)")
     ap.add_argument("--split", choices=["dev", "test", "all"], default=None)
     ap.add_argument("--show", choices=["dev", "test"], help="list misses and false alarms")
     ap.add_argument("--markdown", action="store_true")
+    ap.add_argument("--optional", action="store_true", help="measure the optional packs")
     args = ap.parse_args()
+    if args.optional:
+        print(render_optional(load_rows(), args.markdown))
+        return
     specs = loads_pack(args.pack.read_text("utf-8"), str(args.pack)) if args.pack else None
     specs = specs or default_topics()
     matcher = Matcher(specs)
