@@ -230,7 +230,6 @@ def test_first_run_dialog_saves_choices(qtbot, db, config, tasks):
     dlg = FirstRunDialog(db, config, tasks)
     qtbot.addWidget(dlg)
     from app.topics import default_topics
-
     from app.topics.packs import optional_topics
 
     shipped, optional = default_topics(), [t for _, t in optional_topics()]
