@@ -163,7 +163,7 @@ class NoticeScan:
         word, end = LATIN_CHARS, len(norm)
         hits = self.matcher.all_patterns.find_matches_as_indexes(norm, overlapping=True)
         # Masks (agency names, false friends) as in the fast scan: the same occurrences count.
-        hits = drop_masked(hits, len(texts), self.matcher.exempt)
+        hits = drop_masked(hits, len(texts), self.matcher.maskable)
         for pid, i, j in hits:
             text = texts[pid]
             if text[0] in word and i and norm[i - 1] in word:

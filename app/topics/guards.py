@@ -52,25 +52,25 @@ class Guards:
 
 
 def drop_masked(
-    hits: Sequence[tuple[int, int, int]], first_mask: int, exempt: frozenset[int] | set[int]
+    hits: Sequence[tuple[int, int, int]], first_mask: int, maskable: frozenset[int] | set[int]
 ) -> Sequence[tuple[int, int, int]]:
     """``hits`` (pattern id, start, end) without the mask hits (ids ≥ ``first_mask``) and without
-    term hits lying wholly inside a mask hit, unless their pattern is ``exempt``."""
-    spans = sorted((s, e) for pid, s, e in hits if pid >= first_mask)
+    hits lying wholly inside a mask hit. Only ``maskable`` patterns (those that occur inside some
+    mask and do not name it themselves) can be: the others are kept without looking, which keeps
+    this cheap on the many hits of ordinary terms."""
+    spans = [(s, e) for pid, s, e in hits if pid >= first_mask]
     if not spans:
         return hits
-    starts = [s for s, _ in spans]
-    reach = list(accumulate((e for _, e in spans), max))  # furthest end of masks starting ≤ s
-    out = []
-    for hit in hits:
-        pid, s, e = hit
-        if pid >= first_mask:
-            continue
-        if pid not in exempt:
-            j = bisect_right(starts, s) - 1
-            if j >= 0 and reach[j] >= e:
-                continue
-        out.append(hit)
+    out = [h for h in hits if h[0] < first_mask and h[0] not in maskable]
+    suspects = [h for h in hits if h[0] in maskable]
+    if suspects:
+        spans.sort()
+        starts = [s for s, _ in spans]
+        reach = list(accumulate((e for _, e in spans), max))  # furthest end of masks from ≤ s
+        for hit in suspects:
+            j = bisect_right(starts, hit[1]) - 1
+            if j < 0 or reach[j] < hit[2]:
+                out.append(hit)
     return out
 
 

@@ -328,11 +328,32 @@ class Matcher:
         self.exempt = frozenset(
             pid for pid, text in enumerate(self.pattern_text) if self.guards.exempt(text)
         )
+        self.masks, self.maskable = self._relevant_masks()
         for f in range(len(NOTICE_FIELDS)):
-            masks = self.guards.masks if f in _MASKED_FIELDS else ()
-            fa = build_field_automaton(self.pattern_text, self._entries, f, masks, self.exempt)
+            masks = self.masks if f in _MASKED_FIELDS else ()
+            fa = build_field_automaton(self.pattern_text, self._entries, f, masks, self.maskable)
             if fa is not None:
                 self._fields.append((f, fa))
+
+    def _relevant_masks(self) -> tuple[tuple[str, ...], frozenset[int]]:
+        """The guards' masks that some pattern not naming a mask occurs inside, and those
+        patterns: only they can be hidden, so the other masks stay out of the automata (most
+        issuer names hold no topic word) and other patterns' hits are never checked."""
+        if not self.guards.masks or not self.pattern_text:
+            return (), frozenset()
+        inner = ahocorasick_rs.AhoCorasick(
+            self.pattern_text,
+            matchkind=ahocorasick_rs.MatchKind.Standard,
+            implementation=ahocorasick_rs.Implementation.ContiguousNFA,
+        )
+        exempt = self.exempt
+        masks, maskable = [], set()
+        for m in self.guards.masks:
+            found = {p for p, _, _ in inner.find_matches_as_indexes(m, overlapping=True)} - exempt
+            if found:
+                masks.append(m)
+                maskable |= found
+        return tuple(masks), frozenset(maskable)
 
     # -- matching -----------------------------------------------------------------------------
 
@@ -507,7 +528,7 @@ class Matcher:
         """Every pattern (index = pattern id), then the guards' mask phrases (ids from
         ``len(pattern_text)``), for working out evidence (explain.py)."""
         return ahocorasick_rs.AhoCorasick(
-            [*self.pattern_text, *self.guards.masks],
+            [*self.pattern_text, *self.masks],
             matchkind=ahocorasick_rs.MatchKind.Standard,
             implementation=ahocorasick_rs.Implementation.ContiguousNFA,
         )

@@ -80,7 +80,7 @@ class FieldAutomaton:
     tids: list[tuple[int, ...]]  # terms a hit fires (right boundary ok, or no check needed)
     tids_no_right: list[tuple[int, ...]]  # terms a hit fires when a Latin word char follows
     first_mask: int = 1 << 62  # local ids from here on are mask phrases (guards.py)
-    exempt: frozenset[int] = frozenset()  # local ids of patterns that masks do not apply to
+    maskable: frozenset[int] = frozenset()  # local ids of patterns that can lie inside a mask
 
 
 def build_field_automaton(
@@ -88,13 +88,13 @@ def build_field_automaton(
     entries: Sequence[Sequence[tuple[int, int, bool]]],
     field: int,
     masks: Sequence[str] = (),
-    exempt: frozenset[int] | set[int] = frozenset(),
+    maskable: frozenset[int] | set[int] = frozenset(),
 ) -> FieldAutomaton | None:
     """An automaton of the patterns some term searches ``field`` for; None if there are none.
 
     ``entries[pid]`` lists (term id, field mask, needs right boundary) for pattern ``pid``;
     ``masks`` are the guard phrases (searched after the patterns, firing nothing) and
-    ``exempt`` the pattern ids that masks do not apply to."""
+    ``maskable`` the pattern ids that can occur inside a mask (see guards.drop_masked)."""
     plain: list[int] = []
     latin: list[int] = []
     for pid, text in enumerate(patterns):
@@ -121,7 +121,7 @@ def build_field_automaton(
         tids=[fired(p, False) for p in order],
         tids_no_right=[fired(p, True) for p in order],
         first_mask=len(order) if masks else 1 << 62,
-        exempt=frozenset(i for i, p in enumerate(order) if p in exempt),
+        maskable=frozenset(i for i, p in enumerate(order) if p in maskable),
     )
 
 
@@ -142,7 +142,7 @@ def scan_normalised(
     if the caller keeps it (the corpus cache does), else it is worked out when something fires."""
     hits = fa.ac.find_matches_as_indexes(data, overlapping=True)
     if hits and fa.first_mask < 1 << 62:
-        hits = drop_masked(hits, fa.first_mask, fa.exempt)
+        hits = drop_masked(hits, fa.first_mask, fa.maskable)
     if not hits:
         return
     if bounds is None:
