@@ -17,9 +17,11 @@ import tomllib
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from itertools import accumulate
+
+import ahocorasick_rs
 
 from app.topics.errors import TopicError
 from app.topics.normalise import normalise
@@ -45,7 +47,11 @@ class Guards:
 
     def exempt(self, pattern: str) -> bool:
         """Whether a (normalised) pattern names a masked thing itself, so masks do not apply."""
-        return any(m in pattern for m in self.masks)
+        return bool(self._finder and self._finder.find_matches_as_indexes(pattern))
+
+    @cached_property
+    def _finder(self) -> ahocorasick_rs.AhoCorasick | None:
+        return ahocorasick_rs.AhoCorasick(list(self.masks)) if self.masks else None
 
     def is_broad(self, term: str) -> bool:
         return _key(term) in self.broad
