@@ -26,6 +26,8 @@ QUERIES = [
     "/é+t/ OR naïve",
     "issuer:网信办",
     "NOT 通知",
+    "网络安全 OR 互联网信息",  # masks: 互联网信息 is inside the issuer's name
+    "数据 OR 人工智能",  # broad terms: body-only hits need a second term
 ]
 TITLES = [
     "关于印发《人工智能安全治理框架》的通知",

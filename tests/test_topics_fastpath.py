@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from app.topics import Matcher, TopicQuery, to_query
 from app.topics.ast import And, Not, Or, Term
 from app.topics.explain import NoticeScan, contributing, find_occurrences
+from app.topics.guards import Guards
 from app.topics.matcher import notice_fields
 from app.topics.normalise import normalise
 from app.topics.scan import clean
@@ -107,7 +108,8 @@ def explained(m: Matcher, notice) -> list[str]:
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_fast_path_and_explaining_path_agree(topics, notices):
     m = Matcher(
-        TopicQuery(f"t{i}", to_query(tree), sources) for i, (tree, sources) in enumerate(topics)
+        (TopicQuery(f"t{i}", to_query(tree), sources) for i, (tree, sources) in enumerate(topics)),
+        guards=Guards(),  # the guards have their own tests (test_topics_guards.py)
     )
     assert not m.errors
     batch = m.match_batch([notice_fields(n) for n in notices])

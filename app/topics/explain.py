@@ -16,6 +16,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from app.topics.ast import NOTICE_FIELDS, And, Node, Not, Or, Term
+from app.topics.guards import drop_masked
 from app.topics.normalise import LATIN_CHARS, OffsetMap, normalise
 
 if TYPE_CHECKING:
@@ -71,6 +72,7 @@ class Batch:
         self.texts = texts
         self.fired = fired  # term id -> set of notice indexes (a defaultdict)
         self.matched: list[tuple[int, set[int]]] = []  # (topic index, notice indexes)
+        self.only_body: dict[int, set[int]] = {}  # broad term -> notices it fired in body only
         self._scans: dict[int, NoticeScan] = {}
 
     def fired_in(self, n: int, tids: Iterable[int]) -> set[int]:
@@ -159,7 +161,10 @@ class NoticeScan:
         if not texts:
             return found
         word, end = LATIN_CHARS, len(norm)
-        for pid, i, j in self.matcher.all_patterns.find_matches_as_indexes(norm, overlapping=True):
+        hits = self.matcher.all_patterns.find_matches_as_indexes(norm, overlapping=True)
+        # Masks (agency names, false friends) as in the fast scan: the same occurrences count.
+        hits = drop_masked(hits, len(texts), self.matcher.maskable)
+        for pid, i, j in hits:
             text = texts[pid]
             if text[0] in word and i and norm[i - 1] in word:
                 continue

@@ -13,7 +13,7 @@ into the original text) is worked out lazily, only for matches whose ``hits`` ar
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import ChainMap, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -26,6 +26,7 @@ from app.topics.aliases import Glossary, default_glossary, term_alternatives
 from app.topics.ast import NOTICE_FIELDS, And, Node, Not, Term, term_to_query, terms_of
 from app.topics.errors import QueryError
 from app.topics.explain import Batch, Hit, TopicHit, plan
+from app.topics.guards import Guards, default_guards
 from app.topics.normalise import normalise
 from app.topics.parser import compile_regex, parse
 from app.topics.scan import (
@@ -39,6 +40,12 @@ from app.topics.scan import (
 
 ISSUER_SEPARATOR = "、"  # issuer lists are matched (and offsets given) as one joined string
 _FIELD_INDEX = {name: i for i, name in enumerate(NOTICE_FIELDS)}
+_BODY = _FIELD_INDEX["body"]
+# Fields where agency names and false friends are masked (guards.py); source keys and document
+# types are short controlled values.
+_MASKED_FIELDS = frozenset(
+    _FIELD_INDEX[f] for f in ("title", "title_en", "body", "issuer", "doc_number")
+)
 
 
 def _in_scope(scope: frozenset[str], sources: tuple[str, ...]) -> set[int]:
@@ -166,6 +173,8 @@ class CompiledTopic:
     # (S: term id -> set of notices it fired in, U: all notices) -> the matching notices;
     # None for topics with a regex, which are evaluated notice by notice with ``fn``.
     setfn: Any = None
+    broad: tuple[int, ...] = ()  # its broad terms that search the body (guards.py)
+    support: tuple[int, ...] = ()  # its terms that count as a second term (not NOT'ed)
 
 
 def _kleene(node: Node) -> bool | None:
@@ -221,8 +230,11 @@ class Matcher:
     QueryError), so one bad topic never stops the others.
     """
 
-    def __init__(self, topics: Iterable[Any], glossary: Glossary | None = None):
+    def __init__(
+        self, topics: Iterable[Any], glossary: Glossary | None = None, guards: Guards | None = None
+    ):
         self.glossary = glossary or default_glossary()
+        self.guards = default_guards() if guards is None else guards
         self.topics: list[CompiledTopic] = []
         self.errors: dict[str, QueryError] = {}
         self.terms: list[TermInfo] = []
@@ -230,6 +242,7 @@ class Matcher:
         self._patterns: dict[str, int] = {}
         self.pattern_text: list[str] = []
         self._entries: list[list[tuple[int, int, bool]]] = []  # pid -> (tid, mask, need_right)
+        self._broad: set[int] = set()  # broad terms of some topic (body-only rule)
         for topic in topics:
             tq = TopicQuery.of(topic)
             try:
@@ -248,8 +261,20 @@ class Matcher:
         if not any(t.regex for t in tids):
             setfn = eval(f"lambda S, U: {_setgen(tree, tids)}", {"__builtins__": {}})
         scope = frozenset(tq.sources) if tq.sources else None
-        excluded = tuple(dict.fromkeys((tids[t], term_to_query(t)) for t in _negated(tree)))
+        negated = _negated(tree)
+        excluded = tuple(dict.fromkeys((tids[t], term_to_query(t)) for t in negated))
         literal = tuple(sorted({tid for t, tid in tids.items() if not t.regex}))
+        support = tuple(sorted({tid for t, tid in tids.items() if t not in negated}))
+        broad = tuple(
+            sorted(
+                tid
+                for t, tid in tids.items()
+                if not t.regex
+                and "body" in t.fields
+                and t not in negated
+                and self.guards.is_broad(t.text)
+            )
+        )
         self.topics.append(
             CompiledTopic(
                 tq,
@@ -262,8 +287,12 @@ class Matcher:
                 plan(tree, tids),
                 literal,
                 setfn,
+                broad,
+                support,
             )
         )
+        if broad:
+            self._broad.update(broad)
 
     def _term_id(self, term: Term, glossary: Glossary) -> int:
         alts = term_alternatives(term, glossary)
@@ -296,10 +325,35 @@ class Matcher:
     def _build_automata(self) -> None:
         """One automaton per notice field, holding the patterns of the terms that search it."""
         self._fields: list[tuple[int, FieldAutomaton]] = []
+        self.exempt = frozenset(
+            pid for pid, text in enumerate(self.pattern_text) if self.guards.exempt(text)
+        )
+        self.masks, self.maskable = self._relevant_masks()
         for f in range(len(NOTICE_FIELDS)):
-            fa = build_field_automaton(self.pattern_text, self._entries, f)
+            masks = self.masks if f in _MASKED_FIELDS else ()
+            fa = build_field_automaton(self.pattern_text, self._entries, f, masks, self.maskable)
             if fa is not None:
                 self._fields.append((f, fa))
+
+    def _relevant_masks(self) -> tuple[tuple[str, ...], frozenset[int]]:
+        """The guards' masks that some pattern not naming a mask occurs inside, and those
+        patterns: only they can be hidden, so the other masks stay out of the automata (most
+        issuer names hold no topic word) and other patterns' hits are never checked."""
+        if not self.guards.masks or not self.pattern_text:
+            return (), frozenset()
+        inner = ahocorasick_rs.AhoCorasick(
+            self.pattern_text,
+            matchkind=ahocorasick_rs.MatchKind.Standard,
+            implementation=ahocorasick_rs.Implementation.ContiguousNFA,
+        )
+        exempt = self.exempt
+        masks, maskable = [], set()
+        for m in self.guards.masks:
+            found = {p for p, _, _ in inner.find_matches_as_indexes(m, overlapping=True)} - exempt
+            if found:
+                masks.append(m)
+                maskable |= found
+        return tuple(masks), frozenset(maskable)
 
     # -- matching -----------------------------------------------------------------------------
 
@@ -348,14 +402,17 @@ class Matcher:
             columns = list(zip(*texts, strict=True))
             joined = [SEP.join(c) for c in columns]
         fired: defaultdict[int, set[int]] = defaultdict(set)
+        body: defaultdict[int, set[int]] | None = defaultdict(set) if self._broad else None
         for f, fa in self._fields:
-            scan_column(fa, joined[f], count, fired)
+            scan_column(fa, joined[f], count, body if f == _BODY and body is not None else fired)
+        only_body = self._merge_body(fired, body)
         batch = Batch(self, texts, fired)
+        batch.only_body = only_body
         universe = set(range(len(texts)))
         scopes: dict[frozenset[str], set[int]] = {}
         for ti, ct in enumerate(self.topics):
             if ct.setfn is not None:
-                notices = ct.setfn(fired, universe)
+                notices = ct.setfn(self._guarded(ct, fired, only_body), universe)
             else:
                 notices = self._regex_topic(ct, batch, universe)
             if notices and ct.scope is not None:
@@ -380,21 +437,24 @@ class Matcher:
         in which candidates a regex term matches (as ``NoticeScan.regex`` would). The same
         result as matching the original texts (``match_batch``), for a whole corpus at once."""
         fired: defaultdict[int, set[int]] = defaultdict(set)
+        body: defaultdict[int, set[int]] | None = defaultdict(set) if self._broad else None
         for f, fa in self._fields:
-            scan_normalised(fa, norm[f], bounds[f], count, fired)
+            sink = body if f == _BODY and body is not None else fired
+            scan_normalised(fa, norm[f], bounds[f], count, sink)
+        only_body = self._merge_body(fired, body)
         universe = set(range(count))
         scopes: dict[frozenset[str], set[int]] = {}
         out: list[tuple[int, set[int]]] = []
         for ti, ct in enumerate(self.topics):
             if ct.setfn is not None:
-                notices = ct.setfn(fired, universe)
+                notices = ct.setfn(self._guarded(ct, fired, only_body), universe)
             else:
                 # Regex terms as sets too, searched only where the topic can match at all.
                 if ct.gated:
                     cand: set[int] = set().union(*(fired[t] for t in ct.literal if t in fired))
                 else:
                     cand = universe
-                sets = defaultdict(set, fired)
+                sets = defaultdict(set, self._guarded(ct, fired, only_body))
                 for t, tid in ct.tids.items():
                     if t.regex:
                         sets[tid] = regex_set(self.terms[tid], cand) if cand else set()
@@ -406,6 +466,37 @@ class Matcher:
             if notices:
                 out.append((ti, notices))
         return out
+
+    def _merge_body(
+        self, fired: defaultdict[int, set[int]], body: defaultdict[int, set[int]] | None
+    ) -> dict[int, set[int]]:
+        """Fold the body field's hits into ``fired``; return, per broad term, the notices where
+        it fired in the body only."""
+        if not body:
+            return {}
+        only = {t: body[t] - fired[t] for t in self._broad if t in body}
+        for t, notices in body.items():
+            fired[t] |= notices
+        return {t: n for t, n in only.items() if n}
+
+    @staticmethod
+    def _guarded(
+        ct: CompiledTopic, fired: defaultdict[int, set[int]], only_body: dict[int, set[int]]
+    ) -> Any:
+        """``fired`` as topic ``ct`` may count it: a broad term found in the body only counts
+        where another of the topic's terms fired too (guards.py)."""
+        if not only_body or not ct.broad:
+            return fired
+        over: dict[int, set[int]] = {}
+        for b in ct.broad:
+            alone = only_body.get(b)
+            if not alone:
+                continue
+            others = [fired[t] for t in ct.support if t != b and t in fired]
+            drop = alone - set().union(*others) if others else alone
+            if drop:
+                over[b] = fired[b] - drop
+        return ChainMap(over, fired) if over else fired
 
     def _regex_setfn(self, ct: CompiledTopic) -> Any:
         fns = self.__dict__.setdefault("_regex_setfns", {})
@@ -421,13 +512,23 @@ class Matcher:
             cand: set[int] = set().union(*(fired[t] for t in ct.literal if t in fired))
         else:
             cand = universe
-        return {n for n in cand if ct.fn(batch.fired_in(n, ct.literal), batch.scan(n).regex)}
+        only_body, support = batch.only_body, set(ct.support)
+        out = set()
+        for n in cand:
+            present = batch.fired_in(n, ct.literal)
+            for b in ct.broad:
+                if b in present and n in only_body.get(b, ()) and not (present & support) - {b}:
+                    present.discard(b)
+            if ct.fn(present, batch.scan(n).regex):
+                out.add(n)
+        return out
 
     @cached_property
     def all_patterns(self) -> ahocorasick_rs.AhoCorasick:
-        """Every pattern (index = pattern id), for working out evidence (explain.py)."""
+        """Every pattern (index = pattern id), then the guards' mask phrases (ids from
+        ``len(pattern_text)``), for working out evidence (explain.py)."""
         return ahocorasick_rs.AhoCorasick(
-            self.pattern_text,
+            [*self.pattern_text, *self.masks],
             matchkind=ahocorasick_rs.MatchKind.Standard,
             implementation=ahocorasick_rs.Implementation.ContiguousNFA,
         )
@@ -438,9 +539,11 @@ class Matcher:
         return len(self.pattern_text)
 
 
-def match_query(query: str, notice: Any, glossary: Glossary | None = None) -> TopicHit | None:
+def match_query(
+    query: str, notice: Any, glossary: Glossary | None = None, guards: Guards | None = None
+) -> TopicHit | None:
     """Match one query against one notice (docs examples, the editor's preview)."""
-    m = Matcher([TopicQuery("query", query)], glossary)
+    m = Matcher([TopicQuery("query", query)], glossary, guards)
     if m.errors:
         raise next(iter(m.errors.values()))
     hits = m.match(notice)

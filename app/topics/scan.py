@@ -28,6 +28,7 @@ from operator import add
 
 import ahocorasick_rs
 
+from app.topics.guards import drop_masked
 from app.topics.normalise import LATIN_CHARS, normalise
 
 SEP = "\0"
@@ -78,14 +79,22 @@ class FieldAutomaton:
     rcheck: list[bool]
     tids: list[tuple[int, ...]]  # terms a hit fires (right boundary ok, or no check needed)
     tids_no_right: list[tuple[int, ...]]  # terms a hit fires when a Latin word char follows
+    first_mask: int = 1 << 62  # local ids from here on are mask phrases (guards.py)
+    maskable: frozenset[int] = frozenset()  # local ids of patterns that can lie inside a mask
 
 
 def build_field_automaton(
-    patterns: Sequence[str], entries: Sequence[Sequence[tuple[int, int, bool]]], field: int
+    patterns: Sequence[str],
+    entries: Sequence[Sequence[tuple[int, int, bool]]],
+    field: int,
+    masks: Sequence[str] = (),
+    maskable: frozenset[int] | set[int] = frozenset(),
 ) -> FieldAutomaton | None:
     """An automaton of the patterns some term searches ``field`` for; None if there are none.
 
-    ``entries[pid]`` lists (term id, field mask, needs right boundary) for pattern ``pid``."""
+    ``entries[pid]`` lists (term id, field mask, needs right boundary) for pattern ``pid``;
+    ``masks`` are the guard phrases (searched after the patterns, firing nothing) and
+    ``maskable`` the pattern ids that can occur inside a mask (see guards.drop_masked)."""
     plain: list[int] = []
     latin: list[int] = []
     for pid, text in enumerate(patterns):
@@ -102,7 +111,7 @@ def build_field_automaton(
 
     return FieldAutomaton(
         ac=ahocorasick_rs.BytesAhoCorasick(
-            [patterns[p].encode() for p in order],
+            [patterns[p].encode() for p in order] + [m.encode() for m in masks],
             matchkind=ahocorasick_rs.MatchKind.Standard,
             implementation=ahocorasick_rs.Implementation.ContiguousNFA,
         ),
@@ -111,6 +120,8 @@ def build_field_automaton(
         rcheck=[patterns[p][-1] in LATIN_CHARS for p in latin],
         tids=[fired(p, False) for p in order],
         tids_no_right=[fired(p, True) for p in order],
+        first_mask=len(order) if masks else 1 << 62,
+        maskable=frozenset(i for i, p in enumerate(order) if p in maskable),
     )
 
 
@@ -130,6 +141,8 @@ def scan_normalised(
     """``scan_column`` on normalised text as UTF-8 ``data``; ``bounds`` is ``piece_bounds(data)``
     if the caller keeps it (the corpus cache does), else it is worked out when something fires."""
     hits = fa.ac.find_matches_as_indexes(data, overlapping=True)
+    if hits and fa.first_mask < 1 << 62:
+        hits = drop_masked(hits, fa.first_mask, fa.maskable)
     if not hits:
         return
     if bounds is None:

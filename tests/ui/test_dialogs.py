@@ -108,6 +108,29 @@ def test_topics_dialog_imports_and_exports_packs(qtbot, seeded_db, tasks, tmp_pa
     wait_idle(qtbot, tasks)
 
 
+def test_topics_dialog_adds_an_optional_pack(qtbot, seeded_db, tasks):
+    from app.ui.dialogs.topics import TopicsDialog
+
+    dlg = TopicsDialog(seeded_db, tasks)
+    qtbot.addWidget(dlg)
+    actions = dlg.packs_btn.menu().actions()
+    assert [a.data() for a in actions] == [
+        "iot",
+        "telecom",
+        "vehicles",
+        "medical_devices",
+        "green_tech",
+        "standardisation",
+    ]
+    assert actions[1].text() == "5G && telecommunications — 5G与电信"  # shows a literal "&"
+    before = dlg.list.count()
+    actions[1].trigger()
+    qtbot.waitUntil(lambda: dlg.last_import is not None, timeout=5000)
+    assert dlg.last_import.added == ["5G & telecommunications"]
+    assert dlg.list.count() == before + 1 and "newly matched" in dlg.status.text()
+    wait_idle(qtbot, tasks)
+
+
 def test_settings_dialog_writes_valid_toml_and_keyring(qtbot, config, tasks, tmp_path):
     import keyring
 
@@ -234,10 +257,17 @@ def test_first_run_dialog_saves_choices(qtbot, db, config, tasks):
     dlg = FirstRunDialog(db, config, tasks)
     qtbot.addWidget(dlg)
     from app.topics import default_topics
+    from app.topics.packs import optional_topics
 
-    shipped = default_topics()
-    assert dlg.topics.count() == len(shipped) > 4
+    shipped, optional = default_topics(), [t for _, t in optional_topics()]
+    assert dlg.topics.count() == len(shipped) + len(optional) and len(shipped) > 4
+    states = [dlg.topics.item(i).checkState() for i in range(dlg.topics.count())]
+    assert states == [Qt.CheckState.Checked] * len(shipped) + [Qt.CheckState.Unchecked] * len(
+        optional
+    )  # the optional packs are offered, not chosen
+    assert "optional pack: Internet of Things" in dlg.topics.item(len(shipped)).text()
     dlg.topics.item(3).setCheckState(Qt.CheckState.Unchecked)
+    dlg.topics.item(len(shipped)).setCheckState(Qt.CheckState.Checked)
     dlg.email_to.setText("liaison@example.eu")
     dlg.save()
     assert dlg.saved is not None and dlg.saved.email.to == ["liaison@example.eu"]
@@ -245,7 +275,7 @@ def test_first_run_dialog_saves_choices(qtbot, db, config, tasks):
         add_default_topics(s, dlg.chosen_topics)
     with db.read() as s:
         names = set(s.scalars(select(Topic.name)))
-    assert names == {t.name for t in shipped} - {shipped[3].name}
+    assert names == {t.name for t in shipped} - {shipped[3].name} | {optional[0].name}
     with db.write() as s:  # the first fetch does not add the one left out
         from app.topics.store import install_default_topics
 

@@ -24,6 +24,7 @@ from app.config import _CHOICES, Config, SourceConfig
 from app.config_write import save_config
 from app.errors import UserError
 from app.topics import default_topics
+from app.topics.packs import optional_pack, optional_topics
 from app.topics.store import DEFAULTS_SETTING, create_topic
 from app.ui.dialogs.settings import TRANSLATION_SETUP
 from app.ui.ops import TaskManager
@@ -76,8 +77,16 @@ class FirstRunDialog(QDialog):
         self.sources = _checklist(srcs)
         with db.read() as s:
             existing = set(s.scalars(select(Topic.name)))
+        # The defaults ticked, then the optional packs' topics (the audience's other subjects)
+        # unticked, each labelled with its pack.
+        optional = self.tr("optional pack")
         self.topics = _checklist(
             [(t.name, t.name, True) for t in default_topics() if t.name not in existing]
+            + [
+                (t.name, f"{t.name} — {optional}: {self.tr(optional_pack(key).name_en)}", False)
+                for key, t in optional_topics()
+                if t.name not in existing
+            ]
         )
         self.provider = QComboBox()
         for p in sorted(_CHOICES["translation.provider"], key=lambda p: (p != "offline", p)):
@@ -130,11 +139,12 @@ class FirstRunDialog(QDialog):
 
 
 def add_default_topics(session, names: set[str]) -> int:
-    """Create the chosen shipped topics (run in the DB writer) and record that the defaults
-    were offered, so the first fetch does not install the ones the user left out."""
+    """Create the chosen shipped topics, defaults and optional packs' (run in the DB writer),
+    and record that the defaults were offered, so the first fetch does not install the ones the
+    user left out."""
     existing = {n.casefold() for n in session.scalars(select(Topic.name))}
     added = 0
-    for spec in default_topics():
+    for spec in [*default_topics(), *(t for _, t in optional_topics())]:
         if spec.name in names and spec.name.casefold() not in existing:
             create_topic(session, spec)
             added += 1

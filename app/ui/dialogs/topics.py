@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -35,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.topics import TopicSpec, loads_pack
+from app.topics.packs import OPTIONAL_PACKS, optional_pack
 from app.topics.store import (
     apply_topics,
     create_topic,
@@ -92,6 +94,15 @@ class TopicsDialog(QDialog):
         self.export_btn = QPushButton(self.tr("Export pack…"), self)
         self.import_btn.clicked.connect(self._import)
         self.export_btn.clicked.connect(self._export)
+        # The shipped optional packs (IoT, 5G, vehicles …): not installed by default.
+        self.packs_btn = QPushButton(self.tr("Add optional pack"), self)
+        packs_menu = QMenu(self.packs_btn)
+        for pack in OPTIONAL_PACKS:
+            # "&" marks a shortcut in an action's text: write it twice to show it.
+            act = packs_menu.addAction(f"{pack.name_en} — {pack.name_zh}".replace("&", "&&"))
+            act.setData(pack.key)
+            act.triggered.connect(lambda _=False, key=pack.key: self.add_optional_pack(key))
+        self.packs_btn.setMenu(packs_menu)
         left = QVBoxLayout()
         left.addWidget(self.list)
         row = QHBoxLayout()
@@ -102,6 +113,7 @@ class TopicsDialog(QDialog):
         row.addWidget(self.import_btn)
         row.addWidget(self.export_btn)
         left.addLayout(row)
+        left.addWidget(self.packs_btn)
 
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         self.name = QLineEdit(self)
@@ -405,8 +417,15 @@ class TopicsDialog(QDialog):
             self.import_pack(Path(path))
 
     def import_pack(self, path: Path) -> None:
+        self._import_specs(lambda: loads_pack(path.read_text(encoding="utf-8"), where=path.name))
+
+    def add_optional_pack(self, key: str) -> None:
+        """Import one of the shipped optional packs, as if from its file."""
+        self._import_specs(optional_pack(key).topics)
+
+    def _import_specs(self, load) -> None:
         def read() -> tuple[list[TopicSpec], list[str]]:
-            specs = loads_pack(path.read_text(encoding="utf-8"), where=path.name)
+            specs = load()
             with self._db.read() as s:
                 have = {t.name.casefold(): t.name for t in list_topics(s)}
             return specs, [have[x.name.casefold()] for x in specs if x.name.casefold() in have]
