@@ -4,6 +4,7 @@ import os
 import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("REGWATCH_THREAD_CHECKS", "1")  # app/ui/ops.py: Qt only on the GUI thread
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyrings.alt.file.PlaintextKeyring")
 _tmp_home = tempfile.mkdtemp(prefix="regwatch-test-home-")
 for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
