@@ -28,14 +28,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.bulk_triage import BulkResult, RowSelection, apply_to_selection
 from app.changes import Changes
 from app.citation import citation
 from app.config import Config
-from app.triage import set_state, toggle
+from app.triage import set_state
 from app.ui.detail_pane import DetailPane
 from app.ui.fetch import CycleOutcome, FetchController
 from app.ui.fetch_status import FetchStatus
-from app.ui.notice_model import ID_ROLE, STATUS_LABELS, NoticeTableModel
+from app.ui.notice_model import ID_ROLE, STATUS_LABELS, NoticeTableModel, nonempty
 from app.ui.ops import Op, TaskManager
 from app.ui.safe_browser import open_web_url
 from app.ui.sidebar import Sidebar, View
@@ -68,6 +69,27 @@ def short_source_names(names: dict[str, str]) -> dict[str, str]:
         short = name.rsplit("(", 1)[1].rstrip(")") if name.endswith(")") else key
         out[key] = short.removesuffix(".gov.cn") if short.count(".") > 1 else short
     return out
+
+
+def bulk_message(ctx: QWidget, result: BulkResult) -> str:
+    """ "2,503 notices marked read (124 already were)." for the status bar."""
+    if result.field == "status":
+        what = ctx.tr("set to {status}").replace(
+            "{status}", ctx.tr(STATUS_LABELS.get(str(result.value), str(result.value)))
+        )
+    else:
+        what = {
+            ("read", True): ctx.tr("marked read"),
+            ("read", False): ctx.tr("marked unread"),
+            ("flagged", True): ctx.tr("flagged"),
+            ("flagged", False): ctx.tr("unflagged"),
+        }[(result.field, bool(result.value))]
+    text = ctx.tr("{n} notices {what}.").replace("{n}", f"{result.changed:,}")
+    text = text.replace("{what}", what)
+    unchanged = result.selected - result.changed
+    if unchanged > 0:
+        text += " " + ctx.tr("({n} already were.)").replace("{n}", f"{unchanged:,}")
+    return text
 
 
 class NoticeTable(QTableView):
@@ -461,6 +483,47 @@ class MainWindow(QMainWindow):
         idx = self.table.currentIndex()
         return self.model.data(idx, ID_ROLE) if idx.isValid() else None
 
+    def row_selection(self) -> RowSelection | None:
+        """The selected rows as the database understands them: ids when every selected row
+        is loaded, else the view's filter with row ranges, or the whole view (Ctrl+A)."""
+        ranges: list[tuple[int, int]] = []
+        for r in sorted((r.top(), r.bottom()) for r in self.table.selectionModel().selection()):
+            if ranges and r[0] <= ranges[-1][1] + 1:
+                ranges[-1] = (ranges[-1][0], max(ranges[-1][1], r[1]))
+            else:
+                ranges.append(r)
+        if not ranges:
+            cur = self.current_id()
+            return RowSelection(ids=(cur,)) if cur is not None else None
+        m = self.model
+        n = m.rowCount()
+        f, (sort, desc) = nonempty(m.filter), m.sort_key
+        if ranges == [(0, n - 1)] and not m.counting and not all(m.is_loaded(i) for i in range(n)):
+            return RowSelection(view=f, sort=sort, descending=desc, whole_view=True)
+        if all(m.is_loaded(i) for a, b in ranges for i in range(a, b + 1)):
+            return RowSelection(ids=tuple(self.selected_ids()))
+        return RowSelection(view=f, sort=sort, descending=desc, ranges=tuple(ranges))
+
+    def bulk(self, name: str, value: object | None = None) -> None:
+        """Set (or toggle, ``value`` None) one state field on every selected row, in SQL;
+        the status bar says how many notices changed."""
+        sel = self.row_selection()
+        if sel is None:
+            return
+        self._read_timer.stop()
+
+        def work() -> BulkResult:
+            with self.db.write() as s:
+                return apply_to_selection(s, sel, name, value)
+
+        def done(result: BulkResult) -> None:
+            self.apply_changes(result.changes)
+            self.statusBar().showMessage(bulk_message(self, result), 8000)
+
+        Op(self.tasks, work, kind="write").success(done).failure(
+            lambda e: self.statusBar().showMessage(getattr(e, "message", None) or str(e), 10000)
+        ).run_in_background()
+
     def selected_ids(self) -> list[int]:
         rows = self.table.selectionModel().selectedRows()
         ids = [self.model.data(i, ID_ROLE) for i in rows]
@@ -491,20 +554,13 @@ class MainWindow(QMainWindow):
             self.write(lambda s: set_state(s, [nid], read=True))
 
     def toggle_read(self) -> None:
-        ids = self.selected_ids()
-        self._read_timer.stop()
-        if ids:
-            self.write(lambda s: toggle(s, ids, "read"))
+        self.bulk("read")
 
     def toggle_flag(self) -> None:
-        ids = self.selected_ids()
-        if ids:
-            self.write(lambda s: toggle(s, ids, "flagged"))
+        self.bulk("flagged")
 
     def set_status(self, status: str) -> None:
-        ids = self.selected_ids()
-        if ids:
-            self.write(lambda s: set_state(s, ids, status=status))
+        self.bulk("status", status)
 
     def edit_note(self) -> None:
         nid, d = self.current_id(), self.detail.detail

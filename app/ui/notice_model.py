@@ -194,6 +194,16 @@ class NoticeTableModel(QAbstractTableModel):
     def loading(self) -> bool:
         return self._loading
 
+    @property
+    def sort_key(self) -> tuple[str, bool]:
+        """(sort column key, descending) of the view, as storage orders it."""
+        return self._sort, self._desc
+
+    def is_loaded(self, row: int) -> bool:
+        """True when the row's page is in memory (no request is made)."""
+        page = self._pages.get(row // self.PAGE)
+        return page is not None and row - (row // self.PAGE) * self.PAGE < len(page)
+
     def set_filter(self, f: NoticeFilter) -> None:
         self._filter = f
         self.reload()
