@@ -102,11 +102,16 @@ class FetchController(QObject):
         self.started.emit(keys)
         config = self._config()
 
-        def on_progress(ev: ProgressEvent) -> None:
+        tasks, progress = self._tasks, self.progress
+
+        def on_progress(ev: ProgressEvent) -> None:  # called in the network worker
             try:
-                self.progress.emit(*progress_fields(ev))
+                fields = progress_fields(ev)
             except Exception:  # a progress report must never break a fetch
                 log.debug("unreadable progress event %r", ev)
+                return
+            # Emitted on the GUI thread, so every slot (lambdas too) runs there.
+            tasks.run_on_main(lambda: progress.emit(*fields))
 
         def work() -> CycleReport:
             return self._fetch_fn(

@@ -258,7 +258,7 @@ class MainWindow(QMainWindow):
         self.act_sources = self._action("Sources…", self.open_sources)
         self.act_topics = self._action("Watch topics…", self.open_topics)
         self.act_email = self._action("Email flagged…", self.open_email, "Ctrl+E")
-        self.act_quit = self._action("Quit", self._quit, QKeySequence.StandardKey.Quit)
+        self.act_quit = self._action("Quit", self.quit_app, QKeySequence.StandardKey.Quit)
 
         mb = self.menuBar()
         m = mb.addMenu(self.tr("&File"))
@@ -764,9 +764,16 @@ class MainWindow(QMainWindow):
 
     # -- closing ------------------------------------------------------------------------------
 
-    def _quit(self) -> None:
+    quit_requested = Signal()  # File → Quit / Ctrl+Q / the tray's Quit: end the app
+
+    def quit_app(self) -> None:
+        """Quit for real, tray or not: close the window and end the event loop (build_desktop
+        connects ``quit_requested`` to ``QApplication.quit``), so no scheduler keeps fetching."""
         self._really_quit = True
         self.close()
+        self.quit_requested.emit()
+
+    _quit = quit_app  # the old name
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not getattr(self, "_really_quit", False) and self.close_to_tray():

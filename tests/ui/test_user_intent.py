@@ -99,3 +99,143 @@ def test_a_shift_range_into_unloaded_rows_changes_exactly_that_range(
         ]
     assert flagged == set(order[2:15])
     assert first not in flagged
+
+
+# -- first run ------------------------------------------------------------------------------
+
+
+def _ctx(tmp_path):
+    from app.context import Context
+
+    ctx = Context(
+        db_url=f"sqlite:///{tmp_path / 'first.sqlite3'}",
+        config_path=str(tmp_path / "regwatch.toml"),
+    )
+    ctx.config.fetch.mirror = "http://127.0.0.1:9"  # nothing real is contacted from a test
+    return ctx
+
+
+def _answer_welcome(qtbot, seen: dict, *, accept: bool, uncheck: int = 0) -> None:
+    """While the welcome dialog is open: note what runs, uncheck topics, press OK/Cancel."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from app.ui.dialogs.first_run import FirstRunDialog
+    from app.ui.scheduler import FetchScheduler
+
+    def answer() -> None:
+        dlg = QApplication.activeModalWidget()
+        if not isinstance(dlg, FirstRunDialog):
+            QTimer.singleShot(20, answer)
+            return
+        schedulers = QApplication.instance().findChildren(FetchScheduler)
+        seen["scheduler_running"] = any(s.scheduler.running for s in schedulers)
+        topics = dlg.topics
+        seen["offered"] = [topics.item(i).text() for i in range(topics.count())]
+        for i in range(uncheck):
+            topics.item(i).setCheckState(Qt.CheckState.Unchecked)
+        seen["unchecked"] = seen["offered"][:uncheck]
+        if accept:
+            dlg.save()
+        else:
+            dlg.reject()
+
+    QTimer.singleShot(0, answer)
+
+
+def test_first_run_starts_nothing_and_installs_only_checked_topics(qtbot, qapp, tmp_path):
+    from app.topics.store import install_default_topics
+    from app.ui.main import build_desktop
+    from storage.models import Topic
+
+    ctx = _ctx(tmp_path)
+    seen: dict = {}
+    _answer_welcome(qtbot, seen, accept=True, uncheck=2)
+    desktop = build_desktop(ctx, schedule=True, first_run=True)
+    try:
+        qtbot.addWidget(desktop.window)
+        assert seen["scheduler_running"] is False  # nothing ran while the dialog was open
+        qtbot.waitUntil(lambda: desktop.scheduler.scheduler.running, timeout=5000)
+        with ctx.db.write() as s:  # what the first fetch does before fetching
+            assert install_default_topics(s) == 0
+        with ctx.db.read() as s:
+            names = set(s.scalars(Topic.__table__.select().with_only_columns(Topic.name)))
+        assert names == set(seen["offered"]) - set(seen["unchecked"])
+        assert len(seen["unchecked"]) == 2 and names
+    finally:
+        desktop.shutdown()
+        ctx.close()
+
+
+def test_first_run_cancel_installs_nothing_and_keeps_the_config(qtbot, qapp, tmp_path):
+    from app.topics.store import install_default_topics
+    from app.ui.main import build_desktop
+    from storage.models import Topic
+
+    ctx = _ctx(tmp_path)
+    text_before = (tmp_path / "regwatch.toml").read_text(encoding="utf-8")
+    seen: dict = {}
+    _answer_welcome(qtbot, seen, accept=False)
+    desktop = build_desktop(ctx, schedule=True, first_run=True)
+    try:
+        qtbot.addWidget(desktop.window)
+        assert seen["scheduler_running"] is False
+        qtbot.waitUntil(lambda: desktop.scheduler.scheduler.running, timeout=5000)
+        with ctx.db.write() as s:
+            assert install_default_topics(s) == 0
+        with ctx.db.read() as s:
+            assert s.query(Topic).count() == 0
+        assert (tmp_path / "regwatch.toml").read_text(encoding="utf-8") == text_before
+    finally:
+        desktop.shutdown()
+        ctx.close()
+
+
+# -- quit and one instance per database ----------------------------------------------------
+
+
+def test_quit_ends_the_event_loop_even_with_a_tray(qtbot, qapp, tmp_path):
+    from PySide6.QtCore import QTimer
+
+    from app.ui.main import build_desktop
+
+    ctx = _ctx(tmp_path)
+    desktop = build_desktop(ctx, schedule=True, first_run=False)
+    try:
+        w = desktop.window
+        qtbot.addWidget(w)
+        w.close_to_tray = lambda: True  # as on a desktop with a system tray
+        qapp.setQuitOnLastWindowClosed(False)
+        w.show()
+        assert desktop.scheduler.scheduler.running
+        w.close()  # closing the window only hides it to the tray
+        assert not w.isVisible() and desktop.scheduler.scheduler.running
+        w.show()
+        timed_out = []
+        QTimer.singleShot(0, w.act_quit.trigger)  # File → Quit (Ctrl+Q)
+        QTimer.singleShot(5000, lambda: (timed_out.append(True), qapp.quit()))
+        qapp.exec()
+        assert not timed_out  # Quit ended the loop by itself
+        assert not w.isVisible() and not desktop.scheduler.scheduler.running
+    finally:
+        qapp.setQuitOnLastWindowClosed(True)
+        desktop.shutdown()
+        ctx.close()
+
+
+def test_a_second_start_on_the_same_database_raises_the_first(qtbot, qapp, tmp_path):
+    from app.ui.single_instance import SingleInstance, instance_name
+
+    url = f"sqlite:///{tmp_path / 'one.sqlite3'}"
+    first = SingleInstance(url)
+    assert first.claim()
+    try:
+        other = SingleInstance(f"sqlite:///{tmp_path / 'other.sqlite3'}")
+        assert other.claim()  # another database: its own app
+        other.release()
+        with qtbot.waitSignal(first.activated, timeout=5000):
+            assert not SingleInstance(url).claim()
+        assert instance_name(url) != instance_name(url + "x")
+        assert "one.sqlite3" not in instance_name(url)
+    finally:
+        first.release()
