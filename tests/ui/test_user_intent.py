@@ -239,3 +239,36 @@ def test_a_second_start_on_the_same_database_raises_the_first(qtbot, qapp, tmp_p
         assert "one.sqlite3" not in instance_name(url)
     finally:
         first.release()
+
+
+# -- every start respects each source's interval from its stored last run ------------------
+
+
+def test_a_restart_waits_for_each_sources_interval_since_its_last_run(qtbot, db, config):
+    import datetime as dt
+
+    from app.scheduling import JOB_PREFIX, source_interval
+    from app.ui.scheduler import FetchScheduler
+    from storage.models import FetchRun
+
+    now = dt.datetime.now(dt.UTC)
+    with db.write() as s:
+        s.add(FetchRun(source="cac", started_at=now - dt.timedelta(minutes=5), outcome="ok"))
+        s.add(FetchRun(source="miit", started_at=now - dt.timedelta(days=3), outcome="error"))
+    sched = FetchScheduler(db)
+    try:
+        sched.apply(config)  # paused scheduler: jobs keep the next run times they were given
+        jobs = {j.id.removeprefix(JOB_PREFIX): j for j in sched.scheduler.get_jobs()}
+        cac_due = jobs["cac"].next_run_time
+        expected = (
+            now - dt.timedelta(minutes=5) + dt.timedelta(minutes=source_interval(config, "cac"))
+        )
+        assert abs((cac_due - expected).total_seconds()) < 2  # not refetched at start
+        soon = now + dt.timedelta(minutes=3)
+        overdue = [k for k, j in jobs.items() if k != "cac"]
+        assert "miit" in overdue
+        assert all(jobs[k].next_run_time < soon for k in overdue)
+        stagger = sorted(jobs[k].next_run_time for k in overdue)
+        assert all(b > a for a, b in zip(stagger, stagger[1:], strict=False))
+    finally:
+        sched.shutdown()
