@@ -199,6 +199,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_toolbar()
         self.fetch_status = FetchStatus(self)
+        self.fetch_status.source_names = self.model.source_names
         self.count_label = QLabel(self)
         self.statusBar().addWidget(self.count_label)
         self.statusBar().addPermanentWidget(self.fetch_status)

@@ -272,3 +272,32 @@ def test_a_restart_waits_for_each_sources_interval_since_its_last_run(qtbot, db,
         assert all(b > a for a, b in zip(stagger, stagger[1:], strict=False))
     finally:
         sched.shutdown()
+
+
+# -- failed fetches are said, with how many and why -----------------------------------------
+
+
+def test_a_cycle_where_every_source_fails_says_so_in_the_status_bar(
+    qtbot, seeded_db, config, tasks
+):
+    from app.ui.fetch import FetchController
+    from app.ui.main_window import MainWindow
+
+    f = config.fetch
+    f.mirror, f.spacing, f.jitter, f.retries, f.timeout = "http://127.0.0.1:9", 0.0, 0.0, 0, 3.0
+    f.office_hours, f.office_days = "00:00-24:00", "*"
+    fetcher = FetchController(seeded_db, lambda: config, tasks)
+    w = MainWindow(seeded_db, config, tasks, fetcher)
+    qtbot.addWidget(w)
+    w.show()
+    with qtbot.waitSignal(fetcher.cycle_done, timeout=60000) as sig:
+        fetcher.fetch(["cac", "miit"])
+    outcome, _ = sig.args
+    assert all(s.failed for s in outcome.report.sources)
+    text = w.fetch_status.message.full_text
+    assert text.startswith("2 of 2 sources failed — ")
+    assert "CAC: error" in text and "MIIT: error" in text
+    assert "cac:" not in text and "miit:" not in text  # display names, not keys
+    assert "0 new" in text  # the count is still there
+    assert sorted(w.fetch_status.failed_sources) == ["cac", "miit"]
+    wait_idle(qtbot, tasks)
