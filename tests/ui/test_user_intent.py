@@ -301,3 +301,25 @@ def test_a_cycle_where_every_source_fails_says_so_in_the_status_bar(
     assert "0 new" in text  # the count is still there
     assert sorted(w.fetch_status.failed_sources) == ["cac", "miit"]
     wait_idle(qtbot, tasks)
+
+
+# -- search agrees with topics ---------------------------------------------------------------
+
+
+def test_the_search_box_finds_ai_as_a_word_not_inside_affairs(qtbot, window, seeded_db, tasks):
+    from storage.models import Notice
+
+    with seeded_db.write() as s:
+        for key, en in (("w1", "Notice on Foreign Affairs"), ("w2", "Rules for AI labelling")):
+            s.add(
+                Notice(source="cac", channel=key, url=f"https://x.cn/{key}", title=key, title_en=en)
+            )
+    window.sidebar.select_kind("all")
+    window.search.setText("AI")
+    qtbot.waitUntil(
+        lambda: window.model.filter.query == "AI" and not window.model.loading, timeout=5000
+    )
+    wait_idle(qtbot, tasks)
+    shown = [window.model.row_at(r).title_en for r in range(window.model.rowCount())]
+    assert "Rules for AI labelling" in shown
+    assert "Notice on Foreign Affairs" not in shown
