@@ -323,3 +323,86 @@ def test_the_search_box_finds_ai_as_a_word_not_inside_affairs(qtbot, window, see
     shown = [window.model.row_at(r).title_en for r in range(window.model.rowCount())]
     assert "Rules for AI labelling" in shown
     assert "Notice on Foreign Affairs" not in shown
+
+
+# -- the topics editor keeps the user's work -------------------------------------------------
+
+
+def _answer_box(qtbot, button_text: str, seen: list) -> None:
+    """Click ``button_text`` in the next message box, noting its question."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    def click() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, click)
+            return
+        seen.append(box.text())
+        for b in box.buttons():
+            if b.text().replace("&", "") == button_text:
+                b.click()
+                return
+        raise AssertionError(f"no {button_text!r} in {[b.text() for b in box.buttons()]}")
+
+    QTimer.singleShot(0, click)
+
+
+def test_topics_editor_asks_before_losing_edits_and_confirms_delete(qtbot, seeded_db, tasks):
+    from PySide6.QtWidgets import QPushButton
+
+    from app.ui.dialogs.topics import ROLE, TopicsDialog
+    from storage.models import Topic
+
+    dlg = TopicsDialog(seeded_db, tasks)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    wait_idle(qtbot, tasks)
+    assert dlg.save_btn.isDefault()
+    assert not any(
+        b.isDefault() or b.autoDefault()
+        for b in dlg.findChildren(QPushButton)
+        if b is not dlg.save_btn
+    )
+    first = dlg.list.item(0).data(ROLE)
+    # Enter in the Name field saves; it does not Add (which clears the form)
+    dlg.name.setFocus()
+    dlg.name.setText(first.spec.name + " (edited)")
+    qtbot.keyClick(dlg.name, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dlg.last_saved is not None, timeout=5000)
+    wait_idle(qtbot, tasks)
+    assert dlg.name.text() == first.spec.name + " (edited)"
+    # switching topics with unsaved edits: Cancel stays, Discard switches
+    dlg.description.setText("my unsaved note")
+    seen: list[str] = []
+    _answer_box(qtbot, "Cancel", seen)
+    dlg.list.setCurrentRow(1)
+    assert seen and "Save your changes" in seen[0]
+    assert dlg.description.text() == "my unsaved note" and dlg.list.currentRow() == 0
+    _answer_box(qtbot, "Save", seen)
+    dlg.list.setCurrentRow(1)
+    qtbot.waitUntil(lambda: dlg.list.currentRow() == 1 and not dlg.dirty(), timeout=5000)
+    wait_idle(qtbot, tasks)
+    with seeded_db.read() as s:
+        assert s.get(Topic, first.id).description == "my unsaved note"
+    # Close with unsaved edits asks too; Discard closes
+    dlg.description.setText("thrown away")
+    _answer_box(qtbot, "Discard", seen)
+    dlg.reject()
+    assert not dlg.isVisible() and "Save your changes" in seen[-1]
+    # Delete asks; No keeps the topic
+    dlg.show()
+    wait_idle(qtbot, tasks)
+    dlg.list.setCurrentRow(1)
+    victim = dlg.list.item(1).data(ROLE)
+    _answer_box(qtbot, "No", seen)
+    dlg.delete.click()
+    wait_idle(qtbot, tasks)
+    with seeded_db.read() as s:
+        assert s.get(Topic, victim.id) is not None
+    assert "Delete the topic" in seen[-1]
+    _answer_box(qtbot, "Yes", seen)
+    dlg.delete.click()
+    qtbot.waitUntil(lambda: "Deleted" in dlg.status.text(), timeout=5000)
+    with seeded_db.read() as s:
+        assert s.get(Topic, victim.id) is None
