@@ -38,7 +38,7 @@ from app.ui.fetch import CycleOutcome, FetchController
 from app.ui.fetch_status import FetchStatus
 from app.ui.notice_model import ID_ROLE, STATUS_LABELS, NoticeTableModel, nonempty
 from app.ui.ops import Op, TaskManager
-from app.ui.safe_browser import open_web_url
+from app.ui.safe_browser import is_web_url, open_web_url
 from app.ui.sidebar import Sidebar, View
 from storage.db import Database
 
@@ -640,8 +640,18 @@ class MainWindow(QMainWindow):
 
     def open_original(self) -> None:
         d = self.detail.detail
-        if d is not None and not open_web_url(d.url):
+        if d is None:
+            return
+        if not is_web_url(d.url):
             self.statusBar().showMessage(self.tr("Not a web address; not opened."), 5000)
+        elif not open_web_url(d.url):
+            QGuiApplication.clipboard().setText(d.url)
+            self.statusBar().showMessage(
+                self.tr(
+                    "No web browser could be started; the address was copied to the clipboard."
+                ),
+                10000,
+            )
 
     def citation_text(self) -> str:
         d = self.detail.detail

@@ -406,3 +406,31 @@ def test_topics_editor_asks_before_losing_edits_and_confirms_delete(qtbot, seede
     qtbot.waitUntil(lambda: "Deleted" in dlg.status.text(), timeout=5000)
     with seeded_db.read() as s:
         assert s.get(Topic, victim.id) is None
+
+
+# -- messages say what really happened, in the app's words ------------------------------------
+
+
+def test_open_original_without_a_browser_says_so(qtbot, window, tasks, monkeypatch):
+    from PySide6.QtGui import QDesktopServices, QGuiApplication
+
+    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda _url: False))
+    window.select_row(0)
+    qtbot.waitUntil(lambda: window.detail.detail is not None, timeout=5000)
+    window.open_original()
+    msg = window.statusBar().currentMessage()
+    assert "No web browser could be started" in msg and "Not a web address" not in msg
+    assert QGuiApplication.clipboard().text() == window.detail.detail.url
+
+
+def test_cli_wording_never_reaches_the_email_dialog():
+    from app.export.smtp import SmtpConfigError
+    from app.ui.dialogs.email_digest import error_sentence
+
+    text = error_sentence(
+        SmtpConfigError(
+            "no SMTP server configured: set email.host in the config file or use --smtp-host"
+        )
+    )
+    assert "Settings → E-mail" in text
+    assert "--" not in text and "config file" not in text and "email.host" not in text
