@@ -23,10 +23,13 @@ from app.ui.labels import health_label, source_label, tr
 
 
 def _local(t: dt.datetime, today: dt.date | None = None) -> str:
-    """ "14:05" today, "2025-03-01 14:05" on another day (local time)."""
+    """ "14:05 CET" today, "2025-03-01 14:05 CET" on another day: local time, with its zone,
+    so it never reads as UTC or Beijing time."""
     t = t.astimezone()
     today = today or dt.datetime.now().astimezone().date()
-    return t.strftime("%H:%M") if t.date() == today else t.strftime("%Y-%m-%d %H:%M")
+    when = t.strftime("%H:%M") if t.date() == today else t.strftime("%Y-%m-%d %H:%M")
+    zone = t.strftime("%Z") or t.strftime("UTC%z")
+    return f"{when} {zone}"
 
 
 def failure_summary(report, names: dict[str, str]) -> str:

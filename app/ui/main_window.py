@@ -50,13 +50,15 @@ DEFAULT_SPLIT = [230, 740, 430]
 DATE_PRESETS = (("Any time", None), ("Last 7 days", 7), ("Last 30 days", 30), ("Last year", 365))
 
 
-def source_display_names() -> dict[str, str]:
+def source_display_names(language: str = "en") -> dict[str, str]:
+    """Each source's name in the UI language (Chinese names in the Chinese UI)."""
     from scrapers.base import get_source, source_keys
 
     out = {}
     for key in source_keys():
         try:
-            out[key] = get_source(key).info.name_en
+            info = get_source(key).info
+            out[key] = info.name_zh if language.startswith("zh") and info.name_zh else info.name_en
         except KeyError:
             pass
     return out
@@ -145,12 +147,12 @@ class MainWindow(QMainWindow):
         self.next_fetch: Callable[[], dt.datetime | None] = lambda: None
         self.setWindowTitle("regwatch")
         self.resize(1400, 860)
-        names = source_display_names()
+        names = source_display_names(config.general.language)
 
         self.sidebar = Sidebar(db, tasks, config, self)
         self.sidebar.source_names = names
         self.model = NoticeTableModel(db, tasks, self)
-        self.model.source_names = short_source_names(names)
+        self.model.source_names = short_source_names(source_display_names())
         self.model.source_tooltips = names
         self.table = NoticeTable(self)
         self.table.setModel(self.model)

@@ -434,3 +434,36 @@ def test_cli_wording_never_reaches_the_email_dialog():
     )
     assert "Settings → E-mail" in text
     assert "--" not in text and "config file" not in text and "email.host" not in text
+
+
+# -- times carry their zone; the Chinese UI names sources in Chinese ----------------------------
+
+
+def test_fetch_times_are_local_with_their_zone(qtbot, monkeypatch):
+    import datetime as dt
+    import time
+
+    from app.ui.fetch_status import FetchStatus
+
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    time.tzset()
+    try:
+        w = FetchStatus()
+        qtbot.addWidget(w)
+        last = dt.datetime(2025, 1, 15, 12, 0, tzinfo=dt.UTC)
+        w.set_times(last, None)
+        assert "2025-01-15 13:00 CET" in w.times.text()  # not 12:00, and says which zone
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+
+
+def test_the_chinese_ui_names_sources_in_chinese(qtbot, seeded_db, config, tasks):
+    from app.ui.main_window import MainWindow
+
+    config.general.language = "zh_CN"
+    w = MainWindow(seeded_db, config, tasks)
+    qtbot.addWidget(w)
+    wait_idle(qtbot, tasks)
+    assert w.sidebar.source_names["cac"] == "国家互联网信息办公室"
+    assert w.detail.source_names["cac"] == "国家互联网信息办公室"
