@@ -197,6 +197,8 @@ class MainWindow(QMainWindow):
         self._search_timer.setInterval(250)
         self._search_timer.timeout.connect(self._apply_search)
         self._reselect: int | None = None
+        self._reselect_scroll: int | None = None
+        self._pending_row: int | None = None
 
         self._build_actions()
         self._build_toolbar()
@@ -216,6 +218,9 @@ class MainWindow(QMainWindow):
         self.sidebar.view_selected.connect(self._on_view)
         self.sidebar.counts_changed.connect(lambda _c: self._update_empty_text())
         self.model.loaded.connect(self._on_loaded)
+        self.model.dataChanged.connect(self._show_pending_row)
+        # A re-sort reloads the list: keep the notice being read selected.
+        self.table.horizontalHeader().sortIndicatorChanged.connect(self._remember_place)
         self.model.busy_changed.connect(lambda _b: self._update_empty_text())
         self.model.counted.connect(self._show_count)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
@@ -445,17 +450,42 @@ class MainWindow(QMainWindow):
 
     def _on_loaded(self, total: int) -> None:
         self._show_count(total)
-        target = self._reselect
-        self._reselect = None
+        target, scroll = self._reselect, self._reselect_scroll
+        self._reselect, self._reselect_scroll = None, None
         row = self.model.row_of(target) if target is not None else None
         if row is not None:
-            self.table.selectionModel().setCurrentIndex(
-                self.model.index(row, 0),
-                QItemSelectionModel.SelectionFlag.ClearAndSelect
-                | QItemSelectionModel.SelectionFlag.Rows,
-            )
-        elif target is None or self.detail.detail is None:
+            self._restore_place(row, scroll)
+        elif target is not None:
+            # Beyond the first page: find its row in the view, then go back there.
+            self.model.find_row(target, lambda r: self._restore_place(r, scroll))
+        elif self.detail.detail is None:
             self.detail.show_notice(None)
+
+    def _remember_place(self, *_args) -> None:
+        self._reselect, self._reselect_scroll = self.current_id(), None
+
+    def _restore_place(self, row: int | None, scroll: int | None) -> None:
+        """Select ``row`` again after a reload, keeping the list where the reader left it."""
+        if row is None or not 0 <= row < self.model.rowCount():
+            return  # the notice left the view; the pane keeps showing it
+        self.table.selectionModel().setCurrentIndex(
+            self.model.index(row, 0),
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        if scroll is not None:
+            self.table.verticalScrollBar().setValue(scroll)
+        else:
+            self.table.scrollTo(self.model.index(row, 0))
+
+    def _show_pending_row(self, top_left, bottom_right, _roles=()) -> None:
+        """A row the user jumped to (Ctrl+End) whose page was not loaded: show it once it is."""
+        row = self._pending_row
+        if row is not None and top_left.row() <= row <= bottom_right.row():
+            cur = self.table.currentIndex()
+            if cur.isValid() and cur.row() == row:
+                self._pending_row = None
+                self._on_current_row(cur, None)
 
     def select_row(self, row: int) -> None:
         if 0 <= row < self.model.rowCount():
@@ -474,6 +504,9 @@ class MainWindow(QMainWindow):
 
     def _on_current_row(self, current, _previous) -> None:
         nid = self.model.data(current, ID_ROLE) if current.isValid() else None
+        self._pending_row = current.row() if current.isValid() and nid is None else None
+        if self._pending_row is not None:
+            return  # its page is being read: _show_pending_row shows it when it arrives
         self.detail.show_notice(nid)
         self._read_timer.stop()
         if nid is not None:
@@ -686,6 +719,7 @@ class MainWindow(QMainWindow):
             self.sidebar.set_config(self.config)
         if changes.added or changes.topics:
             self._reselect = self.current_id()
+            self._reselect_scroll = self.table.verticalScrollBar().value()
             self.model.reload()
         elif changes.notices:
             self.model.refresh_ids(changes.notices)

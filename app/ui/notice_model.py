@@ -339,6 +339,25 @@ class NoticeTableModel(QAbstractTableModel):
         i = row - p * self.PAGE
         return page[i] if i < len(page) else None
 
+    def find_row(self, notice_id: int, done) -> None:
+        """Where ``notice_id`` sits in the whole view (loaded or not): ``done(row or None)``
+        on the GUI thread. An ids-only scan in the read pool (milliseconds at 100k)."""
+        gen, f, sort, desc = self._generation, nonempty(self._filter), self._sort, self._desc
+
+        def work() -> int | None:
+            with self._db.read() as s:
+                stmt = select_notices(f, s, sort=sort, descending=desc).with_only_columns(Notice.id)
+                for i, nid in enumerate(s.scalars(stmt)):
+                    if nid == notice_id:
+                        return i
+            return None
+
+        def found(row: int | None) -> None:
+            if gen == self._generation:
+                done(row)
+
+        Op(self._tasks, work, kind="read").success(found).run_in_background()
+
     def row_of(self, notice_id: int) -> int | None:
         for p, page in self._pages.items():
             for i, r in enumerate(page):

@@ -467,3 +467,53 @@ def test_the_chinese_ui_names_sources_in_chinese(qtbot, seeded_db, config, tasks
     wait_idle(qtbot, tasks)
     assert w.sidebar.source_names["cac"] == "国家互联网信息办公室"
     assert w.detail.source_names["cac"] == "国家互联网信息办公室"
+
+
+# -- keeping one's place across reloads; jumping into unloaded rows ----------------------------
+
+
+def test_a_reload_keeps_the_notice_being_read_even_beyond_the_first_page(
+    qtbot, window, seeded_db, tasks
+):
+    from app.changes import Changes
+
+    _small_pages(window, qtbot, tasks)
+    window.select_row(17)  # not on the first page
+    qtbot.waitUntil(lambda: window.current_id() is not None, timeout=5000)
+    wait_idle(qtbot, tasks)
+    nid = window.current_id()
+    qtbot.waitUntil(
+        lambda: window.detail.detail is not None and window.detail.detail.id == nid, timeout=5000
+    )
+    window.apply_changes(Changes(added=True))  # what a background fetch does
+    qtbot.waitUntil(lambda: window.current_id() == nid, timeout=5000)
+    assert window.table.currentIndex().row() == 17
+    window.move(1)  # J goes on from here, not from the top
+    qtbot.waitUntil(lambda: window.table.currentIndex().row() == 18, timeout=5000)
+    # a re-sort keeps the notice selected too
+    window.select_row(17)
+    wait_idle(qtbot, tasks)
+    nid = window.current_id()
+    window.table.sortByColumn(2, Qt.SortOrder.AscendingOrder)
+    qtbot.waitUntil(lambda: window.current_id() == nid, timeout=5000)
+
+
+def test_ctrl_end_into_unloaded_rows_shows_the_last_notice(qtbot, window, seeded_db, tasks):
+    from storage.models import Notice
+
+    _small_pages(window, qtbot, tasks)
+    last = window.model.rowCount() - 1
+    assert not window.model.is_loaded(last)
+    with seeded_db.read() as s:
+        oldest = (
+            s.query(Notice)
+            .order_by(Notice.sort_date.asc().nulls_first(), Notice.id.asc())
+            .first()
+            .id
+        )
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(
+        lambda: window.detail.detail is not None and window.detail.detail.id == oldest,
+        timeout=5000,
+    )
