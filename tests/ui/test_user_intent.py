@@ -10,9 +10,9 @@ from storage.queries import NoticeFilter, count_notices
 from tests.ui.conftest import wait_idle
 
 
-def _small_pages(window, qtbot, tasks, kind: str = "all") -> None:
+def _small_pages(window, qtbot, tasks, kind: str = "all", max_pages: int = 2) -> None:
     """A view much larger than the rows the list holds in memory (as 100k notices are)."""
-    window.model.PAGE, window.model.MAX_PAGES = 4, 2
+    window.model.PAGE, window.model.MAX_PAGES = 4, max_pages
     window.sidebar.select_kind(kind)
     qtbot.waitUntil(
         lambda: not window.model.counting and window.model.rowCount() > 20, timeout=5000
@@ -477,7 +477,8 @@ def test_a_reload_keeps_the_notice_being_read_even_beyond_the_first_page(
 ):
     from app.changes import Changes
 
-    _small_pages(window, qtbot, tasks)
+    # Enough pages for the visible rows (two would be evicted while the table paints them).
+    _small_pages(window, qtbot, tasks, max_pages=20)
     window.select_row(17)  # not on the first page
     qtbot.waitUntil(lambda: window.current_id() is not None, timeout=5000)
     wait_idle(qtbot, tasks)
