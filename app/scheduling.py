@@ -117,11 +117,14 @@ def add_fetch_jobs(
     start_now: bool = True,
     stagger_seconds: float = 20.0,
     clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+    last_runs: dict[str, dt.datetime] | None = None,
 ) -> list[Any]:
     """Add (or replace) one interval job per enabled source; returns the jobs.
 
     ``fetch_source(key)`` runs one cycle for one source (e.g. ``run_cycle(db, config,
-    sources=[key])``). ``start_now`` runs each source soon after start, staggered.
+    sources=[key])``). ``start_now`` runs each source that is due soon after start,
+    staggered; with ``last_runs`` (``last_fetch_times``) a source fetched less than its
+    interval ago waits until its interval has passed, so a restart does not refetch every site.
     """
     from app.pipeline import resolve_sources
 
@@ -134,13 +137,21 @@ def add_fetch_jobs(
     )
     now = clock()
     jobs = []
-    for i, key in enumerate(keys):
+    due = 0
+    for key in keys:
         minutes = source_interval(config, key)
         jitter = max(1, min(300, int(minutes * 60 * 0.05)))  # up to 5 %, at most 5 min
         trigger = IntervalTrigger(minutes=minutes, jitter=jitter, timezone=dt.UTC)
         kwargs: dict[str, Any] = {}
         if start_now:
-            kwargs["next_run_time"] = now + dt.timedelta(seconds=i * stagger_seconds)
+            last = (last_runs or {}).get(key)
+            if last is not None and last.tzinfo is None:
+                last = last.replace(tzinfo=dt.UTC)
+            if last is not None and last + dt.timedelta(minutes=minutes) > now:
+                kwargs["next_run_time"] = last + dt.timedelta(minutes=minutes)
+            else:
+                kwargs["next_run_time"] = now + dt.timedelta(seconds=due * stagger_seconds)
+                due += 1
         jobs.append(
             scheduler.add_job(
                 gated(hours, fetch_source, key, clock=clock),
@@ -155,6 +166,20 @@ def add_fetch_jobs(
             )
         )
     return jobs
+
+
+def last_fetch_times(db: Any) -> dict[str, dt.datetime]:
+    """When each source's newest stored run started (UTC), whatever its outcome: a source that
+    failed a minute ago is not due again at once either."""
+    from sqlalchemy import func, select
+
+    from storage.models import FetchRun
+
+    with db.read() as s:
+        rows = s.execute(
+            select(FetchRun.source, func.max(FetchRun.started_at)).group_by(FetchRun.source)
+        ).all()
+    return {k: (t if t.tzinfo else t.replace(tzinfo=dt.UTC)) for k, t in rows if t is not None}
 
 
 # ---------------------------------------------------------------------------------------------

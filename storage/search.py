@@ -4,13 +4,28 @@ SQLite: an external-content FTS5 table with the trigram tokenizer (kept in sync 
 Trigram finds nothing for terms under three characters, so those fall back to LIKE on the base
 table — two-character Chinese words (数据, 算法) are common queries. PostgreSQL: ILIKE backed by
 pg_trgm GIN indexes. Every whitespace-separated term must match (AND), in any of the columns.
+Latin terms match whole words, as in watch topics ("AI" does not find "Affairs"); Chinese
+matches as a substring.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 
-from sqlalchemy import ColumnElement, Connection, and_, false, or_, select, text, true
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    String,
+    and_,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+    true,
+)
 
 from storage.models import Notice
 
@@ -108,6 +123,48 @@ def _like_any(term: str, dialect: str) -> ColumnElement[bool]:
     )  # SQLite LIKE is ASCII case-insensitive
 
 
+def _latin(c: str) -> bool:
+    return c.isascii() and c.isalnum()
+
+
+def _glob_escape(term: str) -> str:
+    return "".join(f"[{c}]" if c in "*?[" else c for c in term)
+
+
+def _word_clause(term: str, dialect: str) -> ColumnElement[bool] | None:
+    """Whole-word matching for Latin terms, as topics match them: "AI" is not found inside
+    "Affairs" or "gait". A boundary is needed only at an edge of the term that is a Latin
+    letter or digit, so "AI芯片" still matches "AI芯片产业" and Chinese stays substring. None when
+    no edge needs one."""
+    left, right = _latin(term[0]), _latin(term[-1])
+    if not (left or right):
+        return None
+    low = term.lower()
+    cols = [Notice.title, Notice.title_en, Notice.body]
+    padded = [
+        literal(" ", String) + func.lower(func.coalesce(c, ""), type_=String) + literal(" ", String)
+        for c in cols
+    ]
+    if dialect == "postgresql":
+        pattern = ("[^a-z0-9]" if left else "") + re.escape(low) + ("[^a-z0-9]" if right else "")
+        return or_(*(p.op("~")(pattern) for p in padded))
+    if dialect == "sqlite":
+        pattern = (
+            "*"
+            + ("[^a-z0-9]" if left else "")
+            + _glob_escape(low)
+            + ("[^a-z0-9]" if right else "")
+            + "*"
+        )
+        return or_(*(p.op("GLOB")(pattern) for p in padded))
+    return None
+
+
+def _term_clause(term: str, dialect: str, candidates: ColumnElement[bool]) -> ColumnElement[bool]:
+    word = _word_clause(term, dialect)
+    return candidates if word is None else and_(candidates, word)
+
+
 def search_clause(query: str, conn: Connection) -> ColumnElement[bool]:
     """A WHERE clause on ``Notice`` that holds for notices matching every term of ``query``."""
     terms = _terms(query)
@@ -129,9 +186,9 @@ def search_clause(query: str, conn: Connection) -> ColumnElement[bool]:
                     )
                 )
             )
-            clauses.append(Notice.id.in_(ids))
+            clauses.append(_term_clause(term, dialect, Notice.id.in_(ids)))
         else:
-            clauses.append(_like_any(term, dialect))
+            clauses.append(_term_clause(term, dialect, _like_any(term, dialect)))
     return and_(*clauses) if clauses else false()
 
 
@@ -144,7 +201,8 @@ def scan_clause(query: str, conn: Connection) -> ColumnElement[bool]:
     terms = _terms(query)
     if not terms:
         return true()
-    return and_(*(_like_any(term, conn.dialect.name) for term in terms))
+    dialect = conn.dialect.name
+    return and_(*(_term_clause(t, dialect, _like_any(t, dialect)) for t in terms))
 
 
 def search(session, query: str, limit: int | None = 200) -> list[Notice]:

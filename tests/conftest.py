@@ -6,6 +6,7 @@ import tempfile
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # A test-only keyring (tests/keyring_backend.py), never keyrings.alt in the user's venv.
 os.environ["PYTHON_KEYRING_BACKEND"] = "tests.keyring_backend.ThrowawayKeyring"
+os.environ.setdefault("REGWATCH_THREAD_CHECKS", "1")  # app/ui/ops.py: Qt only on the GUI thread
 _tmp_home = tempfile.mkdtemp(prefix="regwatch-test-home-")
 for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
     os.environ[var] = os.path.join(_tmp_home, var.lower())

@@ -38,7 +38,7 @@ def run(args, ctx) -> int:
     from apscheduler.schedulers.blocking import BlockingScheduler
 
     from app.pipeline import UnknownSourceError, run_cycle
-    from app.scheduling import add_fetch_jobs
+    from app.scheduling import add_fetch_jobs, last_fetch_times
 
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
@@ -77,6 +77,7 @@ def run(args, ctx) -> int:
             fetch_source,
             sources=args.source,
             ignore_office_hours=args.ignore_office_hours,
+            last_runs=last_fetch_times(db),
         )
     except UnknownSourceError as exc:
         raise UserError(str(exc)) from None

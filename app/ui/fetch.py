@@ -45,15 +45,20 @@ class CycleOutcome:
 
 
 def progress_fields(ev: ProgressEvent) -> tuple[str, int, int, str]:
-    """(source, done, total, message) of one pipeline progress event, for the status bar."""
+    """(source, done, total, message) of one pipeline progress event, for the status bar; the
+    message is in the user's words (no channel keys or pipeline phrases)."""
+    from app.ui.labels import health_label, phase_label, tr
+
     if ev.phase == "done" and ev.report is not None:
         r = ev.report
-        message = f"{r.state}, {r.new} new" + (f", {r.updated} updated" if r.updated else "")
+        message = health_label(r.state)
+        if r.new or not r.failed:
+            message += ", " + tr("{n} new").replace("{n}", str(r.new))
+        if r.updated:
+            message += ", " + tr("{n} updated").replace("{n}", str(r.updated))
         total = max(ev.total, ev.done, 1)
         return ev.source, total, total, message
-    where = f" {ev.channel}" if ev.channel else ""
-    message = ev.message or f"{ev.phase}{where}"
-    return ev.source, ev.done, ev.total, message
+    return ev.source, ev.done, ev.total, phase_label(ev.phase, ev.done, ev.total)
 
 
 def cycle_changes(report: CycleReport | None) -> Changes:
@@ -102,11 +107,16 @@ class FetchController(QObject):
         self.started.emit(keys)
         config = self._config()
 
-        def on_progress(ev: ProgressEvent) -> None:
+        tasks, progress = self._tasks, self.progress
+
+        def on_progress(ev: ProgressEvent) -> None:  # called in the network worker
             try:
-                self.progress.emit(*progress_fields(ev))
+                fields = progress_fields(ev)
             except Exception:  # a progress report must never break a fetch
                 log.debug("unreadable progress event %r", ev)
+                return
+            # Emitted on the GUI thread, so every slot (lambdas too) runs there.
+            tasks.run_on_main(lambda: progress.emit(*fields))
 
         def work() -> CycleReport:
             return self._fetch_fn(

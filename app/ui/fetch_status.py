@@ -19,12 +19,40 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.labels import health_label, source_label, tr
+
 
 def _local(t: dt.datetime, today: dt.date | None = None) -> str:
-    """ "14:05" today, "2025-03-01 14:05" on another day (local time)."""
+    """ "14:05 CET" today, "2025-03-01 14:05 CET" on another day: local time, with its zone,
+    so it never reads as UTC or Beijing time."""
     t = t.astimezone()
     today = today or dt.datetime.now().astimezone().date()
-    return t.strftime("%H:%M") if t.date() == today else t.strftime("%Y-%m-%d %H:%M")
+    when = t.strftime("%H:%M") if t.date() == today else t.strftime("%Y-%m-%d %H:%M")
+    zone = t.strftime("%Z") or t.strftime("UTC%z")
+    return f"{when} {zone}"
+
+
+def failure_summary(report, names: dict[str, str]) -> str:
+    """ "2 of 6 sources failed — CAC: blocked by the site (HTTP 403); MIIT: error (timed out)",
+    or "" when every source answered."""
+    if report is None:
+        return ""
+    sources = [s for s in report.sources if not getattr(s, "skipped", False)]
+    failed = [s for s in sources if s.failed]
+    if not failed:
+        return ""
+    head = (
+        tr("{n} of {m} sources failed")
+        .replace("{n}", str(len(failed)))
+        .replace("{m}", str(len(sources)))
+    )
+    parts = []
+    for s in failed:
+        why = health_label(s.state)
+        if s.message:
+            why += f" ({s.message})"
+        parts.append(f"{source_label(s.key, names)}: {why}")
+    return f"{head} — " + "; ".join(parts)
 
 
 class ElidedLabel(QLabel):
@@ -79,6 +107,8 @@ class FetchStatus(QWidget):
         lay.addWidget(self.cancel)
         self.message = ElidedLabel(self)
         lay.addWidget(self.message, 1)
+        self.source_names: dict[str, str] = {}  # key → short display name ("CAC")
+        self.failed_sources: list[str] = []  # keys of the sources the last cycle failed on
         self.times = QLabel(self)
         lay.addWidget(self.times)
         self.set_times(None, None)
@@ -93,7 +123,7 @@ class FetchStatus(QWidget):
         if b is None:
             b = QProgressBar(self)
             b.setMaximumWidth(140)
-            b.setFormat(f"{source} %v/%m")
+            b.setFormat(f"{source_label(source, self.source_names)} %v/%m")
             b.setRange(0, 0)  # busy until a total is known
             self._bars_layout.addWidget(b)
             self.bars[source] = b
@@ -106,18 +136,28 @@ class FetchStatus(QWidget):
             b.setValue(min(done, total))
         if message:
             b.setToolTip(message)
-            self.message.setText(f"{source}: {message}" if source else message)
+            name = source_label(source, self.source_names) if source else ""
+            self.message.setText(f"{name}: {message}" if name else message)
 
     def on_finished(self, outcome) -> None:
         self.clear_bars()
         self.cancel.hide()
+        self.failed_sources = []
+        self.message.setStyleSheet("")
         if outcome.error:
             self.message.setText(self.tr("Fetch failed: ") + outcome.error)
+            self.message.setStyleSheet("color: #b91c1c")
         elif outcome.cancelled:
             self.message.setText(self.tr("Fetch cancelled."))
         else:
             done = self.tr("Fetch finished: {n} new.").replace("{n}", str(outcome.new))
-            self.message.setText(outcome.notification or done)
+            text = outcome.notification or done
+            failed = failure_summary(outcome.report, self.source_names)
+            if failed:
+                self.failed_sources = [s.key for s in outcome.report.sources if s.failed]
+                text = f"{failed} · {text}"
+                self.message.setStyleSheet("color: #b91c1c")
+            self.message.setText(text)
 
     def clear_bars(self) -> None:
         for b in self.bars.values():

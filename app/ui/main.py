@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, QTimer
@@ -43,6 +44,20 @@ class Desktop:
     scheduler: FetchScheduler
     tray: Tray
 
+    def show_window(self) -> None:
+        """Bring the main window to the front (tray click, or a second start)."""
+        self.window.showNormal()
+        self.window.raise_()
+        self.window.activateWindow()
+
+    def quit(self) -> None:
+        """Quit for real (File → Quit, Ctrl+Q, the tray's Quit): stop scheduling and fetching
+        now, then end the event loop even though a tray icon keeps the app alive on close."""
+        self.scheduler.shutdown()
+        self.fetcher.cancel()
+        self.tray.hide()
+        self.app.quit()
+
     def shutdown(self) -> None:
         self.scheduler.shutdown()
         self.fetcher.cancel()
@@ -70,21 +85,23 @@ def build_desktop(ctx, *, schedule: bool = True, first_run: bool = True) -> Desk
     )
     window.next_fetch = scheduler.next_run
     window.config_changed.connect(scheduler.apply)
-    if schedule:
-        scheduler.apply(config)
-        scheduler.start()
+    # Nothing runs before the welcome dialog is done: no scheduled fetch, no topic install.
+    setup_pending = first_run and first_run_pending(db)
+
+    def start_schedule() -> None:
+        if schedule:
+            scheduler.apply(window.config)
+            scheduler.start()
+
+    if not setup_pending:
+        start_schedule()
     tray = Tray(app)
     window.close_to_tray = lambda: tray.available and window.config.general.close_to_tray
     app.setQuitOnLastWindowClosed(not tray.available)
     window.sidebar.counts_changed.connect(lambda c: tray.set_unread(c.inbox))
 
-    def show_window() -> None:
-        window.showNormal()
-        window.raise_()
-        window.activateWindow()
-
     def open_inbox() -> None:
-        show_window()
+        desktop.show_window()
         window.sidebar.select_kind("inbox")
 
     def on_cycle(outcome: CycleOutcome, _changes) -> None:
@@ -93,14 +110,14 @@ def build_desktop(ctx, *, schedule: bool = True, first_run: bool = True) -> Desk
         if outcome.notification and window.config.notifications.enabled:
             tray.notify(outcome.notification, sound=window.config.notifications.sound)
 
-    tray.show_window.connect(show_window)
-    tray.open_inbox.connect(open_inbox)
-    tray.quit_requested.connect(window._quit)
-    tray.quit_requested.connect(app.quit)
-    fetcher.cycle_done.connect(on_cycle)
     desktop = Desktop(app, tasks, window, fetcher, scheduler, tray)
-    if first_run:
-        _maybe_first_run(ctx, window)
+    tray.show_window.connect(desktop.show_window)
+    tray.open_inbox.connect(open_inbox)
+    tray.quit_requested.connect(window.quit_app)
+    window.quit_requested.connect(desktop.quit)
+    fetcher.cycle_done.connect(on_cycle)
+    if setup_pending:
+        run_first_run(ctx, window, then=start_schedule)
     return desktop
 
 
@@ -120,32 +137,47 @@ def _on_improved(window: MainWindow, report) -> None:
         window.statusBar().showMessage(f"{report.improved} English titles improved", 8000)
 
 
-def _maybe_first_run(ctx, window: MainWindow) -> None:
-    with ctx.db.read() as s:
-        done = s.get(Setting, FIRST_RUN_KEY)
-    if done is not None:
-        return
+def first_run_pending(db) -> bool:
+    """True until the welcome dialog has been answered once (OK or Cancel)."""
+    with db.read() as s:
+        return s.get(Setting, FIRST_RUN_KEY) is None
+
+
+def run_first_run(ctx, window: MainWindow, then: Callable[[], None] = lambda: None) -> None:
+    """Show the welcome dialog; store exactly what the user chose, then call ``then``.
+
+    OK installs only the checked default topics and saves the chosen settings; Cancel keeps
+    the config as it is and installs no topics. Either way the defaults count as offered, so
+    the first fetch does not install them behind the user's back. ``then`` (starting the
+    scheduler) runs only after that is written."""
     from app.changes import Changes
     from app.ui.dialogs.first_run import FirstRunDialog, add_default_topics
 
     dlg = FirstRunDialog(ctx.db, window.config, window.tasks, window)
-    dlg.exec()
-    chosen = dlg.chosen_topics
+    accepted = bool(dlg.exec())
+    chosen = set(dlg.chosen_topics) if accepted else set()
+    if accepted and dlg.saved is not None:
+        window.set_config(dlg.saved)
 
     def record(s) -> Changes:
         add_default_topics(s, chosen)
         s.merge(Setting(key=FIRST_RUN_KEY, value=True))
         return Changes(topics=bool(chosen))
 
-    window.write(record)
-    if dlg.saved is not None:
-        window.set_config(dlg.saved)
+    window.write(record, done=lambda _changes: then())
 
 
 def run_app(ctx, *, first_fetch: bool = False, first_run: bool = True, demo=None) -> int:
     """Open the desktop app; returns the exit code. ``demo``: a running ReplayServer whose
     snapshot the Demo menu can switch (``regwatch demo``)."""
+    from app.ui.single_instance import SingleInstance
+
+    instance = SingleInstance(ctx.db_url, application())
+    if not instance.claim():
+        print("regwatch is already running on this database; its window was brought to the front.")
+        return 0
     desktop = build_desktop(ctx, first_run=first_run, schedule=demo is None)
+    instance.activated.connect(desktop.show_window)
     w = desktop.window
     if demo is not None:
         from app.ui.demo import install_demo
@@ -158,4 +190,5 @@ def run_app(ctx, *, first_fetch: bool = False, first_run: bool = True, demo=None
     try:
         return desktop.app.exec()
     finally:
+        instance.release()
         desktop.shutdown()

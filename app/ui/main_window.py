@@ -28,16 +28,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.bulk_triage import BulkResult, RowSelection, apply_to_selection
 from app.changes import Changes
 from app.citation import citation
 from app.config import Config
-from app.triage import set_state, toggle
+from app.triage import set_state
 from app.ui.detail_pane import DetailPane
 from app.ui.fetch import CycleOutcome, FetchController
 from app.ui.fetch_status import FetchStatus
-from app.ui.notice_model import ID_ROLE, STATUS_LABELS, NoticeTableModel
+from app.ui.notice_model import ID_ROLE, STATUS_LABELS, NoticeTableModel, nonempty
 from app.ui.ops import Op, TaskManager
-from app.ui.safe_browser import open_web_url
+from app.ui.safe_browser import is_web_url, open_web_url
 from app.ui.sidebar import Sidebar, View
 from storage.db import Database
 
@@ -49,13 +50,15 @@ DEFAULT_SPLIT = [230, 740, 430]
 DATE_PRESETS = (("Any time", None), ("Last 7 days", 7), ("Last 30 days", 30), ("Last year", 365))
 
 
-def source_display_names() -> dict[str, str]:
+def source_display_names(language: str = "en") -> dict[str, str]:
+    """Each source's name in the UI language (Chinese names in the Chinese UI)."""
     from scrapers.base import get_source, source_keys
 
     out = {}
     for key in source_keys():
         try:
-            out[key] = get_source(key).info.name_en
+            info = get_source(key).info
+            out[key] = info.name_zh if language.startswith("zh") and info.name_zh else info.name_en
         except KeyError:
             pass
     return out
@@ -68,6 +71,27 @@ def short_source_names(names: dict[str, str]) -> dict[str, str]:
         short = name.rsplit("(", 1)[1].rstrip(")") if name.endswith(")") else key
         out[key] = short.removesuffix(".gov.cn") if short.count(".") > 1 else short
     return out
+
+
+def bulk_message(ctx: QWidget, result: BulkResult) -> str:
+    """ "2,503 notices marked read (124 already were)." for the status bar."""
+    if result.field == "status":
+        what = ctx.tr("set to {status}").replace(
+            "{status}", ctx.tr(STATUS_LABELS.get(str(result.value), str(result.value)))
+        )
+    else:
+        what = {
+            ("read", True): ctx.tr("marked read"),
+            ("read", False): ctx.tr("marked unread"),
+            ("flagged", True): ctx.tr("flagged"),
+            ("flagged", False): ctx.tr("unflagged"),
+        }[(result.field, bool(result.value))]
+    text = ctx.tr("{n} notices {what}.").replace("{n}", f"{result.changed:,}")
+    text = text.replace("{what}", what)
+    unchanged = result.selected - result.changed
+    if unchanged > 0:
+        text += " " + ctx.tr("({n} already were.)").replace("{n}", f"{unchanged:,}")
+    return text
 
 
 class NoticeTable(QTableView):
@@ -123,12 +147,12 @@ class MainWindow(QMainWindow):
         self.next_fetch: Callable[[], dt.datetime | None] = lambda: None
         self.setWindowTitle("regwatch")
         self.resize(1400, 860)
-        names = source_display_names()
+        names = source_display_names(config.general.language)
 
         self.sidebar = Sidebar(db, tasks, config, self)
         self.sidebar.source_names = names
         self.model = NoticeTableModel(db, tasks, self)
-        self.model.source_names = short_source_names(names)
+        self.model.source_names = short_source_names(source_display_names())
         self.model.source_tooltips = names
         self.table = NoticeTable(self)
         self.table.setModel(self.model)
@@ -173,10 +197,13 @@ class MainWindow(QMainWindow):
         self._search_timer.setInterval(250)
         self._search_timer.timeout.connect(self._apply_search)
         self._reselect: int | None = None
+        self._reselect_scroll: int | None = None
+        self._pending_row: int | None = None
 
         self._build_actions()
         self._build_toolbar()
         self.fetch_status = FetchStatus(self)
+        self.fetch_status.source_names = self.model.source_names
         self.count_label = QLabel(self)
         self.statusBar().addWidget(self.count_label)
         self.statusBar().addPermanentWidget(self.fetch_status)
@@ -191,6 +218,9 @@ class MainWindow(QMainWindow):
         self.sidebar.view_selected.connect(self._on_view)
         self.sidebar.counts_changed.connect(lambda _c: self._update_empty_text())
         self.model.loaded.connect(self._on_loaded)
+        self.model.dataChanged.connect(self._show_pending_row)
+        # A re-sort reloads the list: keep the notice being read selected.
+        self.table.horizontalHeader().sortIndicatorChanged.connect(self._remember_place)
         self.model.busy_changed.connect(lambda _b: self._update_empty_text())
         self.model.counted.connect(self._show_count)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
@@ -236,7 +266,7 @@ class MainWindow(QMainWindow):
         self.act_sources = self._action("Sources…", self.open_sources)
         self.act_topics = self._action("Watch topics…", self.open_topics)
         self.act_email = self._action("Email flagged…", self.open_email, "Ctrl+E")
-        self.act_quit = self._action("Quit", self._quit, QKeySequence.StandardKey.Quit)
+        self.act_quit = self._action("Quit", self.quit_app, QKeySequence.StandardKey.Quit)
 
         mb = self.menuBar()
         m = mb.addMenu(self.tr("&File"))
@@ -420,17 +450,42 @@ class MainWindow(QMainWindow):
 
     def _on_loaded(self, total: int) -> None:
         self._show_count(total)
-        target = self._reselect
-        self._reselect = None
+        target, scroll = self._reselect, self._reselect_scroll
+        self._reselect, self._reselect_scroll = None, None
         row = self.model.row_of(target) if target is not None else None
         if row is not None:
-            self.table.selectionModel().setCurrentIndex(
-                self.model.index(row, 0),
-                QItemSelectionModel.SelectionFlag.ClearAndSelect
-                | QItemSelectionModel.SelectionFlag.Rows,
-            )
-        elif target is None or self.detail.detail is None:
+            self._restore_place(row, scroll)
+        elif target is not None:
+            # Beyond the first page: find its row in the view, then go back there.
+            self.model.find_row(target, lambda r: self._restore_place(r, scroll))
+        elif self.detail.detail is None:
             self.detail.show_notice(None)
+
+    def _remember_place(self, *_args) -> None:
+        self._reselect, self._reselect_scroll = self.current_id(), None
+
+    def _restore_place(self, row: int | None, scroll: int | None) -> None:
+        """Select ``row`` again after a reload, keeping the list where the reader left it."""
+        if row is None or not 0 <= row < self.model.rowCount():
+            return  # the notice left the view; the pane keeps showing it
+        self.table.selectionModel().setCurrentIndex(
+            self.model.index(row, 0),
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        if scroll is not None:
+            self.table.verticalScrollBar().setValue(scroll)
+        else:
+            self.table.scrollTo(self.model.index(row, 0))
+
+    def _show_pending_row(self, top_left, bottom_right, _roles=()) -> None:
+        """A row the user jumped to (Ctrl+End) whose page was not loaded: show it once it is."""
+        row = self._pending_row
+        if row is not None and top_left.row() <= row <= bottom_right.row():
+            cur = self.table.currentIndex()
+            if cur.isValid() and cur.row() == row:
+                self._pending_row = None
+                self._on_current_row(cur, None)
 
     def select_row(self, row: int) -> None:
         if 0 <= row < self.model.rowCount():
@@ -449,6 +504,9 @@ class MainWindow(QMainWindow):
 
     def _on_current_row(self, current, _previous) -> None:
         nid = self.model.data(current, ID_ROLE) if current.isValid() else None
+        self._pending_row = current.row() if current.isValid() and nid is None else None
+        if self._pending_row is not None:
+            return  # its page is being read: _show_pending_row shows it when it arrives
         self.detail.show_notice(nid)
         self._read_timer.stop()
         if nid is not None:
@@ -460,6 +518,47 @@ class MainWindow(QMainWindow):
     def current_id(self) -> int | None:
         idx = self.table.currentIndex()
         return self.model.data(idx, ID_ROLE) if idx.isValid() else None
+
+    def row_selection(self) -> RowSelection | None:
+        """The selected rows as the database understands them: ids when every selected row
+        is loaded, else the view's filter with row ranges, or the whole view (Ctrl+A)."""
+        ranges: list[tuple[int, int]] = []
+        for r in sorted((r.top(), r.bottom()) for r in self.table.selectionModel().selection()):
+            if ranges and r[0] <= ranges[-1][1] + 1:
+                ranges[-1] = (ranges[-1][0], max(ranges[-1][1], r[1]))
+            else:
+                ranges.append(r)
+        if not ranges:
+            cur = self.current_id()
+            return RowSelection(ids=(cur,)) if cur is not None else None
+        m = self.model
+        n = m.rowCount()
+        f, (sort, desc) = nonempty(m.filter), m.sort_key
+        if ranges == [(0, n - 1)] and not m.counting and not all(m.is_loaded(i) for i in range(n)):
+            return RowSelection(view=f, sort=sort, descending=desc, whole_view=True)
+        if all(m.is_loaded(i) for a, b in ranges for i in range(a, b + 1)):
+            return RowSelection(ids=tuple(self.selected_ids()))
+        return RowSelection(view=f, sort=sort, descending=desc, ranges=tuple(ranges))
+
+    def bulk(self, name: str, value: object | None = None) -> None:
+        """Set (or toggle, ``value`` None) one state field on every selected row, in SQL;
+        the status bar says how many notices changed."""
+        sel = self.row_selection()
+        if sel is None:
+            return
+        self._read_timer.stop()
+
+        def work() -> BulkResult:
+            with self.db.write() as s:
+                return apply_to_selection(s, sel, name, value)
+
+        def done(result: BulkResult) -> None:
+            self.apply_changes(result.changes)
+            self.statusBar().showMessage(bulk_message(self, result), 8000)
+
+        Op(self.tasks, work, kind="write").success(done).failure(
+            lambda e: self.statusBar().showMessage(getattr(e, "message", None) or str(e), 10000)
+        ).run_in_background()
 
     def selected_ids(self) -> list[int]:
         rows = self.table.selectionModel().selectedRows()
@@ -491,20 +590,13 @@ class MainWindow(QMainWindow):
             self.write(lambda s: set_state(s, [nid], read=True))
 
     def toggle_read(self) -> None:
-        ids = self.selected_ids()
-        self._read_timer.stop()
-        if ids:
-            self.write(lambda s: toggle(s, ids, "read"))
+        self.bulk("read")
 
     def toggle_flag(self) -> None:
-        ids = self.selected_ids()
-        if ids:
-            self.write(lambda s: toggle(s, ids, "flagged"))
+        self.bulk("flagged")
 
     def set_status(self, status: str) -> None:
-        ids = self.selected_ids()
-        if ids:
-            self.write(lambda s: set_state(s, ids, status=status))
+        self.bulk("status", status)
 
     def edit_note(self) -> None:
         nid, d = self.current_id(), self.detail.detail
@@ -583,8 +675,18 @@ class MainWindow(QMainWindow):
 
     def open_original(self) -> None:
         d = self.detail.detail
-        if d is not None and not open_web_url(d.url):
+        if d is None:
+            return
+        if not is_web_url(d.url):
             self.statusBar().showMessage(self.tr("Not a web address; not opened."), 5000)
+        elif not open_web_url(d.url):
+            QGuiApplication.clipboard().setText(d.url)
+            self.statusBar().showMessage(
+                self.tr(
+                    "No web browser could be started; the address was copied to the clipboard."
+                ),
+                10000,
+            )
 
     def citation_text(self) -> str:
         d = self.detail.detail
@@ -617,6 +719,7 @@ class MainWindow(QMainWindow):
             self.sidebar.set_config(self.config)
         if changes.added or changes.topics:
             self._reselect = self.current_id()
+            self._reselect_scroll = self.table.verticalScrollBar().value()
             self.model.reload()
         elif changes.notices:
             self.model.refresh_ids(changes.notices)
@@ -708,9 +811,16 @@ class MainWindow(QMainWindow):
 
     # -- closing ------------------------------------------------------------------------------
 
-    def _quit(self) -> None:
+    quit_requested = Signal()  # File → Quit / Ctrl+Q / the tray's Quit: end the app
+
+    def quit_app(self) -> None:
+        """Quit for real, tray or not: close the window and end the event loop (build_desktop
+        connects ``quit_requested`` to ``QApplication.quit``), so no scheduler keeps fetching."""
         self._really_quit = True
         self.close()
+        self.quit_requested.emit()
+
+    _quit = quit_app  # the old name
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not getattr(self, "_really_quit", False) and self.close_to_tray():

@@ -7,12 +7,17 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 
-def open_web_url(url: str) -> bool:
-    """Open an http(s) URL in the system browser; anything else is refused (returns False)."""
+def is_web_url(url: str) -> bool:
     q = QUrl(url)
-    if q.scheme() not in ("http", "https") or not q.host():
+    return q.scheme() in ("http", "https") and bool(q.host())
+
+
+def open_web_url(url: str) -> bool:
+    """Open an http(s) URL in the system browser; anything else is refused (returns False).
+    False also when no browser could be started (``is_web_url`` tells the two apart)."""
+    if not is_web_url(url):
         return False
-    return QDesktopServices.openUrl(q)
+    return QDesktopServices.openUrl(QUrl(url))
 
 
 class SafeTextBrowser(QTextBrowser):

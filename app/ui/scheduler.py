@@ -27,7 +27,7 @@ from PySide6.QtCore import QObject, Signal
 from app.config import Config
 from app.export.schedule import JOB_ID as DIGEST_JOB
 from app.export.schedule import add_digest_job
-from app.scheduling import JOB_PREFIX, add_fetch_jobs
+from app.scheduling import JOB_PREFIX, add_fetch_jobs, last_fetch_times
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -72,9 +72,22 @@ class FetchScheduler(QObject):
         for job in self._scheduler.get_jobs():
             if job.id.startswith(JOB_PREFIX):
                 job.remove()
-        # The first time, every source runs soon (staggered); after a settings change the
-        # jobs keep their rhythm instead of all firing at once.
-        add_fetch_jobs(self._scheduler, config, self.due.emit, start_now=not self._applied)
+        # The first time, each source runs when its interval since its last stored run has
+        # passed (soon, staggered, if it is overdue); after a settings change the jobs keep
+        # their rhythm instead of all firing at once.
+        last_runs = None
+        if not self._applied and self._db is not None:
+            try:
+                last_runs = last_fetch_times(self._db)
+            except Exception:  # an unreadable history only means every source is due
+                log.warning("could not read the last fetch times", exc_info=True)
+        add_fetch_jobs(
+            self._scheduler,
+            config,
+            self.due.emit,
+            start_now=not self._applied,
+            last_runs=last_runs,
+        )
         self._applied = True
         if self._db is None:
             return

@@ -7,6 +7,16 @@ import pytest
 from app.config import Config
 from app.sample_data import load_sample
 from storage.db import Database
+from tests.ui.thread_guard import is_thread_warning
+
+
+@pytest.fixture(autouse=True)
+def _qt_stays_on_its_thread(qtlog):
+    """Fail a GUI test on Qt's cross-thread warnings (a destroyed timer's "Timers cannot be
+    stopped from another thread" is the step before a segmentation fault)."""
+    yield
+    bad = [r.message for r in qtlog.records if is_thread_warning(r.message)]
+    assert not bad, "Qt was touched from the wrong thread: " + "; ".join(bad)
 
 
 @pytest.fixture

@@ -47,6 +47,9 @@ def test_topics_dialog_adds_and_deletes_a_topic(qtbot, seeded_db, tasks):
     assert dlg.changed
     with seeded_db.read() as s:
         assert s.scalar(select(Topic).where(Topic.name == "Export control")).query == "出口管制"
+    from tests.ui.test_user_intent import _answer_box
+
+    _answer_box(qtbot, "Yes", [])  # Delete asks first
     dlg._delete()
     qtbot.waitUntil(lambda: dlg.list.count() == 4, timeout=5000)
 

@@ -256,9 +256,11 @@ def test_progress_fields_reads_pipeline_events():
     from app.ui.fetch import progress_fields
 
     ev = ProgressEvent(source="miit", phase="details", channel="wjfb", done=2, total=5)
-    assert progress_fields(ev) == ("miit", 2, 5, "details wjfb")
+    assert progress_fields(ev) == ("miit", 2, 5, "reading notices 2/5")  # no channel key
     done = ProgressEvent("cac", "done", report=SourceReport("cac", state="ok", new=3))
-    assert progress_fields(done) == ("cac", 1, 1, "ok, 3 new")
+    assert progress_fields(done) == ("cac", 1, 1, "OK, 3 new")
+    bad = ProgressEvent("sac", "done", report=SourceReport("sac", state="blocked"))
+    assert progress_fields(bad) == ("sac", 1, 1, "blocked by the site")
 
 
 def test_first_page_shows_before_the_count_then_the_model_grows(qtbot, seeded_db, tasks):

@@ -23,7 +23,7 @@ def test_status_bar_says_what_it_knows_about_fetch_times(qtbot):
     now = dt.datetime.now(dt.UTC)
     fs.set_times(now, now + dt.timedelta(hours=1))
     local = now.astimezone()
-    assert fs.times.text().startswith(f"Last fetch {local:%H:%M} · next ")
+    assert fs.times.text().startswith(f"Last fetch {local:%H:%M %Z} · next ")  # with its zone
     old = now - dt.timedelta(days=3)
     fs.set_times(old, None)
     assert f"{old.astimezone():%Y-%m-%d %H:%M}" in fs.times.text()  # another day: with its date

@@ -9,6 +9,7 @@ items as sent; ``exported`` then carries the Changes so the list refreshes those
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from PySide6.QtCore import QUrl, Signal
@@ -48,9 +49,32 @@ def _split(text: str) -> list[str]:
     return [a.strip() for a in text.replace(";", ",").split(",") if a.strip()]
 
 
+EMAIL_FIELDS = {
+    "host": "the SMTP server",
+    "port": "the port",
+    "sender": "the sender address",
+    "username": "the user name",
+    "security": "the security setting",
+    "to": "the recipients",
+}
+
+
+def gui_wording(text: str) -> str:
+    """The export layer words its errors for the command line ("set email.host in the config
+    file or use --smtp-host"); in the app they point to Settings → E-mail instead."""
+    text = re.sub(r",?\s+or use --[\w-]+", "", text)
+    text = re.sub(r"\s*\(use starttls, ssl or plain\)", "", text)
+    return re.sub(
+        r"set email\.(\w+) in the config file",
+        lambda m: f"fill in {EMAIL_FIELDS.get(m[1], m[1])} in Settings → E-mail",
+        text,
+    )
+
+
 def error_sentence(exc: BaseException) -> str:
-    """The one sentence the export layer puts on its errors (SendError, SmtpConfigError, …)."""
-    return getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    """The one sentence the export layer puts on its errors (SendError, SmtpConfigError, …),
+    in the app's words."""
+    return gui_wording(getattr(exc, "message", None) or str(exc) or type(exc).__name__)
 
 
 class EmailDialog(QDialog):
@@ -240,21 +264,20 @@ class EmailDialog(QDialog):
         p = self.current
         if p is None:
             return
-        db, fields, tasks = self._db, self._draft_fields(), self._tasks
+        db, fields = self._db, self._draft_fields()
 
-        def opener(path: Path) -> None:
-            url = QUrl.fromLocalFile(str(path))
-            tasks.run_on_main(lambda: QDesktopServices.openUrl(url))
-
-        def work() -> Path:
-            return open_in_mail_client(db, p.digest, opener, **fields)
+        def work() -> Path:  # writes the draft; opening it is GUI work, done below
+            return open_in_mail_client(db, p.digest, lambda _path: None, **fields)
 
         def done(out: Path) -> None:
             self.last_file = out
-            self.result.setText(
-                self.tr("Opened the draft in your mail client ({path}).").replace(
-                    "{path}", str(out)
+            if QDesktopServices.openUrl(QUrl.fromLocalFile(str(out))):
+                text = self.tr("Opened the draft in your mail client ({path}).")
+            else:
+                text = self.tr(
+                    "No mail client could open the draft; it was saved as {path}. "
+                    "Open that file yourself, or send from here (Settings → E-mail)."
                 )
-            )
+            self.result.setText(text.replace("{path}", str(out)))
 
         Op(self._tasks, work).success(done).failure(self._fail).run_in_background()

@@ -87,7 +87,7 @@ class TopicsDialog(QDialog):
         self.list = QListWidget(self)
         self.list.currentItemChanged.connect(self._on_pick)
         add = QPushButton(self.tr("Add"), self)
-        add.clicked.connect(self._add)
+        add.clicked.connect(self._add_asking)
         self.delete = QPushButton(self.tr("Delete"), self)
         self.delete.clicked.connect(self._delete)
         self.import_btn = QPushButton(self.tr("Import pack…"), self)
@@ -147,7 +147,7 @@ class TopicsDialog(QDialog):
         self.sample = QListWidget(self)
         self.sample.setMinimumHeight(140)
         self.save_btn = QPushButton(self.tr("Save topic"), self)
-        self.save_btn.clicked.connect(self.save)
+        self.save_btn.clicked.connect(lambda: self.save())
         self.status = QLabel(self)
         self.status.setWordWrap(True)
         form = QFormLayout()
@@ -169,6 +169,14 @@ class TopicsDialog(QDialog):
         close.clicked.connect(self.accept)
         buttons.addWidget(close)
         form.addRow("", buttons)
+        # Enter anywhere in the form saves (never Add, which would clear the form).
+        for b in (add, self.delete, self.import_btn, self.export_btn, close):
+            b.setAutoDefault(False)
+            b.setDefault(False)
+        self.save_btn.setAutoDefault(True)
+        self.save_btn.setDefault(True)
+        self._clean: TopicSpec | None = None  # the form as last loaded or saved
+        self._after_save = None  # what to do once a save asked for by a question succeeds
 
         lay = QHBoxLayout(self)
         lay.addLayout(left, 1)
@@ -210,7 +218,79 @@ class TopicsDialog(QDialog):
         else:
             self._add()
 
-    def _on_pick(self, item: QListWidgetItem | None, _prev) -> None:
+    # -- unsaved edits ------------------------------------------------------------------------
+
+    def dirty(self) -> bool:
+        """True when the form differs from the topic as loaded or last saved."""
+        return self._clean is not None and self.spec() != self._clean
+
+    def ask_unsaved(self) -> str:
+        """ "save", "discard" or "cancel" for edits that would be lost."""
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(self.tr("Unsaved changes"))
+        name = self.name.text().strip() or self.tr("New topic")
+        box.setText(self.tr("Save your changes to “{name}”?").replace("{name}", name))
+        save = box.addButton(self.tr("Save"), QMessageBox.ButtonRole.AcceptRole)
+        discard = box.addButton(self.tr("Discard"), QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(self.tr("Cancel"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(save)
+        box.exec()
+        clicked = box.clickedButton()
+        return "save" if clicked is save else "discard" if clicked is discard else "cancel"
+
+    def _settle(self, then) -> bool:
+        """Before leaving the form: True to go on now; False when the user cancelled or a
+        save runs first (``then`` runs after it succeeds)."""
+        if not self.dirty():
+            return True
+        answer = self.ask_unsaved()
+        if answer == "discard":
+            return True
+        if answer == "save":
+            self.save(then=then)
+        return False
+
+    def _add_asking(self) -> None:
+        if self._settle(self._add):
+            self._add()
+
+    def done(self, result: int) -> None:  # Close, Esc, the window's ×
+        if self._settle(lambda: QDialog.done(self, result)):
+            super().done(result)
+
+    def _select_id(self, topic_id: int | None) -> None:
+        self.list.blockSignals(True)
+        for i in range(self.list.count()):
+            row = self.list.item(i).data(ROLE)
+            if row.id == topic_id:
+                self.list.setCurrentRow(i)
+                break
+        else:
+            self.list.setCurrentItem(None)
+            self.list.clearSelection()
+        self.list.blockSignals(False)
+
+    def _on_pick(self, item: QListWidgetItem | None, prev) -> None:
+        if self.dirty():
+            target = item.data(ROLE).id if item is not None else None
+            here = self._current.id if self._current else None
+            self._select_id(here)  # stay until the user has answered
+            if not self._settle(lambda: self._pick_id(target)):
+                return
+            self._pick_id(target)
+            return
+        self._show_item(item)
+
+    def _pick_id(self, topic_id: int | None) -> None:
+        self._clean = None
+        for i in range(self.list.count()):
+            if self.list.item(i).data(ROLE).id == topic_id:
+                self.list.setCurrentRow(i)  # through _on_pick, now clean
+                self._show_item(self.list.item(i))
+                return
+
+    def _show_item(self, item: QListWidgetItem | None) -> None:
         if item is None:
             self._current = None
             return
@@ -225,6 +305,7 @@ class TopicsDialog(QDialog):
         self.notify.setChecked(spec.notify)
         self.colour.setText(spec.colour)
         self.status.clear()
+        self._clean = self.spec()
 
     def _add(self) -> None:
         self.list.clearSelection()
@@ -237,14 +318,30 @@ class TopicsDialog(QDialog):
         self.notify.setChecked(True)
         self.colour.setText(DEFAULT_COLOUR)
         self.status.clear()
+        self._clean = self.spec()
         self.name.setFocus()
         self.name.selectAll()
+
+    def confirm_delete(self, name: str) -> bool:
+        answer = QMessageBox.question(
+            self,
+            self.tr("Delete topic"),
+            self.tr(
+                "Delete the topic “{name}”? Its matches go too; this cannot be undone."
+            ).replace("{name}", name),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def _delete(self) -> None:
         row = self._current
         if row is None:
             return
         name = row.spec.name
+        if not self.confirm_delete(name):
+            return
+        self._clean = None  # nothing left to save
 
         def work() -> None:
             with self._db.write() as s:
@@ -252,8 +349,8 @@ class TopicsDialog(QDialog):
 
         def done(_r) -> None:
             self.changed = True
+            self._load_list()  # shows another topic (which clears the status line)
             self.status.setText(self.tr("Deleted “{name}”.").replace("{name}", name))
-            self._load_list()
 
         Op(self._tasks, work).success(done).failure(self._fail).run_in_background()
 
@@ -356,7 +453,8 @@ class TopicsDialog(QDialog):
             aliases=current.aliases if current else [],
         )
 
-    def save(self) -> None:
+    def save(self, then=None) -> None:
+        """Validate and store the topic; ``then`` runs after a successful save."""
         check = check_query(self.query.toPlainText())
         if not check.ok:
             self._show_check(check)
@@ -378,10 +476,13 @@ class TopicsDialog(QDialog):
             self.save_btn.setEnabled(True)
             self.changed = True
             self.last_saved = result
+            self._clean = None
             self._load_list(result[0])
             self.status.setText(
                 self.tr("Saved: {n} stored notices newly matched.").replace("{n}", str(result[1]))
             )
+            if then is not None:
+                then()
 
         def failed(exc: BaseException) -> None:
             self.save_btn.setEnabled(True)
