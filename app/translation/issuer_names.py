@@ -140,10 +140,11 @@ def issuer_names(issuers: Iterable[str] | str) -> list[IssuerName]:
 
 
 def authorities(issuers: Iterable[str] | str) -> list[str]:
-    """Short English names for "Issuing Authorities:" (a unit counts as its parent body)."""
+    """Short English names for "Issuing Authorities:": a unit (General Office, Secretariat,
+    a department) counts as its body, as briefings name the issuing body."""
     out: list[str] = []
     for name in issuer_names(issuers):
-        short = name.abbr or name.en if name.unit_zh else name.short
+        short = (name.abbr or name.en) if name.known else name.zh
         if short not in out:
             out.append(short)
     return out
