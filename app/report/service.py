@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
+
+from docx.opc.exceptions import OpcError as DocxError
+from pptx.exc import PythonPptxError as PptxError
 
 from app.errors import UserError
 from app.export.service import record_export, write_atomically
@@ -52,8 +56,8 @@ def render(report: Report, fmt: str, *, template_dir: Path | None = None) -> byt
         if fmt == "pptx":
             return render_pptx(report, template)
         return render_docx(report, template)
-    except (OSError, KeyError, ValueError) as exc:
-        # python-pptx/python-docx raise these for a missing or broken template
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile, PptxError, DocxError) as exc:
+        # what python-pptx/python-docx raise for a missing, broken or foreign template
         raise UserError(f"cannot use the report template {template}: {exc}") from None
 
 
