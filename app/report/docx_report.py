@@ -62,8 +62,14 @@ def _table(doc, header: list[str], rows: list[list[str]]):
     return table
 
 
+def _tight(p):
+    """Field lines sit together under their heading, like the deck's slide body."""
+    p.paragraph_format.space_after = Pt(2)
+    return p
+
+
 def _labelled(doc, label: str, value: str):
-    p = _para(doc)
+    p = _tight(_para(doc))
     p.add_run(f"{label}: ").bold = True
     p.add_run(value)
     return p
@@ -97,11 +103,11 @@ def _hyperlink(paragraph, url: str) -> None:
 def _item(doc, item: ReportItem) -> None:
     _heading(doc, item.title, 2)
     if item.title_en:
-        run = _para(doc).add_run(item.title_zh)
+        run = _tight(_para(doc)).add_run(item.title_zh)
         run.font.color.rgb = GREY
     for label, value in item.fields():
         _labelled(doc, label, value)
-    p = _para(doc)
+    p = _tight(_para(doc))
     p.add_run("Link: ").bold = True
     if item.link:
         _hyperlink(p, item.link)

@@ -17,7 +17,8 @@ from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.enum.text import MSO_AUTO_SIZE
-from pptx.util import Emu, Pt
+from pptx.oxml.xmlchemy import OxmlElement
+from pptx.util import Emu, Inches, Pt
 
 from app.report.model import Report, ReportItem, ReportSection, slash_date
 from app.report.timeline import SECTION_COLOURS, build_timeline
@@ -50,13 +51,31 @@ def _remove_slides(prs) -> None:
         ids.remove(sld)
 
 
+def _title_size(text: str) -> int:
+    """Long official titles must fit the title box: smaller type the longer the title."""
+    for limit, size in ((50, 32), (90, 26), (140, 22), (200, 18)):
+        if len(text) <= limit:
+            return size
+    return 16
+
+
 def _set_title(slide, text: str) -> None:
     if slide.shapes.title is not None:
-        slide.shapes.title.text = text
-        size = 28 if len(text) <= 70 else 24 if len(text) <= 130 else 20
-        for p in slide.shapes.title.text_frame.paragraphs:
+        tf = slide.shapes.title.text_frame
+        tf.text = text
+        tf.word_wrap = True
+        tf.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE
+        for p in tf.paragraphs:
             for r in p.runs:
-                r.font.size = Pt(size)
+                r.font.size = Pt(_title_size(text))
+
+
+def _no_bullet(paragraph) -> None:
+    """A field line ("Releasing Date: …") is a label, not a list item."""
+    ppr = paragraph._p.get_or_add_pPr()
+    ppr.set("marL", "0")
+    ppr.set("indent", "0")
+    ppr.insert(0, OxmlElement("a:buNone"))
 
 
 def _body(slide, prs):
@@ -73,9 +92,13 @@ def _content_box(prs) -> tuple[int, int, int, int]:
     return w // 24, h * 22 // 100, w * 22 // 24, h * 72 // 100
 
 
-def _add_line(tf, text: str, *, size: int, first: bool, level: int = 0, colour=None):
+def _add_line(
+    tf, text: str, *, size: int, first: bool, level: int = 0, colour=None, bullet: bool = False
+):
     p = tf.paragraphs[0] if first else tf.add_paragraph()
     p.level = level
+    if not bullet:
+        _no_bullet(p)
     run = p.add_run()
     run.text = text
     run.font.size = Pt(size)
@@ -99,6 +122,7 @@ def _instrument_slide(prs, item: ReportItem) -> None:
         _add_line(tf, f"{label}: {value}", size=size, first=first)
         first = False
     p = tf.add_paragraph()
+    _no_bullet(p)
     label = p.add_run()
     label.text = "Link: "
     label.font.size = Pt(size)
@@ -110,11 +134,13 @@ def _instrument_slide(prs, item: ReportItem) -> None:
     if item.key_points:
         _add_line(tf, "Key points:", size=size, first=False)
         for point in item.key_points:
-            _add_line(tf, point, size=size - 2, first=False, level=1)
+            _add_line(tf, point, size=size - 2, first=False, level=1, bullet=True)
 
 
 def _table(slide, prs, header: list[str], rows: list[list[str]], widths: list[int], box=None):
     left, top, width, height = box or _content_box(prs)
+    # rows as tall as their text needs (a table stretched to the box looks empty)
+    height = min(height, Emu(Inches(0.42) * (len(rows) + 1)))
     shape = slide.shapes.add_table(len(rows) + 1, len(header), left, top, width, height)
     table = shape.table
     total = sum(widths)
@@ -161,7 +187,7 @@ def _summary_slide(prs, report: Report) -> None:
     half = (width - gap) // 2
     sections = [[t, str(n)] for t, n in report.counts_by_section()]
     sections.append(["Total", str(report.count)])
-    _table(slide, prs, ["Section", "Instruments"], sections, [3, 1], (left, top, half, height // 3))
+    _table(slide, prs, ["Section", "Instruments"], sections, [5, 2], (left, top, half, height // 3))
     issuers = report.counts_by_issuer()
     rows = [[a, str(n)] for a, n in issuers[:ISSUER_ROWS]]
     if len(issuers) > ISSUER_ROWS:
@@ -173,7 +199,7 @@ def _summary_slide(prs, report: Report) -> None:
             prs,
             ["Issuing authority", "Instruments"],
             rows,
-            [3, 1],
+            [5, 2],
             (left + half + gap, top, half, height),
         )
     box = slide.shapes.add_textbox(left, top + height // 2, half, height // 3)

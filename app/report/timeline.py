@@ -81,14 +81,14 @@ def build_timeline(report: Report) -> Timeline:
     return Timeline(unit, [_label(k, unit) for k in keys], series, undated)
 
 
-def timeline_png(tl: Timeline, *, width: int = 1600, height: int = 640) -> bytes:
+def timeline_png(tl: Timeline, *, width: int = 1200, height: int = 560) -> bytes:
     """A stacked column chart of ``tl`` as PNG bytes (Pillow, its built-in font)."""
     from PIL import Image, ImageDraw, ImageFont
 
     img = Image.new("RGB", (width, height), "white")
     draw = ImageDraw.Draw(img)
-    font = ImageFont.load_default(size=22)
-    small = ImageFont.load_default(size=18)
+    font = ImageFont.load_default(size=26)
+    small = ImageFont.load_default(size=22)
     left, right, top, bottom = 80, 40, 70, 120
     plot_w, plot_h = width - left - right, height - top - bottom
     totals = [sum(c[n] for _, _, c in tl.series) for n in range(len(tl.labels))]
@@ -110,7 +110,7 @@ def timeline_png(tl: Timeline, *, width: int = 1600, height: int = 640) -> bytes
     n = max(len(tl.labels), 1)
     slot = plot_w / n
     bar = max(4.0, slot * 0.7)
-    label_every = max(1, int(n / (plot_w / 70)) + 1) if n * 70 > plot_w else 1
+    label_every = max(1, int(n / (plot_w / 90)) + 1) if n * 90 > plot_w else 1
     for i, label in enumerate(tl.labels):
         x0 = left + i * slot + (slot - bar) / 2
         y = top + plot_h

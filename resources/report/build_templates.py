@@ -14,6 +14,7 @@ from pathlib import Path
 from docx import Document
 from docx.shared import Cm
 from pptx import Presentation
+from pptx.oxml.ns import qn
 from pptx.util import Emu
 
 HERE = Path(__file__).resolve().parent
@@ -28,7 +29,8 @@ def build_pptx(path: Path) -> None:
     for layout in prs.slide_layouts:
         shapes.extend(layout.placeholders)
     for shape in shapes:
-        if shape.left is not None and shape.width is not None:
+        # only positions a shape sets itself: inherited ones follow the master's, once scaled
+        if shape._element.spPr.find(qn("a:xfrm")) is not None:
             shape.left = Emu(int(shape.left * scale))
             shape.width = Emu(int(shape.width * scale))
     prs.save(str(path))
