@@ -66,7 +66,8 @@ class ReportDialog(QDialog):
         self.status = QComboBox(self)
         for s in TRIAGE_STATUSES:
             self.status.addItem(self.tr(s.replace("_", " ").capitalize()), s)
-        self.use_since, self.use_until = QCheckBox(self.tr("From"), self), QCheckBox(self.tr("To"))
+        self.use_since = QCheckBox(self.tr("On or after"), self)
+        self.use_until = QCheckBox(self.tr("On or before"), self)
         self.since, self.until = QDateEdit(self), QDateEdit(self)
         for edit, date in (
             (self.since, QDate.currentDate().addYears(-1)),
