@@ -19,6 +19,7 @@ from pptx.exc import PythonPptxError as PptxError
 
 from app.errors import UserError
 from app.export.service import record_export, write_atomically
+from app.report import FORMATS
 from app.report.docx_report import render_docx
 from app.report.markdown import render_markdown
 from app.report.model import Report, ReportSelection, build_report
@@ -27,8 +28,6 @@ from app.report.sections import SECTION_ORDER
 from app.report.templates import template_path
 from storage.db import Database
 from storage.models import Notice, UserState
-
-FORMATS = ("pptx", "docx", "md")
 
 
 class EmptyReport(UserError):

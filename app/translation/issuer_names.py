@@ -44,7 +44,7 @@ class IssuerName:
 
     @property
     def short(self) -> str:
-        """"MIIT", "MIIT General Office", "Ministry of Justice", or the Chinese if unknown."""
+        """The abbreviation (MIIT, MIIT General Office), else the official name, else the Chinese."""
         if not self.en:
             return self.zh
         base = self.abbr or self.en

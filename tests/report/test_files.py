@@ -330,3 +330,10 @@ def test_a_broken_organisation_template_is_named(run, tmp_path, capsys):
     assert run("--flagged", "--format", "pptx", "--out", str(tmp_path / "r.pptx")) == 2
     assert "report template" in capsys.readouterr().err
     assert not (tmp_path / "r.pptx").exists()
+
+
+def test_status_help_names_every_triage_status():
+    from app.commands.report import STATUS_HELP
+    from storage.models import TRIAGE_STATUSES
+
+    assert STATUS_HELP.replace(" or ", ", ").split(", ") == list(TRIAGE_STATUSES)

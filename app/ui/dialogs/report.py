@@ -30,9 +30,10 @@ from sqlalchemy import select
 
 from app.changes import Changes
 from app.config import Config
+from app.report import FORMATS
 from app.report.model import Report, ReportSelection, slash_date
 from app.report.sections import SECTION_ORDER, section_title
-from app.report.service import FORMATS, load_report, set_report_section, write_report
+from app.report.service import load_report, set_report_section, write_report
 from app.ui.ops import Op, TaskManager
 from storage.db import Database
 from storage.models import TRIAGE_STATUSES, Topic
