@@ -1,8 +1,8 @@
 """The review as a Word document (python-docx), on the organisation's template or ours.
 
 The template's body is cleared (its headers, footers, page setup and styles stay); then: title,
-summary with counts per section and per issuing authority and the timeline figure (a PNG drawn
-with Pillow), and per section one heading per instrument with its fields and key points and the
+summary with counts per section and per issuing authority and the timeline figure (a table of
+coloured bars), and per section one heading per instrument with its fields and key points and the
 section's standards table. Styles are used by their built-in names; a template that lacks one
 falls back to plain paragraphs rather than failing.
 """
@@ -16,7 +16,7 @@ from docx import Document
 from docx.shared import Cm, Pt, RGBColor
 
 from app.report.model import Report, ReportItem, ReportSection, slash_date
-from app.report.timeline import build_timeline, timeline_png
+from app.report.timeline import SECTION_COLOURS, Timeline, build_timeline
 
 GREY = RGBColor(0x4B, 0x55, 0x63)
 
@@ -134,6 +134,32 @@ def _standards(doc, section: ReportSection) -> None:
     _table(doc, ["No.", "Plan / standard No.", "English name", "Stage"], rows)
 
 
+BAR = "█"
+
+
+def _timeline_figure(doc, tl: Timeline) -> None:
+    """Instruments per period as a table of stacked bars, one coloured block per instrument."""
+    legend = _tight(_para(doc))
+    for key, title, _counts in tl.series:
+        run = legend.add_run(BAR + " ")
+        run.font.color.rgb = RGBColor(*SECTION_COLOURS.get(key, (120, 120, 120)))
+        legend.add_run(title + "   ")
+    table = _table(doc, [tl.unit.capitalize(), "Instruments", "Count"], [])
+    for n, label in enumerate(tl.labels):
+        cells = table.add_row().cells
+        cells[0].text = label
+        bar = cells[1].paragraphs[0]
+        for key, _title, counts in tl.series:
+            if counts[n]:
+                run = bar.add_run(BAR * counts[n])
+                run.font.color.rgb = RGBColor(*SECTION_COLOURS.get(key, (120, 120, 120)))
+        cells[2].text = str(sum(c[n] for _, _, c in tl.series))
+    for row in table.rows:
+        row.cells[0].width, row.cells[1].width, row.cells[2].width = Cm(3), Cm(11), Cm(2)
+    if tl.undated:
+        _para(doc, f"{tl.undated} instruments without a release date are not shown.")
+
+
 def render_docx(report: Report, template: Path) -> bytes:
     """The review as the bytes of a .docx file."""
     doc = Document(str(template))
@@ -158,7 +184,7 @@ def render_docx(report: Report, template: Path) -> bytes:
     tl = build_timeline(report)
     if tl.labels:
         _heading(doc, f"Timeline of release dates (per {tl.unit})", 2)
-        doc.add_picture(io.BytesIO(timeline_png(tl)), width=Cm(16))
+        _timeline_figure(doc, tl)
     for section in report.sections:
         _heading(doc, section.title, 1)
         for item in section.items:

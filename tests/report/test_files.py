@@ -204,9 +204,15 @@ def test_docx_document_carries_the_same_fields(run, tmp_path):
     tables = [[[c.text for c in row.cells] for row in t.rows] for t in doc.tables]
     assert tables[0][-1] == ["Total", "6"]
     assert tables[1][1] == ["CAC", "2"]
-    assert tables[2][0] == ["No.", "Plan / standard No.", "English name", "Stage"]
-    assert tables[2][1][1] == "GB/T 41819-2022" and tables[2][2][1] == "20241093-Q-469"
-    assert len(doc.inline_shapes) == 1  # the timeline figure
+    assert tables[3][0] == ["No.", "Plan / standard No.", "English name", "Stage"]
+    assert tables[3][1][1] == "GB/T 41819-2022" and tables[3][2][1] == "20241093-Q-469"
+    # the timeline: one row per month 2022-10 … 2024-04, a coloured block per instrument
+    timeline = tables[2]
+    assert timeline[0] == ["Month", "Instruments", "Count"] and len(timeline) == 20
+    assert timeline[1] == ["2022-10", "█", "1"] and timeline[-1] == ["2024-04", "█", "1"]
+    assert sum(int(r[2]) for r in timeline[1:]) == 5  # the undated one is said, not drawn
+    assert "1 instruments without a release date are not shown." in paragraphs
+    assert not doc.inline_shapes
 
 
 def test_markdown_has_the_fields_and_escapes_scraped_text(run, tmp_path):
@@ -337,3 +343,34 @@ def test_status_help_names_every_triage_status():
     from storage.models import TRIAGE_STATUSES
 
     assert STATUS_HELP.replace(" or ", ", ").split(", ") == list(TRIAGE_STATUSES)
+
+
+def test_rendering_never_loads_pillows_freetype(seeded, tmp_path):
+    """Pillow's FreeType module, once loaded, crashes Qt's text rendering in the same process
+    (the GUI saves reports in a worker thread), so the renderers must never load it."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import sys\n"
+        "from app.report.model import ReportSelection\n"
+        "from app.report.service import load_report, render\n"
+        "from storage.db import Database\n"
+        f"db = Database.open({seeded.url!r})\n"
+        "report = load_report(db, ReportSelection(flagged=True))\n"
+        "for fmt in ('pptx', 'docx', 'md'):\n"
+        "    assert render(report, fmt, template_dir=sys.argv[1] and None)\n"
+        "print('PIL._imagingft' in sys.modules, 'PIL.ImageFont' in sys.modules)\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**__import__("os").environ, "XDG_CONFIG_HOME": str(tmp_path)},
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["False", "False"]
