@@ -1,8 +1,8 @@
 """The timeline of release dates: instruments per month (quarter, year) and section.
 
 One bucketing for every format: the pptx draws it as a native stacked column chart (editable
-in PowerPoint), the docx as a table of coloured bars, Markdown as a text table. (No raster
-image: Pillow's text drawing loads its own FreeType, which crashes Qt in the same process.)
+in PowerPoint), the docx as a table of coloured bars (editable, no image library), Markdown as
+a text table.
 Buckets run without gaps from the first to the last release, so quiet months show as quiet.
 """
 

@@ -344,33 +344,3 @@ def test_status_help_names_every_triage_status():
 
     assert STATUS_HELP.replace(" or ", ", ").split(", ") == list(TRIAGE_STATUSES)
 
-
-def test_rendering_never_loads_pillows_freetype(seeded, tmp_path):
-    """Pillow's FreeType module, once loaded, crashes Qt's text rendering in the same process
-    (the GUI saves reports in a worker thread), so the renderers must never load it."""
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    code = (
-        "import sys\n"
-        "from app.report.model import ReportSelection\n"
-        "from app.report.service import load_report, render\n"
-        "from storage.db import Database\n"
-        f"db = Database.open({seeded.url!r})\n"
-        "report = load_report(db, ReportSelection(flagged=True))\n"
-        "for fmt in ('pptx', 'docx', 'md'):\n"
-        "    assert render(report, fmt, template_dir=sys.argv[1] and None)\n"
-        "print('PIL._imagingft' in sys.modules, 'PIL.ImageFont' in sys.modules)\n"
-    )
-    root = Path(__file__).resolve().parents[2]
-    out = subprocess.run(
-        [sys.executable, "-c", code, str(tmp_path)],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**__import__("os").environ, "XDG_CONFIG_HOME": str(tmp_path)},
-    )
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.split() == ["False", "False"]
