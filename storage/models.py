@@ -208,6 +208,8 @@ class UserState(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     exported_at: Mapped[dt.datetime | None]
     exported_to: Mapped[str | None] = mapped_column(Text)
+    # the review-deck section chosen by the user (laws | policies | standards); None: automatic
+    report_section: Mapped[str | None] = mapped_column(String(20))
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     notice: Mapped[Notice] = relationship(back_populates="state")

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import exists, or_
 from sqlalchemy.orm import Session
 
+from app.translation.issuer_names import IssuerName, issuer_names
 from storage.models import Notice, Topic, TopicMatch, UserState
 from storage.queries import NoticeFilter, list_notices
 
@@ -168,6 +169,8 @@ class DigestItem:
     attachments: list[Attachment]
     exported_at: dt.datetime | None
     exported_to: str
+    # the issuers in English (abbreviation or official name) with their Chinese
+    issuer_names: list[IssuerName] = field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -333,6 +336,7 @@ def _item(notice: Notice, today: dt.date, first_topic: str | None, names: dict) 
         ],
         exported_at=st.exported_at if st else None,
         exported_to=(st.exported_to if st else "") or "",
+        issuer_names=issuer_names(notice.issuers or []),
     )
 
 

@@ -266,6 +266,7 @@ class MainWindow(QMainWindow):
         self.act_sources = self._action("Sources…", self.open_sources)
         self.act_topics = self._action("Watch topics…", self.open_topics)
         self.act_email = self._action("Email flagged…", self.open_email, "Ctrl+E")
+        self.act_report = self._action("Report…", self.open_report, "Ctrl+Shift+E")
         self.act_quit = self._action("Quit", self.quit_app, QKeySequence.StandardKey.Quit)
 
         mb = self.menuBar()
@@ -273,6 +274,7 @@ class MainWindow(QMainWindow):
         for a in (
             self.act_fetch,
             self.act_email,
+            self.act_report,
             self.act_settings,
             self.act_sources,
             self.act_topics,
@@ -801,6 +803,17 @@ class MainWindow(QMainWindow):
 
     def open_email(self) -> None:
         self.email_dialog().exec()
+
+    def report_dialog(self):
+        """The "Report…" dialog (the review deck), wired to refresh notices it re-sections."""
+        from app.ui.dialogs.report import ReportDialog
+
+        dlg = ReportDialog(self.db, self.config, self.tasks, self)
+        dlg.exported.connect(self.apply_changes)
+        return dlg
+
+    def open_report(self) -> None:
+        self.report_dialog().exec()
 
     config_changed = Signal(object)
 

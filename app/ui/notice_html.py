@@ -123,6 +123,30 @@ def deadline_text(deadline, *, today=None, tr=lambda s: s) -> str:
     return f"{deadline.isoformat()} ({state})"
 
 
+class _Html(str):
+    """A meta value that is already our own escaped markup."""
+
+
+def issuer_html(issuers) -> _Html:
+    """ "MIIT (工业和信息化部), CAC (…)": English short names, the official English name on
+    hover, the Chinese as the site wrote it in brackets."""
+    # Imported on first use: importing it with this module made tests/ui/test_dialogs.py
+    # crash intermittently in Qt's event processing (a latent object-lifetime problem that
+    # import timing exposes, not understood yet); keep until that is found.
+    from app.translation.issuer_names import issuer_names
+
+    parts = []
+    for n in issuer_names(issuers):
+        if not n.known:
+            parts.append(escape(n.zh))
+            continue
+        parts.append(
+            f'<span title="{escape(n.full)}">{escape(n.short)}</span>'
+            f' <span style="color:#6b7280">({escape(n.zh)})</span>'
+        )
+    return _Html(", ".join(parts))
+
+
 def render(d: NoticeDetail, *, source_name: str = "", tr=lambda s: s, body_en=None) -> str:
     """The pane's HTML; ``body_en`` (a BodyTranslation) adds the English text below the body."""
     terms = [
@@ -158,7 +182,7 @@ def render(d: NoticeDetail, *, source_name: str = "", tr=lambda s: s, body_en=No
     )
     meta = [
         (tr("Source"), source_name or d.source),
-        (tr("Issuer"), "、".join(d.issuers)),
+        (tr("Issuer"), issuer_html(d.issuers)),
         (tr("Document number") + " (文号)", d.doc_number or d.standard_number or ""),
         (tr("Written"), d.written_date.isoformat() if d.written_date else ""),
         (
@@ -177,7 +201,8 @@ def render(d: NoticeDetail, *, source_name: str = "", tr=lambda s: s, body_en=No
         *d.extra,
     ]
     rows = "".join(
-        f'<tr><td style="color:#6b7280; padding-right:12px">{escape(k)}</td><td>{escape(v)}</td></tr>'
+        f'<tr><td style="color:#6b7280; padding-right:12px">{escape(k)}</td>'
+        f"<td>{v if isinstance(v, _Html) else escape(v)}</td></tr>"
         for k, v in meta
         if v
     )
