@@ -18,7 +18,8 @@ from docx.opc.exceptions import OpcError as DocxError
 from pptx.exc import PythonPptxError as PptxError
 
 from app.errors import UserError
-from app.export.service import record_export, write_atomically
+from app.export.service import record_export
+from app.files import write_file
 from app.report import FORMATS
 from app.report.docx_report import render_docx
 from app.report.markdown import render_markdown
@@ -71,7 +72,7 @@ def write_report(
     """Render and write atomically; record one ExportRecord per instrument (not "sent")."""
     if not report.items:
         raise EmptyReport(f"nothing to report: there are no {report.selection.describe()}")
-    out = write_atomically(path, render(report, fmt, template_dir=template_dir))
+    out = write_file(path, render(report, fmt, template_dir=template_dir))
     record_export(db, report.notice_ids, f"report-{fmt}")
     return out
 
