@@ -354,7 +354,9 @@ def register(key: str):
 # Shared code, not sources: skipped by discovery so that listing the sources does not load the
 # HTTP client (httpx) for commands that make no request. A source module that uses them still
 # imports them itself.
-_HELPER_MODULES = frozenset({"base", "charset", "dom", "http", "jpaas", "text", "waf"})
+_HELPER_MODULES = frozenset(
+    {"base", "charset", "custom", "dom", "http", "jpaas", "readable", "text", "waf", "watchdog"}
+)
 
 
 def _load_all() -> None:

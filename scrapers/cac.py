@@ -10,9 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlencode, urlsplit
-
-from bs4 import Tag
 
 from scrapers import dom
 from scrapers.base import (
@@ -38,6 +37,9 @@ from scrapers.text import (
     parse_date,
     safe_url,
 )
+
+if TYPE_CHECKING:
+    from bs4 import Tag
 
 JSON_LIST = "https://www.cac.gov.cn/cms/JsonList"
 DEFAULT_PER_PAGE = 20

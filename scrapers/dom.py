@@ -11,20 +11,19 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, unquote, urlsplit
-
-from bs4 import (
-    BeautifulSoup,
-    CData,
-    MarkupResemblesLocatorWarning,
-    NavigableString,
-    PageElement,
-    Tag,
-)
 
 from scrapers.base import Attachment
 from scrapers.charset import decode_body
 from scrapers.text import clean_text, normalise_label, safe_url
+
+if TYPE_CHECKING:
+    from bs4 import BeautifulSoup, PageElement, Tag
+
+# bs4 (with soupsieve and lxml) is imported inside the functions that need its classes:
+# ``regwatch sources`` and ``items`` load the site modules (and so this one) but parse nothing,
+# and must not pay for it at start-up.
 
 # Commands that parse nothing (``regwatch sources``, ``items``) never import this module, so bs4
 # (with soupsieve and lxml) is not paid for at their start-up.
@@ -34,6 +33,8 @@ def parse_html(content: bytes | str, content_type: str | None = None) -> Beautif
     """A lxml tree of ``content`` decoded by the site rules (never Latin-1); never raises."""
     text = content if isinstance(content, str) else decode_body(content, content_type)
     with warnings.catch_warnings():  # a short fragment is not a file name, whatever bs4 thinks
+        from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning
+
         warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
         return BeautifulSoup(text, "lxml")
 
@@ -79,7 +80,6 @@ _BLOCK_TAGS = (
 
 
 _JUNK = frozenset({"script", "style", "noscript", "template"})
-_TEXT_TYPES = (NavigableString, CData)  # what get_text() reads: no comments, scripts, doctypes
 
 
 def _lines(el: Tag, blocks: tuple[str, ...]) -> list[str]:
@@ -89,6 +89,9 @@ def _lines(el: Tag, blocks: tuple[str, ...]) -> list[str]:
     ``insert_before`` costs a sibling scan each (quadratic on a page of 10,000 siblings), and
     recursion would overflow on a page nested 10,000 deep.
     """
+    from bs4 import CData, NavigableString, Tag
+
+    text_types = (NavigableString, CData)  # what get_text() reads: no comments, scripts, doctypes
     block_set = frozenset(blocks)
     out: list[str] = []
     stack: list[PageElement | None] = [el]  # None: a block element ends here
@@ -98,7 +101,7 @@ def _lines(el: Tag, blocks: tuple[str, ...]) -> list[str]:
             out.append("\n")
             continue
         if isinstance(node, NavigableString):
-            if type(node) in _TEXT_TYPES:
+            if type(node) in text_types:
                 out.append(str(node))
             continue
         if not isinstance(node, Tag) or (node.name in _JUNK and node is not el):
@@ -129,6 +132,8 @@ def definition_of(term: Tag) -> Tag | None:
     ``find_next_sibling("dd")`` would scan every later sibling for each <dt>, quadratic on a
     list of terms without definitions; a definition never follows another term's.
     """
+    from bs4 import Tag
+
     for sib in term.next_siblings:
         if isinstance(sib, Tag):
             return sib if sib.name == "dd" else None
@@ -156,6 +161,7 @@ def _label_of(el: Tag, wanted: frozenset[str] | None) -> str | None:
 
 def _value_after(el: Tag, wanted: frozenset[str] | None) -> str | None:
     """The value of a label element: its next sibling element, or the text after it."""
+    from bs4 import NavigableString, Tag
 
     parts: list[str] = []
     for sib in el.next_siblings:

@@ -14,10 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit, urlunsplit
-
-from bs4 import Tag
 
 from scrapers.base import (
     Attachment,
@@ -42,6 +40,9 @@ from scrapers.text import (
     safe_url,
     signature_block,
 )
+
+if TYPE_CHECKING:
+    from bs4 import Tag
 
 HOME = "https://www.tc260.org.cn/"
 # The portal TC260 moved to (2025–26): one list page, rows open by jumpDetail('<hex>','<deadline>').

@@ -170,7 +170,7 @@ class TopicsDialog(QDialog):
         buttons.addWidget(close)
         form.addRow("", buttons)
         # Enter anywhere in the form saves (never Add, which would clear the form).
-        for b in (add, self.delete, self.import_btn, self.export_btn, close):
+        for b in (add, self.delete, self.import_btn, self.export_btn, self.packs_btn, close):
             b.setAutoDefault(False)
             b.setDefault(False)
         self.save_btn.setAutoDefault(True)
