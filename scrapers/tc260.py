@@ -129,16 +129,21 @@ def _portal_rows(soup: Tag, url: str) -> list[ListItem]:
             extra["comment_deadline"] = deadline
         if published:
             extra["published_date"] = published
-        items.append(
-            ListItem(
-                url=link,
-                title=title,
-                date=deadline,
-                link_text=text if text and text != title else None,
-                extra=extra,
-            )
-        )
+        items.append(_draft_item(link, title, text, deadline, extra))
     return items
+
+
+def _draft_item(
+    link: str, title: str, text: str, deadline: dt.date | None, extra: dict[str, dt.date]
+) -> ListItem:
+    """A draft for comment: listed by its comment deadline (the date both layouts show)."""
+    return ListItem(
+        url=link,
+        title=title,
+        date=deadline,
+        link_text=text if text and text != title else None,
+        extra=extra,
+    )
 
 
 def _legacy_rows(soup: Tag, url: str) -> list[ListItem]:
@@ -156,15 +161,7 @@ def _legacy_rows(soup: Tag, url: str) -> list[ListItem]:
         rest = row.get_text(" ").replace(a.get_text(" "), " ") if row is not None else ""
         deadline = parse_date(time_el.get_text() if time_el else rest)
         extra = {"comment_deadline": deadline} if deadline else {}
-        items.append(
-            ListItem(
-                url=link,
-                title=title,
-                date=deadline,
-                link_text=text if text and text != title else None,
-                extra=extra,
-            )
-        )
+        items.append(_draft_item(link, title, text, deadline, extra))
     return items
 
 

@@ -52,6 +52,16 @@ _FIELDS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
 )
 
 
+
+def show_test_rows(table: QTableWidget, rows: tuple[tuple[str, str, str], ...]) -> None:
+    """Fill a Test table with the rows a source would store (full text in each tooltip)."""
+    table.setRowCount(len(rows))
+    for r, values in enumerate(rows):
+        for c, v in enumerate(values):
+            cell = QTableWidgetItem(v)
+            cell.setToolTip(v)
+            table.setItem(r, c, cell)
+
 class CustomSourceDialog(QDialog):
     """Edits one definition; ``result_definition`` holds it after OK."""
 
@@ -174,12 +184,7 @@ class CustomSourceDialog(QDialog):
             self.test_btn.setEnabled(True)
             self.last_test = result
             self.test_state.setText(f"{result.state}: {result.message}")
-            self.rows.setRowCount(len(result.rows))
-            for r, values in enumerate(result.rows):
-                for c, v in enumerate(values):
-                    cell = QTableWidgetItem(v)
-                    cell.setToolTip(v)
-                    self.rows.setItem(r, c, cell)
+            show_test_rows(self.rows, result.rows)
 
         def failed(exc: BaseException) -> None:
             self.test_btn.setEnabled(True)

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QTableWidget,
-    QTableWidgetItem,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -37,7 +36,7 @@ from app.custom_sources import COMMUNITY_NOTE, community_definitions, dumps_pack
 from app.errors import UserError
 from app.scheduling import OfficeHours, source_interval
 from app.services import SourceTest, test_source
-from app.ui.dialogs.custom_source import CustomSourceDialog
+from app.ui.dialogs.custom_source import CustomSourceDialog, show_test_rows
 from app.ui.icons import health_icon
 from app.ui.ops import Op, TaskManager
 from app.ui.sidebar import health_tooltip
@@ -438,12 +437,7 @@ class SourcesDialog(QDialog):
             self.last_test = result
             where = f" [{result.channel}]" if result.channel else ""
             self.test_state.setText(f"{result.state}{where}: {result.message}")
-            self.rows.setRowCount(len(result.rows))
-            for r, values in enumerate(result.rows):
-                for c, v in enumerate(values):
-                    cell = QTableWidgetItem(v)
-                    cell.setToolTip(v)
-                    self.rows.setItem(r, c, cell)
+            show_test_rows(self.rows, result.rows)
 
         def failed(exc: BaseException) -> None:
             self.test_btn.setEnabled(True)
