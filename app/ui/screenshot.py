@@ -11,6 +11,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
+from app.ui.i18n import install_translator
 from app.ui.main import application
 from app.ui.main_window import DEFAULT_SPLIT, MainWindow
 from app.ui.ops import TaskManager
@@ -28,6 +29,7 @@ def _settle(app: QApplication, tasks: TaskManager, until, timeout: float = 15.0)
 
 def render_screenshot(ctx, out: Path, size: tuple[int, int] = (1400, 860)) -> Path:
     app = application()
+    translator = install_translator(app, ctx.config.general.language)  # as the app shows it
     tasks = TaskManager(app)
     window = MainWindow(ctx.db, ctx.config, tasks)
     window.mark_read_delay_ms = 10**9
@@ -52,3 +54,5 @@ def render_screenshot(ctx, out: Path, size: tuple[int, int] = (1400, 860)) -> Pa
     finally:
         window.close()
         tasks.shutdown(wait=True)
+        if translator is not None:
+            app.removeTranslator(translator)

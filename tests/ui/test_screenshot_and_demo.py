@@ -88,3 +88,28 @@ def test_demo_fetches_for_real_then_switches_to_the_later_snapshot(qtbot, qapp, 
             desktop.shutdown()
         server.stop()
         ctx.close()
+
+
+def test_screenshot_renders_in_the_configured_language(qapp, seeded_db, tmp_path, monkeypatch):
+    """Documentation screenshots for both languages: a zh_CN config gives a Chinese window."""
+    import app.ui.screenshot as screenshot
+
+    menus: dict[str, list[str]] = {}
+
+    class Observed(screenshot.MainWindow):
+        def close(self):
+            menus[language] = [a.text() for a in self.menuBar().actions()]
+            return super().close()
+
+    monkeypatch.setattr(screenshot, "MainWindow", Observed)
+    for language in ("en", "zh_CN"):
+        cfg = tmp_path / f"{language}.toml"
+        cfg.write_text(f'[general]\nlanguage = "{language}"\n', encoding="utf-8")
+        argv = ["--config", str(cfg), "screenshot", str(tmp_path / f"{language}.png")]
+        assert main([*argv, "--size", "900x600", "--db", seeded_db.url]) == 0
+    assert menus["en"][0].replace("&", "") == "File"
+    assert menus["zh_CN"][0].startswith("文件")
+    # the translation does not stay installed after the render
+    from PySide6.QtCore import QCoreApplication
+
+    assert QCoreApplication.translate("MainWindow", "&File") == "&File"
