@@ -29,6 +29,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Generic, Literal, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal
 
 log = logging.getLogger(__name__)
@@ -201,6 +202,12 @@ class TaskManager(QObject):
                 job.fn = job.on_done = job.result = job.error = None
 
 
+def _owner_deleted(cb: Callable[..., Any] | None) -> bool:
+    """True when ``cb`` is a method of a Qt object whose C++ side is gone (a closed dialog)."""
+    owner = getattr(cb, "__self__", None)
+    return isinstance(owner, QObject) and not shiboken6.isValid(owner)
+
+
 class Op(Generic[T]):
     """A builder for one background operation with GUI-thread callbacks."""
 
@@ -226,6 +233,8 @@ class Op(Generic[T]):
         self._fn = self._success = self._failure = None
 
         def on_done(job: _Job) -> None:
+            if _owner_deleted(success) or _owner_deleted(failure):
+                return  # its widget was closed meanwhile: nothing is left to show the result
             if job.error is not None:
                 if failure is not None:
                     failure(job.error)

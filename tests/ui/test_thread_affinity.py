@@ -123,3 +123,24 @@ def test_cross_thread_qt_warnings_are_recognised(message):
 
     assert is_thread_warning(message)
     assert not is_thread_warning("QFont::setPointSize: Point size <= 0 (-1)")
+
+
+def test_a_result_for_a_widget_closed_meanwhile_is_dropped(qtbot, tasks):
+    """A sidebar refresh that finishes after its window was destroyed must not touch it."""
+    import shiboken6
+    from PySide6.QtWidgets import QLabel
+
+    label = QLabel()
+    go = threading.Event()
+
+    def work() -> str:
+        go.wait(5)
+        return "late"
+
+    errors: list[str] = []
+    tasks.error.connect(errors.append)
+    Op(tasks, work, kind="read").success(label.setText).failure(label.setText).run_in_background()
+    shiboken6.delete(label)  # the window closed while the work ran
+    go.set()
+    wait_idle(qtbot, tasks)
+    assert not shiboken6.isValid(label) and errors == []
