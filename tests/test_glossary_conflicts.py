@@ -9,11 +9,24 @@ from __future__ import annotations
 
 import tomllib
 
-from app.translation.data import DATA_DIR, glossary_conflicts
+from app.translation.data import DATA_DIR, glossary_conflicts, issuer_conflicts
 
 
 def test_no_word_is_defined_in_two_glossary_files():
     assert glossary_conflicts() == []
+
+
+def test_no_chinese_name_names_two_issuing_bodies():
+    assert issuer_conflicts() == []
+
+
+def test_an_issuer_name_given_twice_is_reported(tmp_path):
+    (tmp_path / "issuers.toml").write_text(
+        'version = 1\n[[issuer]]\nzh = ["国家计委"]\nen = "State Planning Commission"\n'
+        '[[issuer]]\nzh = ["国家计委"]\nen = "State Development Planning Commission"\n'
+    )
+    found = issuer_conflicts(tmp_path)
+    assert len(found) == 1 and "国家计委" in found[0] and "Development" in found[0]
 
 
 def test_a_conflict_is_reported_with_both_files(tmp_path):

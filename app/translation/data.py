@@ -110,6 +110,21 @@ def glossary_conflicts(data_dir: Path | None = None) -> list[str]:
     return found
 
 
+def issuer_conflicts(data_dir: Path | None = None) -> list[str]:
+    """Chinese names that issuers.toml gives to two bodies (the loader would keep the last):
+    one name, one body. Empty when all is well."""
+    with ((data_dir or DATA_DIR) / "issuers.toml").open("rb") as fh:
+        entries = tomllib.load(fh).get("issuer", [])
+    owner: dict[str, int] = {}
+    found: list[str] = []
+    for k, entry in enumerate(entries):
+        for zh in entry["zh"]:
+            key = zh.replace(" ", "")
+            if owner.setdefault(key, k) != k:
+                found.append(f"{zh} names both {entries[owner[key]]['en']!r} and {entry['en']!r}")
+    return found
+
+
 @cache
 def lexicon() -> Lexicon:
     """Load and index all data files (once per process)."""
