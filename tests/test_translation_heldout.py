@@ -125,7 +125,28 @@ def test_heldout_issuers_exact():
             assert f"of the {KNOWN_ISSUERS[head]} on " in ENGINE.translate(zh).text, zh
 
 
-def test_sub_unit_of_known_body_is_not_half_translated():
+def test_a_standard_unit_of_a_known_body_is_named_after_the_body():
     t = ENGINE.translate("中央网信办秘书局关于开展专项行动的通知")
-    assert "中央网信办秘书局" in t.text and not t.complete
-    assert "Office of the Central Cyberspace Affairs Commission" not in t.text
+    assert t.text.startswith(
+        "Notice of the Secretariat Bureau of the Office of the Central Cyberspace Affairs "
+        "Commission on "
+    )
+    assert t.complete and t.provider == "glossary"
+    t = ENGINE.translate("国务院办公厅、中央军委办公厅关于做好征兵工作的通知")
+    assert "the General Office of the Central Military Commission on" in t.text
+
+
+def test_a_unit_named_by_ordinary_words_is_composed_and_labelled_dictionary():
+    t = ENGINE.translate("工业和信息化部信息中心关于开展专项行动的通知")
+    assert t.text.startswith(
+        "Notice of the Information Center of the Ministry of Industry and Information Technology"
+    )
+    assert t.provider == "dictionary" and t.complete
+    dept = ENGINE.translate("工业和信息化部科技司关于开展专项行动的通知")
+    assert "Department of Science and Technology of the Ministry of Industry" in dept.text
+
+
+def test_a_body_followed_by_what_is_not_a_unit_stays_chinese():
+    # no unit suffix: the run is not a unit's name and is never half-guessed
+    t = ENGINE.translate("国务院某某某关于开展专项行动的通知")
+    assert "国务院某某某" in t.text and not t.complete

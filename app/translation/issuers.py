@@ -49,6 +49,37 @@ class Issuers:
 _BODY_ENDS = tuple("部 局 委 办 署 院 厅 室 组 会 委员会 办公室 中心 机制 总局 总会 小组".split())
 
 
+# Units of a body, longest first: (Chinese suffix, English head, head-first). A unit's name is
+# its own words plus one of these: 政策法规司 -> "Department of Policies and Regulations",
+# 农村发展研究中心 -> "Rural Development Research Center"; it then names its body:
+# "… of the Ministry of Industry and Information Technology".
+_UNITS = (
+    ("办公厅", "General Office", False),
+    ("秘书局", "Secretariat Bureau", False),
+    ("秘书处", "Secretariat", False),
+    ("秘书厅", "Secretariat", False),
+    ("研究中心", "Research Center", False),
+    ("研究院", "Research Institute", False),
+    ("研究所", "Research Institute", False),
+    ("研究室", "Research Office", False),
+    ("领导小组", "Leading Group", False),
+    ("工作小组", "Working Group", False),
+    ("工作组", "Working Group", False),
+    ("委员会", "Committee", False),
+    ("指挥部", "Headquarters", False),
+    ("办公室", "Office", False),
+    ("中心", "Center", False),
+    ("机制", "Mechanism", False),
+    ("小组", "Group", False),
+    ("司", "Department", True),
+    ("厅", "Department", True),
+    ("处", "Division", True),
+    ("局", "Bureau", False),
+    ("室", "Office", False),
+    ("办", "Office", False),
+)
+
+
 def _CJK_START(s: str) -> bool:
     return bool(s) and "\u3400" <= s[0] <= "\u9fff"
 
@@ -62,6 +93,8 @@ class IssuerParser:
     def unknown(self, run: str, unk: Unknowns) -> str:
         """A body the issuer table lacks: the dictionary's name for it when the dictionary
         knows the whole name as a proper noun ("Ministry of Railways"), else the Chinese."""
+        if (unit := self.unit(run, unk)) is not None:
+            return unit
         gloss = self.words.get(run) if self.words and run else None
         if gloss is not None and gloss.en[:1].isupper():
             unk.glossed.append(run)
@@ -76,6 +109,33 @@ class IssuerParser:
                 unk.glossed.append(run)
                 return title_case(en).removeprefix("The ")  # english() adds "the"
         return unk.add(run, issuer=True)
+
+    def unit(self, run: str, unk: Unknowns) -> str | None:
+        """A unit of a known body ("中央军委办公厅", "国务院农村发展研究中心"): the unit's English
+        and its body's ("General Office of the Central Military Commission"). A unit named by
+        ordinary words is labelled as a dictionary translation; None when the run does not
+        start with a known body or its rest is not a unit's name."""
+        body, size = self._match(run, 0)
+        if body is None or size >= len(run):
+            return None
+        rest = run[size:]
+        for zh, head, first in _UNITS:
+            if not rest.endswith(zh):
+                continue
+            stem = rest[: -len(zh)]
+            if not stem:
+                return f"{head} of the {body}"
+            if self.compose is None or self._match(stem, 0)[0] is not None:
+                return None  # two bodies run together, not a unit
+            probe = Unknowns()
+            en = self.compose(stem, probe)
+            if not en or probe.items or any(c in en for c in ":,;"):
+                return None
+            en = title_case(en).removeprefix("The ")
+            unk.glossed.append(stem)
+            name = f"{head} of {en}" if first else f"{en} {head}"
+            return f"{name} of the {body}"
+        return None
 
     def lookup(self, text: str) -> Issuer | None:
         """One issuer by any of its Chinese names (with or without 中华人民共和国)."""
@@ -166,9 +226,5 @@ class IssuerParser:
             if issuer is None:
                 continue
             end = i + length
-            if s.startswith("办公厅", end) and issuer.office:
-                return f"General Office of the {issuer.en}", end + 3 - start
-            if s.startswith("秘书处", end) and "Committee" in issuer.en:
-                return f"Secretariat of the {issuer.en}", end + 3 - start
             return issuer.en, end - start
         return None, 0
