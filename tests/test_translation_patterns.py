@@ -81,3 +81,21 @@ def test_patterns(zh, en):
 def test_coordinated_chain_stays_coordinated():
     en = ENGINE.translate("国务院关于加强监管防范风险推动资本市场高质量发展的若干意见").text
     assert "Preventing Risks and Promoting" in en and " to Promote" not in en
+
+
+@pytest.mark.parametrize(
+    ("zh", "part"),
+    [
+        ("数据安全技术 数据分类分级规则 第2部分：重要数据识别", "—Part 2: "),
+        ("信息安全技术 可信计算规范第1部分：总则", "—Part 1: "),
+        ("网络安全技术 数字签名 第3 部分：采用证书的机制", "—Part 3: "),
+    ],
+)
+def test_a_standard_part_number_starts_an_element_wherever_it_is_written(zh, part):
+    t = ENGINE.translate(zh)
+    assert part in t.text and "第" not in t.text
+
+
+def test_issues_of_a_periodical_are_numbered_in_english():
+    assert ENGINE.translate("网络安全动态（2024年第12期）").text.endswith("(No. 12, 2024)")
+    assert ENGINE.translate("网络安全动态（2024年 第三期）").text.endswith("(No. 3, 2024)")

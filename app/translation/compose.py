@@ -94,6 +94,9 @@ _YEAR_RANGE = re.compile(r"^(\d{4})\s*[—-]\s*(\d{4})年?")
 _YEAR = re.compile(r"^(\d{4})年(?:度)?")
 _BATCH = re.compile(rf"^第({ZH_NUMBER})批")
 _PART = re.compile(rf"^第({ZH_NUMBER})部分[：:]\s*")
+# "X第1部分：Y", "X 第3 部分：Y": a part number starts an element of its own
+_PART_ANYWHERE = re.compile(rf"\s*第\s*({ZH_NUMBER})\s*部分\s*[：:]\s*")
+_ISSUE = re.compile(rf"^(?:(\d{{4}})年\s*)?第\s*({ZH_NUMBER})\s*期")  # 2023年第7期 -> No. 7, 2023
 _ASCII = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.+\-]*")
 _SUFFIX = re.compile(r"（([^（）]*)）$")
 _EDITION = re.compile(r"^(\d{4})年?(?:版|本)$")
@@ -331,6 +334,7 @@ class Composer:
     def _standard(self, domain: str, rest: str, unk: Unknowns) -> str:
         """GB style: 'Cybersecurity technology—Labeling method for …', one element per dash."""
         elements = [self.lex.standard_domains[domain]]
+        rest = _PART_ANYWHERE.sub(lambda m: f" 第{m.group(1)}部分：", rest).strip()
         for part in rest.split(" "):
             m = _PART.match(part)
             prefix = ""
@@ -619,6 +623,8 @@ class Composer:
         1-8月 -> January–August, 第三次 -> 3rd, 第4626号 -> No. 4626, 一九八七年 -> 1987."""
         ch = rest[0]
         if ch.isdigit():
+            if (m := _ISSUE.match(rest)) and m.group(1):  # an issue of a periodical
+                return Token(POS_NOUN, f"No. {zh_int(m.group(2)) or 0}, {m.group(1)}", m.group(0))
             if m := _DATE.match(rest):
                 month = _MONTHS[int(m.group(2)) - 1] if 1 <= int(m.group(2)) <= 12 else None
                 if month:
@@ -655,6 +661,8 @@ class Composer:
                 return Token(POS_NOUN, ordinal_word(zh_int(m.group(1)) or 0), m.group(0))
             if m := _NUMBERED.match(rest):
                 return Token(POS_NOUN, f"No. {zh_int(m.group(1)) or 0}", m.group(0))
+            if m := _ISSUE.match(rest):
+                return Token(POS_NOUN, f"No. {zh_int(m.group(2)) or 0}", m.group(0))
         if ch in _ZH_DIGIT and (m := _ZH_YEAR.match(rest)):
             return Token(POS_NOUN, "".join(_ZH_DIGIT[c] for c in m.group(1)), m.group(0))
         return None
