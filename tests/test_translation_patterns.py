@@ -99,3 +99,29 @@ def test_a_standard_part_number_starts_an_element_wherever_it_is_written(zh, par
 def test_issues_of_a_periodical_are_numbered_in_english():
     assert ENGINE.translate("网络安全动态（2024年第12期）").text.endswith("(No. 12, 2024)")
     assert ENGINE.translate("网络安全动态（2024年 第三期）").text.endswith("(No. 3, 2024)")
+
+
+@pytest.mark.parametrize(
+    ("zh", "start"),
+    [
+        # the issuer who forwards is left out
+        (
+            "转发财政部、中国人民银行关于加强国库管理报告的通知",
+            "Notice on Forwarding the Report of the Ministry of Finance and the People's Bank",
+        ),
+        # the body whose document is forwarded is left out
+        (
+            "国务院办公厅转发关于加强水土保持工作报告的通知",
+            "Notice of the General Office of the State Council on Forwarding the Report on",
+        ),
+        # 印发 before a document name that runs through 关于
+        (
+            "国务院办公厅印发贯彻落实国务院关于加强安全生产工作决定分工方案的通知",
+            "Notice of the General Office of the State Council on Issuing the ",
+        ),
+    ],
+)
+def test_forwarding_frames_with_a_party_left_out(zh, start):
+    t = ENGINE.translate(zh)
+    assert t.text.startswith(start), t.text
+    assert t.complete

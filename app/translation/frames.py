@@ -59,7 +59,8 @@ _AMENDMENT = re.compile(
     rf"^(?P<code>(?:GB|GB/T|GB/Z)\s*[\d.]+[—-]\d{{4}})?\s*(?P<docs>《[^《》]+》)"
     rf"(?P<q>国家标准|行业标准)?第(?P<n>{ZH_NUMBER})号修改单$"
 )
-_FORWARDS = re.compile(r"^(.+?)(转发|批转)(.+)$")
+_FORWARDS = re.compile(r"^(.*?)(转发|批转|印发)(.*)$")
+_FORWARD_VERBS = {"转发": "Forwarding", "批转": "Approving and Forwarding", "印发": "Issuing"}
 _NUMBER_SUFFIX = re.compile(r"（(?:(\d{4})年)?第?(\d+|[零〇一二三四五六七八九十百]+)号）$")
 
 
@@ -109,24 +110,50 @@ class Frames:
 
     def _forwarded(self, prefix: str, rest: str, unk: Unknowns) -> str | None:
         """'X转发Y关于Z意见的通知' -> 'Notice of X on Forwarding the Opinions of Y on Z'
-        (批转: 'Approving and Forwarding'); None unless X is a known issuer."""
+        (批转: 'Approving and Forwarding'). X may be left out (转发Y关于…) and so may Y
+        (X转发关于Z的报告的通知); 'X印发[Y]关于Z的通知' issues the document 'Y关于Z'.
+        None unless X, when given, is a known issuer."""
         m = _FORWARDS.match(prefix)
-        if not m:
+        if not m or not (m.group(1) or m.group(3)):
             return None
-        probe = Unknowns()
-        by = self.issuers.parse(m.group(1), probe)
-        if by is None or probe.items:
-            return None
+        by = None
+        if m.group(1):
+            probe = Unknowns()
+            by = self.issuers.parse(m.group(1), probe)
+            if by is None or probe.items:
+                return None
         genre, body = self.split_genre(rest)
+        lead = f"{genre or 'Notice'} of {by.english()}" if by else genre or "Notice"
+        src, verb = m.group(3), _FORWARD_VERBS[m.group(2)]
+        source = None
+        if src:
+            probe = Unknowns()
+            source = self.issuers.parse(src, probe)
+            if source is None or probe.items:
+                if m.group(2) != "印发":
+                    source = self.issuers.parse(src, unk) or Issuers(
+                        names=[self.issuers.unknown(src, unk)]
+                    )
+                else:  # 印发贯彻落实X关于Y意见的方案: the document's name runs through 关于
+                    return f"{lead} on {verb} {self._the(src + '关于' + body, unk)}"
         inner, body = self.split_genre(body) if body else (None, body)
-        source = self.issuers.parse(m.group(3), unk) or Issuers(
-            names=[self.issuers.unknown(m.group(3), unk)]
-        )
-        verb = "Forwarding" if m.group(2) == "转发" else "Approving and Forwarding"
-        what = f"the {inner} of {source.english()}" if inner else source.english()
-        head = f"{genre or 'Notice'} of {by.english()} on {verb} {what}"
+        if source is None and not inner:
+            return f"{lead} on {verb} {self._the(body, unk)}"
+        if source is None:
+            what = f"the {inner}"
+        else:
+            what = f"the {inner} of {source.english()}" if inner else source.english()
+        head = f"{lead} on {verb} {what}"
         body_en = self.body(body, unk) if body else ""
         return f"{head} on {body_en}" if body_en else head
+
+    def _the(self, name: str, unk: Unknowns) -> str:
+        """'the Plan for …' for a document's name; 'the Document on Accelerating …' when the
+        name has no document-type head and reads as an action."""
+        en = self.c.document(name, unk)
+        if en.split(" ", 1)[0].endswith("ing"):
+            return f"the Document on {en}"
+        return f"the {en}"
 
     def split_genre(self, rest: str) -> tuple[str | None, str]:
         for zh in sorted(self.lex.genres, key=len, reverse=True):
