@@ -125,3 +125,26 @@ def test_forwarding_frames_with_a_party_left_out(zh, start):
     t = ENGINE.translate(zh)
     assert t.text.startswith(start), t.text
     assert t.complete
+
+
+def test_people_named_before_tongzhi_are_romanised_surname_first():
+    t = ENGINE.translate("国务院、中央军委关于授予李明远、欧阳海同志荣誉称号的命令")
+    assert "Li Mingyuan and Ouyang Hai" in t.text
+    assert t.complete and t.provider == "dictionary"
+    assert "同志" not in t.text and "Comrade" not in t.text
+
+
+def test_a_run_before_tongzhi_that_is_no_name_is_not_romanised():
+    from app.translation.compose import person_name
+    from app.translation.dictionary import dictionary
+
+    assert person_name("许超", dictionary()) == "Xu Chao"
+    assert person_name("国的", dictionary()) is None  # 国 is a surname, 的 never a name
+    assert person_name("振翔", dictionary()) is None  # 振 is no surname
+
+
+def test_an_adverb_before_a_dictionary_verb_stays_an_adverb():
+    from app.translation.dictionary import _gerund
+
+    assert _gerund("posthumously award") == "posthumously awarding"
+    assert _gerund("supply water") == "supplying water"

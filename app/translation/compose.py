@@ -197,6 +197,25 @@ def pinyin(zh: str) -> str:
     return pinyin_name(lazy_pinyin(zh, style=Style.NORMAL, v_to_u=True))
 
 
+# Names of people before 同志 ("邵振翔、许超同志"): each a surname and one or two characters.
+_PERSONS = re.compile(r"^((?:[\u4e00-\u9fff]{2,4}、)*[\u4e00-\u9fff]{2,4})同志")
+
+
+_NOT_IN_NAMES = frozenset("的和与及等在对为了是们")  # grammar words, never a given name
+
+
+def person_name(zh: str, words: Dictionary) -> str | None:
+    """'许超' -> 'Xu Chao', '欧阳修远' -> 'Ouyang Xiuyuan': Hanyu Pinyin as official
+    romanisation writes names (surname first, given name as one word); None unless ``zh``
+    is a surname of the dictionary followed by one or two characters."""
+    for size in (2, 1):
+        family = words.surname(zh[:size]) if len(zh) > size else None
+        given = zh[size:]
+        if family and 1 <= len(given) <= 2 and not any(c in _NOT_IN_NAMES for c in given):
+            return f"{family} {pinyin(given)}"
+    return None
+
+
 _PUNCT = {"、": (POS_CONJ, ","), "，": (BREAK, ","), "；": (BREAK, ";"), "：": (BREAK, ":")}
 _PUNCT.update({"！": (BREAK, "!"), "？": (BREAK, "?"), "。": (BREAK, ".")})
 _PUNCT.update({"×": (LITERAL, "×"), "·": (LITERAL, "·"), "/": (LITERAL, "/")})
@@ -574,8 +593,23 @@ class Composer:
                     return Token(POS_VERB, self._verbs[zh], zh), length
         return best, size
 
+    def _persons(self, rest: str, unk: Unknowns) -> Token | None:
+        """People named before 同志: 'Shao Zhenxiang and Xu Chao' (同志 is left out, as
+        English titles leave it out)."""
+        if not self.words or (m := _PERSONS.match(rest)) is None:
+            return None
+        zh = m.group(1).split("、")
+        names = [person_name(z, self.words) for z in zh]
+        if not all(names):
+            return None
+        unk.glossed.extend(zh)
+        en = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        return Token(POS_NOUN, en, m.group(0), "name")
+
     def _special(self, rest: str, unk: Unknowns) -> tuple[Token | None, int]:
         ch = rest[0]
+        if "同志" in rest and (tok := self._persons(rest, unk)) is not None:
+            return tok, len(tok.zh)
         if ch == "“":
             end = rest.find("”")
             if end > 0:

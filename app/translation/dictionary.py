@@ -29,9 +29,11 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-RULES = 7  # bump when the sense choice changes: it invalidates every cached index
+RULES = 9  # bump when the sense choice changes: it invalidates every cached index
 
 NOUN, VERB, NAME = "noun", "verb", "name"
+SURNAME = "\x01"  # key prefix of the surname entries (CC-CEDICT's "surname X" senses)
+_SURNAME_SENSES = ("surname ", "two-character surname ")
 
 _LINE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
 _SKIP = re.compile(
@@ -185,9 +187,11 @@ def with_place_suffix(zh: str, name: str) -> str:
 
 def _gerund(phrase: str) -> str:
     """'set up' -> 'setting up'; the first word inflected by lemminflect."""
-    from lemminflect import getInflection
+    from lemminflect import getAllLemmas, getInflection
 
     first, _, rest = phrase.partition(" ")
+    if rest and "VERB" not in getAllLemmas(first) and "ADV" in getAllLemmas(first):
+        return f"{first} {_gerund(rest)}"  # 'posthumously award' -> 'posthumously awarding'
     forms = getInflection(first, "VBG")
     ing = forms[0] if forms else first + "ing"
     return f"{ing} {rest}".strip()
@@ -196,6 +200,7 @@ def _gerund(phrase: str) -> str:
 def build_index(lines) -> dict[str, str]:
     """Simplified headword -> "kind<TAB>English" (compact: the cache loads in a blink)."""
     best: dict[str, tuple[tuple[int, int], Gloss]] = {}
+    surnames: dict[str, str] = {}
     for line in lines:
         if line.startswith("#"):
             continue
@@ -206,6 +211,10 @@ def build_index(lines) -> dict[str, str]:
         if not _CJK.search(simp):
             continue
         parts = senses.split("/")
+        if pinyin[:1].isupper() and any(p.startswith(_SURNAME_SENSES) for p in parts):
+            syllables = _TONE.sub("", pinyin).split()
+            if len(simp) <= 2 and all(x.replace("u:", "u").isalpha() for x in syllables):
+                surnames.setdefault(simp, pinyin_name(syllables))
         gloss = choose(simp, pinyin, parts)
         if gloss is None:
             continue
@@ -214,7 +223,9 @@ def build_index(lines) -> dict[str, str]:
         rank = (1 if pinyin[:1].isupper() else 0, -len(parts))
         if simp not in best or rank < best[simp][0]:
             best[simp] = (rank, gloss)
-    return {zh: f"{g.kind}\t{g.en}" for zh, (_, g) in best.items()}
+    index = {zh: f"{g.kind}\t{g.en}" for zh, (_, g) in best.items()}
+    index.update({SURNAME + zh: f"{NAME}\t{en}" for zh, en in surnames.items()})
+    return index
 
 
 def _source() -> Path:
@@ -261,6 +272,11 @@ class Dictionary:
             return None
         kind, _, en = found.partition("\t")
         return Gloss(kind, en)
+
+    def surname(self, zh: str) -> str | None:
+        """The pinyin of a surname ("许" -> "Xu", "欧阳" -> "Ouyang"), None if it is none."""
+        found = self.entries.get(SURNAME + zh)
+        return found.partition("\t")[2] if found else None
 
     def longest(self, text: str, i: int, limit: int | None = None) -> int:
         """Length of the longest entry starting at text[i] (0 when there is none)."""
