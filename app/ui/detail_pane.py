@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from app.ui.notice_detail import NoticeDetail, load_detail
-from app.ui.notice_html import render
+from app.ui.notice_html import SETTINGS_TRANSLATION, render
 from app.ui.ops import Op, TaskManager
 from app.ui.safe_browser import SafeTextBrowser
 from storage.db import Database
@@ -23,17 +23,45 @@ class DetailPane(QWidget):
         self.detail: NoticeDetail | None = None
         self.body_en: dict[int, object] = {}  # notice id -> BodyTranslation, this session
         self.source_names: dict[str, str] = {}
+        self.settings_dialog = None  # the Settings dialog the pane opened last (tests)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         self.buttons = QHBoxLayout()
         self.buttons.setContentsMargins(4, 4, 4, 0)
         lay.addLayout(self.buttons)
         self.browser = SafeTextBrowser(self)
-        self.browser.action.connect(self.action)
+        self.browser.action.connect(self._on_link)
         lay.addWidget(self.browser)
         self.empty = QLabel(self.tr("Select a notice to read it."), self)
         self.browser.setPlaceholderText(self.empty.text())
         self.empty.hide()
+
+    def _on_link(self, action: str) -> None:
+        if action == SETTINGS_TRANSLATION:
+            self.open_translation_settings()
+        else:
+            self.action.emit(action)
+
+    def open_translation_settings(self) -> None:
+        """Settings on the translation page, from the note under literal offline English; the
+        window applies a saved configuration as its own Settings command does."""
+        from app.ui.dialogs.settings import SettingsDialog
+
+        win = self.window()
+        config = getattr(win, "config", None)
+        if config is None:
+            return
+        dlg = SettingsDialog(config, self._tasks, win)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.show_translation()
+
+        def saved() -> None:
+            if dlg.saved is not None and hasattr(win, "set_config"):
+                win.set_config(dlg.saved)
+
+        dlg.accepted.connect(saved)
+        self.settings_dialog = dlg
+        dlg.open()
 
     def add_action_button(self, action) -> QToolButton:
         b = QToolButton(self)

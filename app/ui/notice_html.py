@@ -25,6 +25,10 @@ def is_web_url(url: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
+# The pane's link that opens Settings on the translation provider (handled by DetailPane).
+SETTINGS_TRANSLATION = "settings-translation"
+
+
 def provenance_label(provider: str | None, complete: bool) -> str:
     """glossary / dictionary / machine (provider) / human, as the translation service labels it."""
     if not provider:
@@ -237,7 +241,11 @@ def render(d: NoticeDetail, *, source_name: str = "", tr=lambda s: s, body_en=No
                 "Literal English, sentence by sentence, from the offline engine. For fluent "
                 "text choose a translation provider in Settings → Translation."
             )
-            h.append(f'<p style="color:#6b7280"><i>{escape(note)}</i></p>')
+            link = tr("Choose a translation provider…")
+            h.append(
+                f'<p style="color:#6b7280"><i>{escape(note)}</i> '
+                f'<a href="action:{SETTINGS_TRANSLATION}">{escape(link)}</a></p>'
+            )
         h.append("".join(f"<p>{escape(en)}</p>" for _zh, en in body_en.sentences if en.strip()))
     if d.attachments:
         h.append(f"<h4>{escape(tr('Attachments'))}</h4><ul>")

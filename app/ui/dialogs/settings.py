@@ -98,6 +98,7 @@ class SettingsDialog(QDialog):
         f.addRow(self.tr("API key"), self.api_key)
         f.addRow(test_tr, self.tr_result)
         tabs.addTab(t, self.tr("Translation"))
+        self.translation_page = t
         self._load_provider()
 
         e = QWidget()
@@ -150,6 +151,11 @@ class SettingsDialog(QDialog):
         lay.addWidget(buttons)
         self.tabs = tabs
         self.resize(560, 460)
+
+    def show_translation(self) -> None:
+        """Open on the translation provider (the detail pane's link under literal English)."""
+        self.tabs.setCurrentWidget(self.translation_page)
+        self.provider.setFocus()
 
     def _load_provider(self) -> None:
         p = self.provider.currentData()
