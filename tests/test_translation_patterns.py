@@ -148,3 +148,15 @@ def test_an_adverb_before_a_dictionary_verb_stays_an_adverb():
 
     assert _gerund("posthumously award") == "posthumously awarding"
     assert _gerund("supply water") == "supplying water"
+
+
+def test_articles_and_chapters_of_a_law_are_numbered_in_english():
+    t = ENGINE.translate("关于修改《中华人民共和国专利法》第二十条的决定")
+    assert "Article 20" in t.text and "第" not in t.text
+    assert "Chapter 3" in ENGINE.translate("网络安全法第三章解读").text
+
+
+def test_a_short_name_no_dictionary_knows_is_romanised_and_labelled():
+    t = ENGINE.translate("国务院关于沈抚改革创新示范区建设方案的批复")
+    assert "Shenfu Reform" in t.text
+    assert t.complete and t.provider == "dictionary"

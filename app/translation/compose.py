@@ -116,6 +116,9 @@ _FIRST_MONTHS = re.compile(rf"^(?:(\d{{4}})年)?前({ZH_NUMBER})个?月")
 _NTH = re.compile(rf"^第({ZH_NUMBER})(次|届)")
 _PLAN_N = re.compile(rf"^第({ZH_NUMBER})个五年(?:规划|计划)")
 _NUMBERED = re.compile(rf"^第({ZH_NUMBER})号")
+# 第七十四条 -> Article 74: the parts of a law or a treaty
+_ARTICLE = re.compile(rf"^第({ZH_NUMBER})(条|章|节|款|编)")
+_ARTICLE_EN = {"条": "Article", "章": "Chapter", "节": "Section", "款": "Paragraph", "编": "Part"}
 _ZH_YEAR = re.compile(r"^([〇零一二三四五六七八九]{4})年(?:度)?")
 _ZH_DIGIT = {c: str(k) for k, c in enumerate("〇一二三四五六七八九")} | {"零": "0"}
 _LEAD_YEAR = re.compile(r"^(\d{4})年度?(?!\s*[—-])")
@@ -456,6 +459,10 @@ class Composer:
             if pending:
                 if pending in unk.overrides:
                     out.append(Token(POS_NOUN, unk.overrides[pending], pending))
+                elif self.words and 2 <= len(pending) <= 3 and not CJK_RUN.sub("", pending):
+                    # a short name no dictionary knows (沈抚, a place or a firm): Hanyu Pinyin
+                    unk.glossed.append(pending)
+                    out.append(Token(POS_NOUN, pinyin(pending), pending, "name"))
                 else:
                     out.append(Token(UNKNOWN, unk.add(pending), pending))
                 pending = ""
@@ -695,6 +702,9 @@ class Composer:
                 return Token(POS_NOUN, ordinal_word(zh_int(m.group(1)) or 0), m.group(0))
             if m := _NUMBERED.match(rest):
                 return Token(POS_NOUN, f"No. {zh_int(m.group(1)) or 0}", m.group(0))
+            if m := _ARTICLE.match(rest):
+                en = f"{_ARTICLE_EN[m.group(2)]} {zh_int(m.group(1)) or 0}"
+                return Token(POS_NOUN, en, m.group(0))
             if m := _ISSUE.match(rest):
                 return Token(POS_NOUN, f"No. {zh_int(m.group(2)) or 0}", m.group(0))
         if ch in _ZH_DIGIT and (m := _ZH_YEAR.match(rest)):
