@@ -45,7 +45,7 @@ class OfflineEngine:
         self.lex = lex or lexicon()
         self.composer = Composer(self.lex, words)
         self.issuers = IssuerParser(self.lex, self.composer.words)
-        self.issuers.compose = self.composer.phrase
+        self.issuers.compose = self._body_name
         self.frames = Frames(self.composer, self.issuers)
         self.composer.nested = self._nested
 
@@ -202,6 +202,11 @@ class OfflineEngine:
                     return None
                 return f"{issuer.en}: {title_case(self.composer.phrase(rest, unk))}"
         return None
+
+    def _body_name(self, text: str, unk: Unknowns) -> str:
+        """A body's or a unit's name from ordinary words, as a compound (names do not pivot:
+        网络安全管理局 -> "cybersecurity management bureau")."""
+        return self.composer.render(self.composer.tokens(text, unk), pivot=False)
 
     def _nested(self, name: str, unk: Unknowns) -> str | None:
         """A document name that is itself a 关于 title: 《关于加强网络文明建设的意见》."""

@@ -1,7 +1,9 @@
 """Issuing bodies in a title prefix: official English names, never guessed.
 
 "工业和信息化部 国家发展改革委 生态环境部", "中办国办", "工业和信息化部等七部门", "五部门" are all
-issuer prefixes. A body not in the data stays Chinese and makes the result partial.
+issuer prefixes. A unit of a known body is named after it ("General Office of the Central
+Military Commission"); a body not in the data and not composable stays Chinese and makes the
+result partial.
 """
 
 from __future__ import annotations
@@ -100,7 +102,7 @@ class IssuerParser:
             unk.glossed.append(run)
             return gloss.en
         if self.compose is not None and run.endswith(_BODY_ENDS) and not self._match(run, 0)[0]:
-            # (a unit of a known body, 中央网信办秘书局, is never half-guessed)
+            # (a unit of a known body, 中央网信办秘书局, was named by ``unit`` above)
             # a body named by ordinary words (国家档案局): composed, labelled as dictionary
             probe = Unknowns()
             en = self.compose(run, probe)
@@ -190,8 +192,8 @@ class IssuerParser:
             issuer, size = self._match(s, i)
             if issuer is None and not pending and last is not None and last[1] == i:
                 if i not in spaced and s[i] not in _SEPARATORS:
-                    # a unit of a known body ("中央网信办秘书局", "国家能源局华北监管局"): its
-                    # English is not known, so the whole name stays Chinese, never half-guessed
+                    # a unit of a known body ("中央网信办秘书局", "国家能源局华北监管局"): read
+                    # as one name, which ``unknown`` names after the body (``unit``) or keeps
                     out.pop()
                     pending = s[last[0] : i]
                     last = None
