@@ -378,11 +378,35 @@ class Database:
             rows = conn.exec_driver_sql("SELECT version_num FROM alembic_version").all()
         return rows[0][0] if len(rows) == 1 else None
 
+    def _foreign_problem(self, stored: str | None, revisions: set[str]) -> str | None:
+        """One sentence when the database holds another application's tables, else None.
+
+        The server-side twin of foreign_sqlite_problem (which must run before the engine
+        touches a file): a PostgreSQL database with tables but no schema version of ours —
+        none, or another Alembic user's — belongs to someone else, and migrating it would add
+        regwatch's tables beside theirs. Read-only: table names from the catalogue.
+        """
+        if stored is not None and stored in revisions:
+            return None
+        with self.engine.connect() as conn:
+            tables = sorted(set(inspect(conn).get_table_names()) - {"alembic_version"})
+        if not tables or {"notices", "sources"} & set(tables):
+            return None  # empty (ours to fill), or regwatch's own: refused below with its reason
+        shown = ", ".join(tables[:5]) + (", …" if len(tables) > 5 else "")
+        return (
+            f"the database {self.display_url} belongs to another application (tables: {shown}), "
+            "not regwatch; nothing was changed — give regwatch an empty database"
+        )
+
     def migrate(self, *, backup: bool = True) -> None:
         """Bring the schema to head. Refuse (without writing) a database newer than this code."""
-        _, head = known_revisions()
-        if head is not None and self._stored_revision() == head:
+        revisions, head = known_revisions()
+        stored = self._stored_revision()
+        if head is not None and stored == head:
             return  # up to date: the usual case, decided without importing Alembic
+        foreign = self._foreign_problem(stored, revisions)
+        if foreign:
+            raise DatabaseError(foreign)
         from alembic import command
         from alembic.script import ScriptDirectory
 
