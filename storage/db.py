@@ -26,11 +26,11 @@ from sqlalchemy.exc import (
     OperationalError,
     SQLAlchemyError,
 )
-from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 if TYPE_CHECKING:
     from alembic.config import Config as AlembicConfig
+    from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
 
@@ -254,8 +254,17 @@ class Database:
         self.url = url
         self.engine = engine
         self.write_engine = write_engine
-        self._read = sessionmaker(engine, expire_on_commit=False)
-        self._write = sessionmaker(write_engine, expire_on_commit=False)
+        self._makers: dict[bool, sessionmaker] = {}
+
+    def _sessions(self, write: bool) -> sessionmaker:
+        """The ORM session factory, made on first use: a command that reads with Core alone
+        (``regwatch sources``) never imports the ORM, a large share of its start-up cost."""
+        if write not in self._makers:
+            from sqlalchemy.orm import sessionmaker
+
+            engine = self.write_engine if write else self.engine
+            self._makers[write] = sessionmaker(engine, expire_on_commit=False)
+        return self._makers[write]
 
     # -- opening -------------------------------------------------------------------------------
 
@@ -476,7 +485,7 @@ class Database:
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A session for reading (and small writes); commits on success, rolls back on error."""
-        with self._read() as session:
+        with self._sessions(False)() as session:
             try:
                 yield session
                 session.commit()
@@ -487,7 +496,7 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A session that takes the write lock up front (BEGIN IMMEDIATE on SQLite)."""
-        with self._write() as session:
+        with self._sessions(True)() as session:
             try:
                 yield session
                 session.commit()
