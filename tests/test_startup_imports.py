@@ -159,12 +159,3 @@ def test_a_no_change_jpaas_fetch_compiles_no_css_selector(tmp_path, seeded):
         modules = imported(tmp_path, fetch, probe=_SELECTOR_PROBE)
     assert "bs4" in modules  # the rows were parsed
     assert "compiled-css-selector" not in modules
-
-
-def test_clients_share_one_tls_context():
-    """Each source's client used to load the whole CA bundle again (about 50 ms of CPU each)."""
-    from scrapers.http import PoliteClient
-
-    with PoliteClient() as one, PoliteClient() as two:
-        pools = [c._client._transport._pool for c in (one, two)]
-        assert pools[0]._ssl_context is pools[1]._ssl_context
