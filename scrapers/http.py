@@ -17,6 +17,7 @@ import email.utils
 import ipaddress
 import os
 import random
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -170,6 +171,61 @@ class _Retryable(Exception):
         self.wait = wait
 
 
+class _VerifyingContext(ssl.SSLContext):
+    """httpx's default verifying context, reading its CA bundle at the first TLS handshake.
+
+    httpx builds a context per client and loads the whole CA bundle into each (about 50 ms of
+    CPU). A cycle makes one client per source, and a run through a plain-HTTP mirror never
+    shakes hands at all; so one context is shared by every client (contexts are thread-safe)
+    and loads the bundle once, when a handshake first needs it. Same settings as httpx's
+    default: certifi, or SSL_CERT_FILE/SSL_CERT_DIR when the environment is trusted.
+    """
+
+    def __new__(cls, trust_env: bool) -> _VerifyingContext:
+        ctx = super().__new__(cls, ssl.PROTOCOL_TLS_CLIENT)  # verifies certificate + host name
+        ctx._trust_env = trust_env
+        ctx._cas_lock = threading.Lock()
+        ctx._cas_loaded = False
+        return ctx
+
+    def __init__(self, trust_env: bool) -> None:
+        pass  # everything is set in __new__ (SSLContext takes no __init__ arguments)
+
+    def load_cas(self) -> None:
+        with self._cas_lock:
+            if self._cas_loaded:
+                return
+            if self._trust_env and os.environ.get("SSL_CERT_FILE"):
+                self.load_verify_locations(cafile=os.environ["SSL_CERT_FILE"])
+            elif self._trust_env and os.environ.get("SSL_CERT_DIR"):
+                self.load_verify_locations(capath=os.environ["SSL_CERT_DIR"])
+            else:
+                import certifi
+
+                self.load_verify_locations(cafile=certifi.where())
+            self._cas_loaded = True
+
+    def wrap_socket(self, *args: Any, **kwargs: Any) -> ssl.SSLSocket:
+        self.load_cas()
+        return super().wrap_socket(*args, **kwargs)
+
+    def wrap_bio(self, *args: Any, **kwargs: Any) -> ssl.SSLObject:
+        self.load_cas()
+        return super().wrap_bio(*args, **kwargs)
+
+
+_TLS_LOCK = threading.Lock()
+_TLS_CONTEXTS: dict[bool, _VerifyingContext] = {}
+
+
+def _tls_context(trust_env: bool) -> _VerifyingContext:
+    """The process's shared verifying context (see _VerifyingContext)."""
+    with _TLS_LOCK:
+        if trust_env not in _TLS_CONTEXTS:
+            _TLS_CONTEXTS[trust_env] = _VerifyingContext(trust_env)
+        return _TLS_CONTEXTS[trust_env]
+
+
 class PoliteClient:
     """httpx behind politeness, retries, WAF detection and mirror routing; one per run."""
 
@@ -225,6 +281,7 @@ class PoliteClient:
         # A loopback mirror must not be sent through a corporate proxy from the environment.
         trust_env = not (self.mirror and _is_loopback(self.mirror))
         self._client = httpx.Client(
+            verify=_tls_context(trust_env),
             timeout=httpx.Timeout(timeout),
             proxy=proxy or None,
             trust_env=trust_env,

@@ -26,11 +26,11 @@ from sqlalchemy.exc import (
     OperationalError,
     SQLAlchemyError,
 )
-from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 if TYPE_CHECKING:
     from alembic.config import Config as AlembicConfig
+    from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
 
@@ -254,8 +254,17 @@ class Database:
         self.url = url
         self.engine = engine
         self.write_engine = write_engine
-        self._read = sessionmaker(engine, expire_on_commit=False)
-        self._write = sessionmaker(write_engine, expire_on_commit=False)
+        self._makers: dict[bool, sessionmaker] = {}
+
+    def _sessions(self, write: bool) -> sessionmaker:
+        """The ORM session factory, made on first use: a command that reads with Core alone
+        (``regwatch sources``) never imports the ORM, a large share of its start-up cost."""
+        if write not in self._makers:
+            from sqlalchemy.orm import sessionmaker
+
+            engine = self.write_engine if write else self.engine
+            self._makers[write] = sessionmaker(engine, expire_on_commit=False)
+        return self._makers[write]
 
     # -- opening -------------------------------------------------------------------------------
 
@@ -378,11 +387,35 @@ class Database:
             rows = conn.exec_driver_sql("SELECT version_num FROM alembic_version").all()
         return rows[0][0] if len(rows) == 1 else None
 
+    def _foreign_problem(self, stored: str | None, revisions: set[str]) -> str | None:
+        """One sentence when the database holds another application's tables, else None.
+
+        The server-side twin of foreign_sqlite_problem (which must run before the engine
+        touches a file): a PostgreSQL database with tables but no schema version of ours —
+        none, or another Alembic user's — belongs to someone else, and migrating it would add
+        regwatch's tables beside theirs. Read-only: table names from the catalogue.
+        """
+        if stored is not None and stored in revisions:
+            return None
+        with self.engine.connect() as conn:
+            tables = sorted(set(inspect(conn).get_table_names()) - {"alembic_version"})
+        if not tables or {"notices", "sources"} & set(tables):
+            return None  # empty (ours to fill), or regwatch's own: refused below with its reason
+        shown = ", ".join(tables[:5]) + (", …" if len(tables) > 5 else "")
+        return (
+            f"the database {self.display_url} belongs to another application (tables: {shown}), "
+            "not regwatch; nothing was changed — give regwatch an empty database"
+        )
+
     def migrate(self, *, backup: bool = True) -> None:
         """Bring the schema to head. Refuse (without writing) a database newer than this code."""
-        _, head = known_revisions()
-        if head is not None and self._stored_revision() == head:
+        revisions, head = known_revisions()
+        stored = self._stored_revision()
+        if head is not None and stored == head:
             return  # up to date: the usual case, decided without importing Alembic
+        foreign = self._foreign_problem(stored, revisions)
+        if foreign:
+            raise DatabaseError(foreign)
         from alembic import command
         from alembic.script import ScriptDirectory
 
@@ -452,7 +485,7 @@ class Database:
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A session for reading (and small writes); commits on success, rolls back on error."""
-        with self._read() as session:
+        with self._sessions(False)() as session:
             try:
                 yield session
                 session.commit()
@@ -463,7 +496,7 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A session that takes the write lock up front (BEGIN IMMEDIATE on SQLite)."""
-        with self._write() as session:
+        with self._sessions(True)() as session:
             try:
                 yield session
                 session.commit()

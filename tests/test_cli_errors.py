@@ -486,6 +486,69 @@ def test_another_applications_sqlite_file_is_refused_untouched(tmp_path, capsys)
     conn.close()
 
 
+def _pg_contents(url: str) -> dict[str, list]:
+    """Every table of the public schema with its rows (what "untouched" means on a server)."""
+    from sqlalchemy import create_engine, inspect
+
+    from storage.db import normalise_url
+
+    engine = create_engine(normalise_url(url))
+    try:
+        with engine.connect() as conn:
+            names = sorted(inspect(conn).get_table_names())
+            return {n: sorted(conn.exec_driver_sql(f'SELECT * FROM "{n}"').all()) for n in names}
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.pg
+@pytest.mark.parametrize(
+    "statements",
+    [
+        ["CREATE TABLE invoices (id INTEGER PRIMARY KEY, total NUMERIC)",
+         "INSERT INTO invoices VALUES (1, 9.5)"],
+        ["CREATE TABLE alembic_version (version_num VARCHAR(32) PRIMARY KEY)",
+         "INSERT INTO alembic_version VALUES ('1f2e3d4c5b6a')",
+         "CREATE TABLE invoices (id INTEGER PRIMARY KEY, total NUMERIC)"],
+    ],
+    ids=["no-alembic-version", "another-apps-alembic-version"],
+)  # fmt: skip
+def test_another_applications_postgresql_database_is_refused_untouched(
+    tmp_path, capsys, statements
+):
+    """A --db that names a shared server's other database must not gain regwatch's tables."""
+    from sqlalchemy import create_engine
+
+    from storage.db import normalise_url
+    from tests.conftest import PG_URL, _reset_pg
+
+    if not PG_URL:
+        pytest.skip("no PostgreSQL server (TEST_PG_URL unset)")
+    _reset_pg(PG_URL)
+    engine = create_engine(normalise_url(PG_URL))
+    with engine.begin() as conn:
+        for statement in statements:
+            conn.exec_driver_sql(statement)
+    engine.dispose()
+    before = _pg_contents(PG_URL)
+    code, _, err = run(capsys, ["--db", PG_URL, "items"])
+    assert code == 2
+    assert_one_error(err, ("another application", "invoices", "nothing was changed"))
+    assert _pg_contents(PG_URL) == before
+
+
+@pytest.mark.pg
+def test_an_empty_postgresql_database_becomes_a_regwatch_database(tmp_path, capsys):
+    from tests.conftest import PG_URL, _reset_pg
+
+    if not PG_URL:
+        pytest.skip("no PostgreSQL server (TEST_PG_URL unset)")
+    _reset_pg(PG_URL)
+    code, out, err = run(capsys, ["--db", PG_URL, "items"])
+    assert code == 0 and err == "" and "no notices match" in out
+    assert {"alembic_version", "notices"} <= set(_pg_contents(PG_URL))
+
+
 def test_an_empty_sqlite_file_becomes_a_regwatch_database(tmp_path, capsys):
     empty = tmp_path / "new.sqlite3"
     sqlite3.connect(empty).close()

@@ -353,3 +353,88 @@ def test_from_config_uses_fetch_settings_and_env_mirror(server, monkeypatch):
         assert client.spacer.host_spacing == {"www.gov.cn": 0.01}
         client.get(ROBOTS)
     assert server.requests[0].headers["User-Agent"] == "regwatch-test"
+
+
+# ---------------------------------------------------------------------------------------------
+# TLS: one shared verifying context, its CA bundle read at the first handshake
+
+
+def _tls_server(tmp_path):
+    """A one-page HTTPS server on 127.0.0.1 with a self-signed certificate; (url, cert path)."""
+    import ipaddress
+    import ssl
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name)
+        .public_key(key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName(
+            [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )  # fmt: skip
+    cert_path, key_path = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+
+    class Hello(BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Length", "5")
+            self.end_headers()
+            self.wfile.write(b"hello")
+
+        def log_message(self, *args):
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Hello)
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(cert_path, key_path)
+    httpd.socket = ctx.wrap_socket(httpd.socket, server_side=True)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd, f"https://127.0.0.1:{httpd.server_address[1]}/", cert_path
+
+
+def test_clients_share_one_context_that_reads_cas_only_for_a_handshake(tmp_path):
+    """Building clients (one per source) reads no CA bundle; the first HTTPS request does."""
+    from scrapers.http import _VerifyingContext
+
+    with PoliteClient() as one, PoliteClient() as two:
+        contexts = [c._client._transport._pool._ssl_context for c in (one, two)]
+        assert contexts[0] is contexts[1] and isinstance(contexts[0], _VerifyingContext)
+
+    httpd, url, cert_path = _tls_server(tmp_path)
+    try:
+        import httpx
+
+        trusted = _VerifyingContext(trust_env=True)
+        assert trusted.cert_store_stats()["x509_ca"] == 0
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("SSL_CERT_FILE", str(cert_path))
+            with httpx.Client(verify=trusted) as client:
+                assert trusted.cert_store_stats()["x509_ca"] == 0  # not at construction
+                assert client.get(url).text == "hello"
+        assert trusted.cert_store_stats()["x509_ca"] == 1
+
+        # Verification stays on: the default bundle does not vouch for a self-signed server.
+        with httpx.Client(verify=_VerifyingContext(trust_env=False)) as client:
+            with pytest.raises(httpx.ConnectError, match="CERTIFICATE_VERIFY_FAILED"):
+                client.get(url)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

@@ -24,6 +24,8 @@ ROOT = Path(__file__).resolve().parents[1]
 GUI_AND_RENDERING = {"PySide6", "jinja2", "openpyxl", "icalendar", "apscheduler"}
 TRANSLATION_AND_TOPICS = {"app.translation", "app.topics", "ahocorasick_rs"}
 PARSING_AND_MIGRATING = {"alembic", "bs4", "soupsieve", "httpx"}
+# httpx's command-line client: imported by ``import httpx`` whenever these are installed
+HTTPX_CLI = {"httpx._main", "rich", "click", "pygments"}
 
 _PROBE = """
 import json, sys
@@ -32,15 +34,31 @@ try:
     code = main(json.loads(sys.argv[1]))
 except SystemExit as exc:
     code = exc.code
-json.dump({"code": code, "modules": sorted(sys.modules)}, open(sys.argv[2], "w"))
+loaded = sorted(n for n, m in sys.modules.items() if m is not None)  # None: import blocked
+json.dump({"code": code, "modules": loaded}, open(sys.argv[2], "w"))
 """
 
 
-def imported(tmp_path: Path, argv: list[str]) -> set[str]:
+# The same probe, and a marker "module" when soupsieve compiled any CSS selector.
+_SELECTOR_PROBE = (
+    """
+import sys
+import soupsieve.css_parser as p
+_compile = p._cached_css_compile
+def _marked(*a, **k):
+    sys.modules["compiled-css-selector"] = p
+    return _compile(*a, **k)
+p._cached_css_compile = _marked
+"""
+    + _PROBE
+)
+
+
+def imported(tmp_path: Path, argv: list[str], probe: str = _PROBE) -> set[str]:
     """The modules (and their packages) a fresh ``regwatch ARGV`` imported."""
     out = tmp_path / "modules.json"
     done = subprocess.run(
-        [sys.executable, "-c", _PROBE, json.dumps(argv), str(out)],
+        [sys.executable, "-c", probe, json.dumps(argv), str(out)],
         cwd=ROOT,
         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
         capture_output=True,
@@ -73,7 +91,33 @@ def test_listing_commands_load_no_parser_migrations_gui_or_topics(tmp_path, seed
     modules = imported(tmp_path, [*seeded, *command])
     unexpected = (GUI_AND_RENDERING | TRANSLATION_AND_TOPICS | PARSING_AND_MIGRATING) & modules
     assert not unexpected, f"regwatch {' '.join(command)} imported {sorted(unexpected)}"
-    assert "sqlalchemy.orm" in modules  # the probe did run the command
+    assert "sqlalchemy" in modules  # the probe did run the command
+
+
+def test_httpx_command_line_client_is_never_loaded():
+    """rich, click and pygments come with the test tools; httpx's CLI would import them all."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import json, sys, scrapers, httpx; print(json.dumps([n for n, m in sys.modules.items() if m]))",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    names = json.loads(done.stdout)
+    modules = set(names) | {n.split(".")[0] for n in names}
+    assert "httpx" in modules and not HTTPX_CLI & modules
+
+
+def test_sources_reads_health_without_the_orm(tmp_path, seeded):
+    """The health listing reads with Core: mapping the ORM classes cost more than the rest."""
+    modules = imported(tmp_path, [*seeded, "sources", "--json"])
+    assert "sqlalchemy" in modules  # the probe did open the database
+    assert not {"sqlalchemy.orm", "storage.models", "storage.queries"} & modules
 
 
 def test_version_loads_no_database_code(tmp_path):
@@ -99,6 +143,19 @@ def test_a_no_change_fetch_loads_no_translation_topics_gui_or_migrations(tmp_pat
         first = imported(tmp_path, fetch)  # stores the list: translation and topics are used
         assert {"app.translation", "app.topics"} <= first
         modules = imported(tmp_path, fetch)
-    unexpected = (GUI_AND_RENDERING | TRANSLATION_AND_TOPICS | {"alembic"}) & modules
+    unexpected = (GUI_AND_RENDERING | TRANSLATION_AND_TOPICS | {"alembic"} | HTTPX_CLI) & modules
     assert not unexpected, f"a no-change fetch imported {sorted(unexpected)}"
     assert {"httpx", "bs4"} <= modules  # what a fetch needs
+
+
+def test_a_no_change_jpaas_fetch_compiles_no_css_selector(tmp_path, seeded):
+    """MIIT's rows are read with find(), not select(): the first selector a process compiles
+    costs soupsieve's whole pattern set, more than the rest of a no-change MIIT cycle."""
+    from app.replay import ReplayServer
+
+    with ReplayServer(snapshot="t1") as srv:
+        fetch = [*seeded, "fetch", "--mirror", srv.url, "--spacing", "0", "--source", "miit"]
+        imported(tmp_path, fetch)
+        modules = imported(tmp_path, fetch, probe=_SELECTOR_PROBE)
+    assert "bs4" in modules  # the rows were parsed
+    assert "compiled-css-selector" not in modules

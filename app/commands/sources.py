@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 
@@ -16,15 +17,41 @@ def add_parser(sub) -> None:
     p.set_defaults(func=run)
 
 
-def source_health(session, config=None) -> list[dict]:
-    """Health records of every registered source (never-run ones included), in display order."""
-    from sqlalchemy import select
+# Read with SQLAlchemy Core, not the ORM: the health listing is the quickest command, and
+# mapping the ORM classes costs more CPU than the rest of it (tests/test_startup_imports.py).
+_SOURCES = 'SELECT "key", state, message, last_run, last_ok, new_items FROM sources'
+_CHANNELS = (
+    'SELECT source_key, "key", state, message, last_run, last_ok, new_items FROM channels '
+    'ORDER BY source_key, "key"'
+)
 
+
+def _health_rows(conn) -> tuple[dict[str, dict], dict[str, list[dict]]]:
+    """Stored source and channel health rows, as plain dicts keyed by source."""
+    from sqlalchemy import DateTime, text
+
+    typed = {"last_run": DateTime(), "last_ok": DateTime()}
+    sources = {r["key"]: dict(r) for r in conn.execute(text(_SOURCES).columns(**typed)).mappings()}
+    channels: dict[str, list[dict]] = {}
+    for r in conn.execute(text(_CHANNELS).columns(**typed)).mappings():
+        channels.setdefault(r["source_key"], []).append(dict(r))
+    return sources, channels
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    if value is None:
+        return None
+    return (value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value).isoformat()
+
+
+def source_health(conn, config=None) -> list[dict]:
+    """Health records of every registered source (never-run ones included), in display order.
+
+    ``conn`` is a Connection or a Session (anything with ``execute``).
+    """
     from scrapers.base import get_source, source_keys
-    from storage.models import SourceRecord
-    from storage.queries import _iso
 
-    records = {r.key: r for r in session.scalars(select(SourceRecord))}
+    records, stored_channels = _health_rows(conn)
     keys = source_keys() + sorted(k for k in records if k not in source_keys())
     out = []
     for key in keys:
@@ -35,7 +62,7 @@ def source_health(session, config=None) -> list[dict]:
             name_en = info.name_en
         except KeyError:
             info, channel_keys, name_en = None, [], key
-        chans = {c.key: c for c in (rec.channels if rec else [])}
+        chans = {c["key"]: c for c in stored_channels.get(key, [])}
         channel_list = []
         for ck in channel_keys + sorted(k for k in chans if k not in channel_keys):
             c = chans.get(ck)
@@ -46,11 +73,11 @@ def source_health(session, config=None) -> list[dict]:
             channel_list.append(
                 {
                     "key": ck,
-                    "state": c.state if c else "never_run",
-                    "message": c.message if c else "",
-                    "last_run": _iso(c.last_run) if c else None,
-                    "last_ok": _iso(c.last_ok) if c else None,
-                    "new_items": c.new_items if c else 0,
+                    "state": c["state"] if c else "never_run",
+                    "message": c["message"] if c else "",
+                    "last_run": _iso(c["last_run"]) if c else None,
+                    "last_ok": _iso(c["last_ok"]) if c else None,
+                    "new_items": c["new_items"] if c else 0,
                     "enabled": enabled,
                 }
             )
@@ -58,11 +85,11 @@ def source_health(session, config=None) -> list[dict]:
             {
                 "key": key,
                 "name": name_en,
-                "state": rec.state if rec else "never_run",
-                "last_run": _iso(rec.last_run) if rec else None,
-                "last_ok": _iso(rec.last_ok) if rec else None,
-                "message": rec.message if rec else "",
-                "new_items": rec.new_items if rec else 0,
+                "state": rec["state"] if rec else "never_run",
+                "last_run": _iso(rec["last_run"]) if rec else None,
+                "last_ok": _iso(rec["last_ok"]) if rec else None,
+                "message": rec["message"] if rec else "",
+                "new_items": rec["new_items"] if rec else 0,
                 "enabled": config.source(key).enabled if config is not None else True,
                 "channels": channel_list,
             }
@@ -71,8 +98,8 @@ def source_health(session, config=None) -> list[dict]:
 
 
 def run(args, ctx) -> int:
-    with ctx.db.read() as session:
-        rows = source_health(session, ctx.config)
+    with ctx.db.engine.connect() as conn:
+        rows = source_health(conn, ctx.config)
     for r in rows:
         if args.json:
             sys.stdout.write(json.dumps(r, ensure_ascii=False) + "\n")
