@@ -68,6 +68,7 @@ class NoteEditor(QWidget):
             self.tr("Your note on this notice: why it matters, who to tell. Saved as you type.")
         )
         self.edit.textChanged.connect(self._on_text_changed)
+        self.edit.setEnabled(False)  # until a notice is shown
         head = QHBoxLayout()
         head.setContentsMargins(0, 0, 0, 0)
         head.addWidget(self.title)
