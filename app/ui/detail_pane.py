@@ -23,6 +23,7 @@ class DetailPane(QWidget):
         super().__init__(parent)
         self._db, self._tasks = db, tasks
         self._token = 0
+        self.requested: int | None = None  # the notice asked for last (shown once loaded)
         self.detail: NoticeDetail | None = None
         self.body_en: dict[int, object] = {}  # notice id -> BodyTranslation, this session
         self.source_names: dict[str, str] = {}
@@ -59,6 +60,7 @@ class DetailPane(QWidget):
     def show_notice(self, notice_id: int | None) -> None:
         self._token += 1
         token = self._token
+        self.requested = notice_id
         if notice_id != self.note.notice_id:
             self.note.set_notice(None)  # saves the note being left; none is typed until loaded
         if notice_id is None:
@@ -102,8 +104,10 @@ class DetailPane(QWidget):
             self.reload()
 
     def reload(self) -> None:
-        if self.detail is not None:
-            self.show_notice(self.detail.id)
+        """Read the notice again: the one asked for last, so a change to the notice shown
+        while another one loads does not bring the old one back."""
+        if self.requested is not None:
+            self.show_notice(self.requested)
 
     def focus_note(self) -> None:
         """Put the cursor at the end of the note (the Note action, N)."""

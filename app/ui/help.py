@@ -3,6 +3,7 @@ drift from what the keys do) and About (version, where regwatch keeps its files,
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from PySide6.QtGui import QAction, QKeySequence
@@ -42,7 +43,8 @@ class ShortcutRow:
 
 
 def plain(text: str) -> str:
-    """A menu text without its mnemonic ampersand or trailing ellipsis."""
+    """A menu text without its mnemonic (``&File``, Chinese ``文件(&F)``) or trailing ellipsis."""
+    text = re.sub(r"\(&\w\)", "", text)
     return text.replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip("…").strip()
 
 
@@ -88,6 +90,7 @@ class ShortcutsDialog(QDialog):
             for j, text in enumerate((r.menu, r.action, r.keys)):
                 table.setItem(i, j, QTableWidgetItem(text))
         table.verticalHeader().hide()
+        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         table.resizeColumnToContents(0)

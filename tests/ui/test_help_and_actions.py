@@ -86,31 +86,40 @@ def test_notice_actions_are_disabled_without_a_selection(qtbot, window, seeded_d
     assert not any(a.isEnabled() for a in window.status_actions.values())
     window.select_row(0)
     assert window.act_flag.isEnabled() and window.status_actions["relevant"].isEnabled()
-    qtbot.waitUntil(lambda: window.act_open.isEnabled(), timeout=5000)  # once the notice loads
+    qtbot.waitUntil(lambda: window.act_open.isEnabled(), timeout=10000)  # once the notice loads
     assert window.act_cite.isEnabled() and window.act_note.isEnabled()
 
 
 def test_flag_and_status_menu_items_show_the_notice_being_read(qtbot, window, tasks):
     window.select_row(0)
-    qtbot.waitUntil(lambda: window.detail.detail is not None, timeout=5000)
+    qtbot.waitUntil(lambda: window.detail.detail is not None, timeout=10000)
     first = window.current_id()
     assert not window.act_flag.isChecked()
     assert window.status_actions["new"].isChecked()
     window.table.setFocus()
     qtbot.keyClick(window.table, Qt.Key.Key_F)
-    qtbot.waitUntil(lambda: window.detail.detail.flagged, timeout=5000)
+    qtbot.waitUntil(lambda: window.detail.detail.flagged, timeout=10000)
     assert window.act_flag.isChecked()
     qtbot.keyClick(window.table, Qt.Key.Key_3)  # escalated
-    qtbot.waitUntil(lambda: window.detail.detail.status == "escalated", timeout=5000)
+    qtbot.waitUntil(lambda: window.detail.detail.status == "escalated", timeout=10000)
     assert window.status_actions["escalated"].isChecked()
     assert not window.status_actions["new"].isChecked()
     wait_idle(qtbot, tasks)
 
     window.select_row(1)  # another notice: neither flagged nor escalated
-    qtbot.waitUntil(lambda: window.detail.detail.id != first, timeout=5000)
+    qtbot.waitUntil(lambda: window.detail.detail.id != first, timeout=10000)
     assert not window.act_flag.isChecked()
     assert window.status_actions["new"].isChecked()
 
-    window.select_row(window.model.row_of(first))
-    qtbot.waitUntil(lambda: window.detail.detail.id == first, timeout=5000)
+    row = window.model.row_of(first)
+    assert row is not None, "the flagged notice is still in the view"
+    window.select_row(row)
+    qtbot.waitUntil(lambda: window.detail.detail.id == first, timeout=10000)
     assert window.act_flag.isChecked() and window.status_actions["escalated"].isChecked()
+
+
+def test_menu_texts_lose_their_mnemonics_in_both_languages():
+    from app.ui.help import plain
+
+    assert plain("&File") == "File" and plain("文件(&F)") == "文件"
+    assert plain("Sources…") == "Sources" and plain("R&&D") == "R&D"
