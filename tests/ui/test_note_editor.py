@@ -40,6 +40,9 @@ def test_typed_note_is_saved_after_a_pause_and_marked_in_the_list(qtbot, window,
     assert _note(seeded_db, nid) == ""
     qtbot.waitUntil(lambda: editor.state == "saved", timeout=10000)
     assert _note(seeded_db, nid) == "Brief the TC260 lead\non Friday"
+    with seeded_db.read() as s:  # F and 2 typed into the note neither flag nor set a status
+        st = s.get(Notice, nid).state
+        assert not st.flagged and st.status == "new"
     assert "Saved" in editor.status.text()
     row = window.model.row_of(nid)
     qtbot.waitUntil(lambda: window.model.index(row, 0).data(HAS_NOTE_ROLE) is True, timeout=10000)
