@@ -37,6 +37,12 @@ def data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
+def cache_dir() -> Path:
+    """Rebuildable files (the dictionary index); ``REGWATCH_CACHE_DIR`` overrides it."""
+    env = os.environ.get("REGWATCH_CACHE_DIR")
+    return Path(env) if env else Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+
+
 def default_config_path() -> Path:
     return config_dir() / "regwatch.toml"
 

@@ -83,3 +83,9 @@ def set_human_title(session: Session, notice_id: int, text: str) -> Changes:
             session.add(entry)
         entry.translation, entry.human, entry.complete = text, True, True
     return Changes(notices=frozenset({notice_id}))
+
+
+def save_note(session: Session, notice_id: int, text: str) -> Changes:
+    """Store the user's note on one notice (the note editor saves through this one function,
+    so per-user notes can replace the storage behind it)."""
+    return set_state(session, [notice_id], note=text)

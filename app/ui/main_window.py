@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -36,6 +35,7 @@ from app.triage import set_state
 from app.ui.detail_pane import DetailPane
 from app.ui.fetch import CycleOutcome, FetchController
 from app.ui.fetch_status import FetchStatus
+from app.ui.help import install_help
 from app.ui.notice_model import ID_ROLE, STATUS_LABELS, NoticeTableModel, nonempty
 from app.ui.ops import Op, TaskManager
 from app.ui.safe_browser import is_web_url, open_web_url
@@ -176,6 +176,7 @@ class MainWindow(QMainWindow):
         self.detail = DetailPane(db, tasks, self)
         self.detail.source_names = names
         self.detail.action.connect(self._on_detail_action)
+        self.detail.changed.connect(self.apply_changes)
 
         splitter = QSplitter(self)
         splitter.setObjectName("main-splitter")
@@ -202,6 +203,7 @@ class MainWindow(QMainWindow):
 
         self._build_actions()
         self._build_toolbar()
+        install_help(self)
         self.fetch_status = FetchStatus(self)
         self.fetch_status.source_names = self.model.source_names
         self.count_label = QLabel(self)
@@ -601,17 +603,7 @@ class MainWindow(QMainWindow):
         self.bulk("status", status)
 
     def edit_note(self) -> None:
-        nid, d = self.current_id(), self.detail.detail
-        if nid is None:
-            return
-        text, ok = QInputDialog.getMultiLineText(
-            self,
-            self.tr("Note"),
-            self.tr("Note on this notice:"),
-            d.note if d and d.id == nid else "",
-        )
-        if ok:
-            self.write(lambda s: set_state(s, [nid], note=text))
+        self.detail.focus_note()
 
     def edit_translation(self) -> None:
         from app.ui.dialogs.translation_edit import TranslationEditDialog

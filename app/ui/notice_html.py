@@ -211,8 +211,6 @@ def render(d: NoticeDetail, *, source_name: str = "", tr=lambda s: s, body_en=No
         if v
     )
     h.append(f'<table cellspacing="0" cellpadding="1">{rows}</table>')
-    if d.note:
-        h.append(f'<p style="background-color:#fef9c3">📝 {escape(d.note)}</p>')
     if d.topics:
         h.append(f"<h4>{escape(tr('Topics'))}</h4><ul>")
         for hit in d.topics:

@@ -49,6 +49,7 @@ class NoticeRow:
     status: str
     removed: bool
     exported: bool = False  # emailed in a digest
+    has_note: bool = False  # the reader wrote a note on it (the list draws a marker)
 
 
 def row_from(notice: Notice) -> NoticeRow:
@@ -68,6 +69,7 @@ def row_from(notice: Notice) -> NoticeRow:
         status=st.status if st else "new",
         removed=bool(notice.removed),
         exported=bool(st and st.exported_at),
+        has_note=bool(st and (st.note or "").strip()),
     )
 
 
@@ -82,6 +84,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 )
 SORT_KEYS = {0: "date", 1: "source", 2: "title", 3: "title_en"}
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
+HAS_NOTE_ROLE = Qt.ItemDataRole.UserRole + 2  # bool: the notice has a note
 
 
 SCAN_WINDOW = 3000  # newest rows of a view tested directly before the search index is used
@@ -414,6 +417,8 @@ class NoticeTableModel(QAbstractTableModel):
             return self._display(row, key)
         if role == ID_ROLE:
             return row.id
+        if role == HAS_NOTE_ROLE:
+            return row.has_note
         if role == Qt.ItemDataRole.ToolTipRole and key in ("title", "title_en", "topics"):
             return self._display(row, key) or None
         if role == Qt.ItemDataRole.ToolTipRole and key == "source":

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QInputDialog
 
 from storage.models import Notice, UserState
 from storage.queries import NoticeFilter, count_notices
@@ -60,11 +59,10 @@ def test_fetch_triage_and_email_flagged(qtbot, db, live_config, tasks, smtp, mon
     w.table.setFocus()
     qtbot.keyClick(w.table, Qt.Key.Key_F)
     qtbot.keyClick(w.table, Qt.Key.Key_2)
-    monkeypatch.setattr(
-        QInputDialog, "getMultiLineText", staticmethod(lambda *a, **k: ("brief the lead", True))
-    )
-    w.edit_note()
-    qtbot.waitUntil(lambda: "brief the lead" in w.detail.browser.toPlainText(), timeout=5000)
+    qtbot.keyClick(w.table, Qt.Key.Key_N)  # the note editor under the notice takes the keys
+    qtbot.keyClicks(w.detail.note.edit, "brief the lead")
+    qtbot.waitUntil(lambda: w.detail.note.state == "saved", timeout=5000)
+    wait_idle(qtbot, w.tasks)
     with db.read() as s:
         st = s.get(UserState, nid)
         assert st.flagged and st.status == "relevant" and st.note == "brief the lead"

@@ -67,6 +67,8 @@ class Provider:
     default_base: ClassVar[str] = ""
     # What the vendor calls the non-secret account id kept in ``app_id`` (None: not needed).
     app_id_label: ClassVar[str | None] = None
+    uses_model: ClassVar[bool] = False  # reads ``model`` (chat servers serve many models)
+    uses_region: ClassVar[bool] = False  # reads ``region`` (the vendor's data centre)
 
     def __init__(self, settings: ProviderSettings, key: str | None = None):
         self.settings = settings

@@ -16,6 +16,7 @@ from app.translation.providers.errors import (
 
 @register("microsoft")
 class Microsoft(Provider):
+    uses_region = True  # a regional (not global) resource needs its region sent
     default_base = "https://api.cognitive.microsofttranslator.com"
 
     def _translate(self, texts: list[str], hints: dict[str, str]) -> list[str]:

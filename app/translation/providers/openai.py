@@ -16,6 +16,7 @@ SYSTEM = (
 @register("openai")
 class OpenAICompatible(Provider):
     needs_key: ClassVar[bool] = False  # local servers need none
+    uses_model: ClassVar[bool] = True
     default_base = "http://127.0.0.1:11434/v1"
 
     def _translate(self, texts: list[str], hints: dict[str, str]) -> list[str]:

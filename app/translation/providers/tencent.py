@@ -56,6 +56,7 @@ def tc3_authorization(secret_id: str, secret_key: str, host: str, body: str, tim
 @register("tencent")
 class Tencent(Provider):
     app_id_label = "SecretId"
+    uses_region = True  # X-TC-Region, ap-beijing when empty
     default_base = "https://tmt.tencentcloudapi.com"
 
     def _translate(self, texts: list[str], hints: dict[str, str]) -> list[str]:

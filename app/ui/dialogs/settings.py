@@ -1,5 +1,9 @@
 """Settings: translation provider, e-mail (SMTP), notifications, UI language, tray behaviour.
 
+The Translation tab shows only the fields the chosen provider reads (``provider_fields``: DeepL
+has no model or app id, the offline engine nothing at all); the tray options are disabled, with
+a tooltip saying why, on a desktop without a system tray.
+
 "Save" validates the new config with app.config (the same rules as the file) and writes it;
 the SMTP password (``store_smtp_password``) and API keys (``providers.keys.set_key``) go to the
 OS keyring. The Test buttons run in the network pool: SMTP "Test" sends a real test message
@@ -20,6 +24,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSpinBox,
+    QSystemTrayIcon,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -29,6 +34,7 @@ from app.config import _CHOICES, Config, ProviderConfig
 from app.config_write import save_config
 from app.errors import UserError
 from app.export.smtp import SmtpConfigError, SmtpSettings, send_test, store_smtp_password
+from app.translation.providers.fields import OFFLINE, provider_fields
 from app.translation.providers.keys import set_key
 from app.translation.service import check_provider, create_provider
 from app.ui.i18n import LANGUAGES
@@ -71,6 +77,14 @@ class SettingsDialog(QDialog):
         f.addRow(self.tr("Language (after restart)"), self.language)
         for w in (self.start_min, self.close_tray, self.notify, self.sound):
             f.addRow("", w)
+        if not QSystemTrayIcon.isSystemTrayAvailable():
+            why = self.tr(
+                "This desktop has no system tray (notification area), so regwatch cannot "
+                "stay in it; closing the window quits."
+            )
+            for w in (self.start_min, self.close_tray):
+                w.setEnabled(False)
+                w.setToolTip(why)
         tabs.addTab(g, self.tr("General"))
 
         t = QWidget()
@@ -81,9 +95,9 @@ class SettingsDialog(QDialog):
         self.provider.setCurrentIndex(max(0, self.provider.findData(config.translation.provider)))
         self.provider.currentIndexChanged.connect(self._load_provider)
         self.base_url, self.model, self.app_id = QLineEdit(), QLineEdit(), QLineEdit()
+        self.region = QLineEdit()
         self.api_key = QLineEdit()
         self.api_key.setEchoMode(QLineEdit.EchoMode.Password)
-        self.api_key.setPlaceholderText(self.tr("stored in the system keyring"))
         self.tr_result = QLabel()
         self.tr_result.setWordWrap(True)
         test_tr = QPushButton(self.tr("Test"))
@@ -94,9 +108,11 @@ class SettingsDialog(QDialog):
         f.addRow(self.tr("Provider"), self.provider)
         f.addRow(self.tr("Base URL"), self.base_url)
         f.addRow(self.tr("Model"), self.model)
+        f.addRow(self.tr("Region"), self.region)
         f.addRow(self.tr("App ID"), self.app_id)
         f.addRow(self.tr("API key"), self.api_key)
         f.addRow(test_tr, self.tr_result)
+        self.provider_form = f
         tabs.addTab(t, self.tr("Translation"))
         self.translation_page = t
         self._load_provider()
@@ -158,15 +174,38 @@ class SettingsDialog(QDialog):
         self.provider.setFocus()
 
     def _load_provider(self) -> None:
+        """Show the chosen provider's settings, and only the fields it reads."""
         p = self.provider.currentData()
         pc = self._config.translation.providers.get(p, ProviderConfig())
         self.base_url.setText(pc.base_url)
         self.model.setText(pc.model)
+        self.region.setText(pc.region)
         self.app_id.setText(pc.app_id)
         self.api_key.clear()
-        online = p != "offline"  # the offline engine has no URL, model or key to set
-        for w in (self.base_url, self.model, self.app_id, self.api_key):
-            w.setEnabled(online)
+        fields = provider_fields(p)
+        form = self.provider_form
+        for w, used in (
+            (self.base_url, fields.base_url),
+            (self.model, fields.model),
+            (self.region, fields.region),
+            (self.app_id, fields.app_id),
+            (self.api_key, fields.key != "none"),
+        ):
+            form.setRowVisible(w, used)
+            w.setEnabled(used)
+        self.base_url.setPlaceholderText(
+            fields.default_base or self.tr("the provider's default address")
+        )
+        label = form.labelForField(self.app_id)
+        if isinstance(label, QLabel):
+            label.setText(
+                self.tr("App ID") + (f" ({fields.app_id_label})" if fields.app_id_label else "")
+            )
+        self.api_key.setPlaceholderText(
+            self.tr("stored in the system keyring")
+            if fields.key == "required"
+            else self.tr("optional (local servers need none); stored in the system keyring")
+        )
 
     def build_config(self) -> Config:
         cfg = copy.deepcopy(self._config)
@@ -177,13 +216,18 @@ class SettingsDialog(QDialog):
         cfg.notifications.sound = self.sound.isChecked()
         p = self.provider.currentData()
         cfg.translation.provider = p
-        if p != "offline":
+        fields = provider_fields(p)
+        if p != OFFLINE:
+            # Only the fields the provider reads: a value hidden from the user is kept as it was.
             pc = cfg.translation.providers.setdefault(p, ProviderConfig())
-            pc.base_url, pc.model, pc.app_id = (
-                self.base_url.text().strip(),
-                self.model.text().strip(),
-                self.app_id.text().strip(),
-            )
+            for name, used in (
+                ("base_url", fields.base_url),
+                ("model", fields.model),
+                ("region", fields.region),
+                ("app_id", fields.app_id),
+            ):
+                if used:
+                    setattr(pc, name, getattr(self, name).text().strip())
         em = cfg.email
         em.host, em.port = self.smtp_host.text().strip(), self.smtp_port.value()
         em.security = self.security.currentData()
@@ -199,7 +243,7 @@ class SettingsDialog(QDialog):
                 if not em.username:
                     raise SmtpConfigError("enter the SMTP user name the password belongs to")
                 store_smtp_password(em.username, em.host, self.smtp_password.text())
-            if self.api_key.text() and cfg.translation.provider != "offline":
+            if self.api_key.text() and provider_fields(cfg.translation.provider).key != "none":
                 set_key(cfg.translation.provider, self.api_key.text())
             self.saved = save_config(cfg, self._config.path)
         except (UserError, OSError) as exc:
