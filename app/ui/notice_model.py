@@ -19,10 +19,11 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from sqlalchemy import select, true
 from sqlalchemy.orm import Session, load_only, selectinload
 
+from app.translation.lead_title import lead_title
 from app.ui.ops import Op, TaskManager
 from storage.db import Database
 from storage.models import Notice, TopicMatch
-from storage.queries import NoticeFilter, count_notices, select_notices
+from storage.queries import CLOSING_DAYS, NoticeFilter, count_notices, select_notices
 from storage.search import scan_clause
 
 STATUS_LABELS = {
@@ -49,6 +50,14 @@ class NoticeRow:
     status: str
     removed: bool
     exported: bool = False  # emailed in a digest
+    has_note: bool = False
+    deadline: dt.date | None = None  # end of the comment period
+    issuers: tuple[str, ...] = ()  # as the site wrote them (Chinese)
+
+    @property
+    def lead_en(self) -> str:
+        """The English title with the document's own name first ("Guidelines … (MIIT notice)")."""
+        return lead_title(self.title_en, self.issuers) if self.title_en else ""
 
 
 def row_from(notice: Notice) -> NoticeRow:
@@ -68,7 +77,24 @@ def row_from(notice: Notice) -> NoticeRow:
         status=st.status if st else "new",
         removed=bool(notice.removed),
         exported=bool(st and st.exported_at),
+        has_note=bool(st and (st.note or "").strip()),
+        deadline=notice.comment_deadline,
+        issuers=tuple(str(i) for i in (notice.issuers or ())),
     )
+
+
+def deadline_text(deadline: dt.date | None, today: dt.date, tr=lambda s: s) -> str:
+    """ "closes today", "closes in 5 days", "closed" (or "" without a comment deadline)."""
+    if deadline is None:
+        return ""
+    days = (deadline - today).days
+    if days < 0:
+        return tr("closed")
+    if days == 0:
+        return tr("closes today")
+    if days == 1:
+        return tr("closes tomorrow")
+    return tr("closes in {n} days").replace("{n}", str(days))
 
 
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -79,9 +105,13 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("topics", "Topics"),
     ("flag", "⚑"),
     ("status", "Status"),
+    ("note", "✎"),
+    ("deadline", "Comments"),
 )
-SORT_KEYS = {0: "date", 1: "source", 2: "title", 3: "title_en"}
+# Every column sorts, in SQL (storage.queries.sort_expression).
+SORT_KEYS = {i: key for i, (key, _) in enumerate(COLUMNS)}
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
+ROW_ROLE = Qt.ItemDataRole.UserRole + 2  # the whole NoticeRow, for the reading delegate
 
 
 SCAN_WINDOW = 3000  # newest rows of a view tested directly before the search index is used
@@ -148,7 +178,10 @@ def rows_for(session: Session, ids: list[int]) -> list[NoticeRow]:
                 Notice.title,
                 Notice.title_en,
                 Notice.removed,
+                Notice.comment_deadline,
+                Notice.issuers,
             ),
+            selectinload(Notice.state),
             selectinload(Notice.matches).selectinload(TopicMatch.topic),
         )
     )
@@ -183,6 +216,7 @@ class NoticeTableModel(QAbstractTableModel):
         self._counting = False
         self.source_names: dict[str, str] = {}
         self.source_tooltips: dict[str, str] = {}
+        self.today = dt.date.today  # the clock deadlines are counted from (tests set it)
 
     # -- the view -----------------------------------------------------------------------------
 
@@ -414,8 +448,14 @@ class NoticeTableModel(QAbstractTableModel):
             return self._display(row, key)
         if role == ID_ROLE:
             return row.id
+        if role == ROW_ROLE:
+            return row
         if role == Qt.ItemDataRole.ToolTipRole and key in ("title", "title_en", "topics"):
             return self._display(row, key) or None
+        if role == Qt.ItemDataRole.ToolTipRole and key == "deadline" and row.deadline:
+            return self.tr("Comments due {date}").replace("{date}", row.deadline.isoformat())
+        if role == Qt.ItemDataRole.ToolTipRole and key == "note" and row.has_note:
+            return self.tr("Has a note")
         if role == Qt.ItemDataRole.ToolTipRole and key == "source":
             return self.source_tooltips.get(row.source)
         if role == Qt.ItemDataRole.ToolTipRole and key == "status" and row.exported:
@@ -431,6 +471,8 @@ class NoticeTableModel(QAbstractTableModel):
                 return QBrush(QColor(row.topics[0][1]))
             if key == "flag" and row.flagged:
                 return QBrush(QColor("#dc2626"))
+            if key == "deadline" and row.deadline:
+                return QBrush(QColor(deadline_colour(row.deadline, self.today())))
         return None
 
     def _display(self, row: NoticeRow, key: str) -> str:
@@ -449,6 +491,10 @@ class NoticeTableModel(QAbstractTableModel):
         if key == "status":
             text = self.tr(STATUS_LABELS.get(row.status, row.status))
             return text + " ✉" if row.exported else text
+        if key == "note":
+            return "✎" if row.has_note else ""
+        if key == "deadline":
+            return deadline_text(row.deadline, self.today(), self.tr)
         return ""
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -459,3 +505,19 @@ class NoticeTableModel(QAbstractTableModel):
         if (key, desc) != (self._sort, self._desc):
             self._sort, self._desc = key, desc
             self.reload()
+
+    def column_of(self, sort_key: str) -> int:
+        """The column that sorts by ``sort_key`` (the header shows its arrow there)."""
+        return next((c for c, k in SORT_KEYS.items() if k == sort_key), 0)
+
+
+def deadline_colour(deadline: dt.date, today: dt.date) -> str:
+    """Red when comments close within a week, amber within CLOSING_DAYS, grey once closed."""
+    days = (deadline - today).days
+    if days < 0:
+        return "#9ca3af"
+    if days <= 7:
+        return "#dc2626"
+    if days <= CLOSING_DAYS:
+        return "#d97706"
+    return "#2563eb"
