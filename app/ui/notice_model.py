@@ -216,6 +216,7 @@ class NoticeTableModel(QAbstractTableModel):
         self._counting = False
         self.source_names: dict[str, str] = {}
         self.source_tooltips: dict[str, str] = {}
+        self.reading = False  # the reading layout: the titles column shows both titles
         self.today = dt.date.today  # the clock deadlines are counted from (tests set it)
 
     # -- the view -----------------------------------------------------------------------------
@@ -238,8 +239,11 @@ class NoticeTableModel(QAbstractTableModel):
         page = self._pages.get(row // self.PAGE)
         return page is not None and row - (row // self.PAGE) * self.PAGE < len(page)
 
-    def set_filter(self, f: NoticeFilter) -> None:
+    def set_filter(self, f: NoticeFilter, sort: tuple[str, bool] | None = None) -> None:
+        """Show another view; ``sort`` (key, descending) changes the order in the same reload."""
         self._filter = f
+        if sort is not None:
+            self._sort, self._desc = sort
         self.reload()
 
     def set_query(self, text: str) -> None:
@@ -434,6 +438,8 @@ class NoticeTableModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0):
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
             if role == Qt.ItemDataRole.DisplayRole:
+                if self.reading and COLUMNS[section][0] == "title_en":
+                    return self.tr("Title (English / Chinese)")
                 return self.tr(COLUMNS[section][1])
         return None
 
