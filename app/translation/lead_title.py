@@ -46,9 +46,16 @@ def lead_title(title_en: str, issuers: Iterable[str] | str = ()) -> str:
     "Notice of the Ministry of Industry and Information Technology on Issuing the Guidelines
     for X" → "Guidelines for X (MIIT notice)". Titles outside the frames come back unchanged.
     """
+    name, tag = lead_parts(title_en, issuers)
+    return f"{name} ({tag})" if tag else name
+
+
+def lead_parts(title_en: str, issuers: Iterable[str] | str = ()) -> tuple[str, str]:
+    """(the document's own name, the frame's short tag "MIIT notice"); tag "" outside frames.
+    A list that must cut the title cuts the name and keeps the tag, so rows still differ."""
     m = _FRAME.match(title_en.strip())
     if not m:
-        return title_en
+        return title_en, ""
     genre, rest = m.group("genre").lower(), m.group("rest")
     for verb, tag in _VERB_TAGS:
         if rest.startswith(verb + " "):
@@ -62,4 +69,4 @@ def lead_title(title_en: str, issuers: Iterable[str] | str = ()) -> str:
     who = issuer_abbreviation(issuers) if issuers else ""
     if not who and m.group("issuer") and len(m.group("issuer")) <= 24:
         who = m.group("issuer").removeprefix("the ")
-    return f"{rest} ({who} {genre})" if who else f"{rest} ({genre})"
+    return rest, f"{who} {genre}" if who else genre

@@ -17,8 +17,10 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
+    QProxyStyle,
     QStyle,
     QStyledItemDelegate,
+    QStyleOptionHeader,
     QStyleOptionViewItem,
     QTableView,
     QWidget,
@@ -50,9 +52,9 @@ PAD = 4
 _TOKENS = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]|\S+\s*|\s+")
 
 
-def wrap(text: str, metrics: QFontMetrics, width: int, max_lines: int) -> list[str]:
-    """``text`` in at most ``max_lines`` lines of ``width`` pixels: English breaks between
-    words, Chinese between characters; the last line is elided when text is left over."""
+def take_lines(text: str, metrics: QFontMetrics, width: int, n: int) -> tuple[list[str], str]:
+    """Up to ``n`` full lines of ``text`` (English breaks between words, Chinese between
+    characters) and the text left over."""
     lines: list[str] = []
     line = ""
     tokens = _TOKENS.findall(text)
@@ -61,13 +63,24 @@ def wrap(text: str, metrics: QFontMetrics, width: int, max_lines: int) -> list[s
             line += tok
             continue
         lines.append(line.rstrip())
-        if len(lines) == max_lines - 1:
-            rest = "".join(tokens[i:])
-            lines.append(metrics.elidedText(rest, Qt.TextElideMode.ElideRight, width))
-            return lines
+        if len(lines) == n:
+            return lines, "".join(tokens[i:])
         line = tok
     if line.strip():
-        lines.append(metrics.elidedText(line.rstrip(), Qt.TextElideMode.ElideRight, width))
+        if len(lines) == n:
+            return lines, line
+        lines.append(line.rstrip())
+    return lines, ""
+
+
+def wrap(text: str, metrics: QFontMetrics, width: int, max_lines: int) -> list[str]:
+    """``text`` in at most ``max_lines`` lines of ``width`` pixels; the last line is elided
+    when text is left over."""
+    lines, rest = take_lines(text, metrics, width, max_lines)
+    if rest:
+        joint = "" if _TOKENS.match(rest) and len(_TOKENS.match(rest).group()) == 1 else " "
+        last = lines[-1] + joint + rest if lines else rest
+        lines[-1:] = [metrics.elidedText(last, Qt.TextElideMode.ElideRight, width)]
     return lines
 
 
@@ -86,15 +99,29 @@ def reading_lines(
     zh = ("[removed] " if row.removed else "") + row.title
     if not row.title_en:
         return [], wrap(zh, zh_metrics, width, lines)
-    en = row.title_en
-    if not fits(en, en_metrics, width, lines - 1) and row.lead_en:
-        en = row.lead_en
-    en_lines = wrap(en, en_metrics, width, lines - 1)
+    en_lines = wrap(row.title_en, en_metrics, width, lines - 1)
+    if not fits(row.title_en, en_metrics, width, lines - 1):
+        en_lines = keep_tag(*row.lead_parts, en_metrics, width, lines - 1)
     return en_lines, wrap(zh, zh_metrics, width, lines - len(en_lines))
 
 
+def keep_tag(name: str, tag: str, metrics: QFontMetrics, width: int, lines: int) -> list[str]:
+    """The document name wrapped and cut so that the frame tag "(MIIT notice)" still ends
+    the last line: the part of a title that tells rows apart is never the part cut off."""
+    full = f"{name} ({tag})" if tag else name
+    if not tag or fits(full, metrics, width, lines):
+        return wrap(full, metrics, width, lines)
+    suffix = f" ({tag})"
+    head, rest = take_lines(name, metrics, width, lines - 1)
+    if not rest:  # the name fits in the lines before the last: the tag gets the last one
+        return [*head, metrics.elidedText(suffix.strip(), Qt.TextElideMode.ElideRight, width)]
+    room = max(width - metrics.horizontalAdvance(suffix), 0)
+    return [*head, metrics.elidedText(rest.strip(), Qt.TextElideMode.ElideRight, room) + suffix]
+
+
 def row_height(font: QFont, lines: int = 3) -> int:
-    return QFontMetrics(font).lineSpacing() * lines + 2 * PAD + 2
+    """Room for ``lines`` lines; Chinese glyphs come from a taller fallback font."""
+    return round(QFontMetrics(font).lineSpacing() * 1.2) * lines + 2 * PAD
 
 
 class _RowDelegate(QStyledItemDelegate):
@@ -137,7 +164,7 @@ class ReadingTitleDelegate(_RowDelegate):
         zh_font = QFont(opt.font)
         en_m, zh_m = QFontMetrics(en_font), QFontMetrics(zh_font)
         en_lines, zh_lines = reading_lines(row, en_m, zh_m, rect.width())
-        step = max(en_m.lineSpacing(), zh_m.lineSpacing())
+        step = rect.height() // 3
         y = rect.top()
         p.setFont(en_font)
         removed = QColor("#9ca3af") if row.removed else None
@@ -170,7 +197,7 @@ class ReadingSideDelegate(_RowDelegate):
         small = QFont(opt.font)
         small.setPointSizeF(max(7.0, font.pointSizeF() - 1))
         m = QFontMetrics(font)
-        step = m.lineSpacing()
+        step = rect.height() // 3
         line = QRect(rect.left(), rect.top(), rect.width(), step)
         p.setFont(font)
         p.setPen(self.pen(opt, selected))
@@ -232,6 +259,25 @@ class CompactTitleDelegate(QStyledItemDelegate):
                 option.text = row.lead_en
 
 
+class SortArrowStyle(QProxyStyle):
+    """Header arrows that point the way the list runs: newest first (descending) points down.
+    Qt draws ascending as a down arrow (a Windows convention); this header turns it round."""
+
+    def drawPrimitive(self, element, option, painter, widget=None) -> None:
+        if element == QStyle.PrimitiveElement.PE_IndicatorHeaderArrow and isinstance(
+            option, QStyleOptionHeader
+        ):
+            opt = QStyleOptionHeader(option)
+            up, down = (
+                QStyleOptionHeader.SortIndicator.SortUp,
+                QStyleOptionHeader.SortIndicator.SortDown,
+            )
+            opt.sortIndicator = down if option.sortIndicator == up else up
+            super().drawPrimitive(element, opt, painter, widget)
+            return
+        super().drawPrimitive(element, option, painter, widget)
+
+
 class NoticeTable(QTableView):
     """The notice list; while it has no rows it says why, and what to do about it."""
 
@@ -248,6 +294,8 @@ class NoticeTable(QTableView):
         self.setAlternatingRowColors(True)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.horizontalHeader().setMinimumSectionSize(20)
+        self._arrow_style = SortArrowStyle()
+        self.horizontalHeader().setStyle(self._arrow_style)
         self._side = ReadingSideDelegate(self)
         self._titles = ReadingTitleDelegate(self)
         self._compact_title = CompactTitleDelegate(self)

@@ -19,7 +19,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from sqlalchemy import select, true
 from sqlalchemy.orm import Session, load_only, selectinload
 
-from app.translation.lead_title import lead_title
+from app.translation.lead_title import lead_parts, lead_title
 from app.ui.ops import Op, TaskManager
 from storage.db import Database
 from storage.models import Notice, TopicMatch
@@ -58,6 +58,11 @@ class NoticeRow:
     def lead_en(self) -> str:
         """The English title with the document's own name first ("Guidelines … (MIIT notice)")."""
         return lead_title(self.title_en, self.issuers) if self.title_en else ""
+
+    @property
+    def lead_parts(self) -> tuple[str, str]:
+        """(document name, frame tag) of the English title, for cutting the name only."""
+        return lead_parts(self.title_en, self.issuers) if self.title_en else ("", "")
 
 
 def row_from(notice: Notice) -> NoticeRow:
