@@ -22,6 +22,7 @@ class DetailPane(QWidget):
         self._token = 0
         self.detail: NoticeDetail | None = None
         self.body_en: dict[int, object] = {}  # notice id -> BodyTranslation, this session
+        self.search_query = ""  # the list's search text, marked in the notice shown
         self.source_names: dict[str, str] = {}
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -73,6 +74,7 @@ class DetailPane(QWidget):
                         source_name=self.source_names.get(d.source, ""),
                         tr=self.tr,
                         body_en=self.body_en.get(d.id),
+                        search=self.search_query,
                     )
                 )
                 bar.setValue(keep)

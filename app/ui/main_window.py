@@ -185,6 +185,9 @@ class MainWindow(QMainWindow):
         self.model.set_filter(self.filters.apply(self._view_filter), sort)
 
     def _on_filters(self, filters: ListFilters) -> None:
+        if filters.query != self.filters.query:
+            self.detail.search_query = filters.query
+            self.detail.reload()  # the search terms are marked in the notice shown
         self.filters = filters
         self.model.set_filter(filters.apply(self._view_filter))
 
