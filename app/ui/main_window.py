@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
@@ -74,6 +75,7 @@ class MainWindow(QMainWindow):
     ):
         super().__init__(parent)
         self.db, self.config, self.tasks = db, config, tasks
+        self.today: Callable[[], dt.date] = dt.date.today
         self.mark_read_delay_ms = 800
         self.remember_layout = True  # the screenshot renders a fixed layout and writes nothing
         self._layout_timer = QTimer(self)
@@ -182,14 +184,24 @@ class MainWindow(QMainWindow):
             header.setSortIndicator(self.model.column_of(sort[0]), order)
             header.blockSignals(False)
             header.viewport().update()
-        self.model.set_filter(self.filters.apply(self._view_filter), sort)
+        self.model.set_filter(self._list_filter(), sort)
 
     def _on_filters(self, filters: ListFilters) -> None:
         if filters.query != self.filters.query:
             self.detail.search_query = filters.query
             self.detail.reload()  # the search terms are marked in the notice shown
         self.filters = filters
-        self.model.set_filter(filters.apply(self._view_filter))
+        self.model.set_filter(self._list_filter())
+
+    def _list_filter(self) -> NoticeFilter:
+        """The sidebar view with the filter bar laid over it; deadlines count from ``today``."""
+        return replace(self.filters.apply(self._view_filter), today=self.today())
+
+    def set_today(self, today: Callable[[], dt.date]) -> None:
+        """The clock comment deadlines are measured by (tests and screenshots fix it)."""
+        self.today = self.model.today = self.sidebar.today = today
+        self.model.set_filter(self._list_filter())
+        self.sidebar.refresh()
 
     def _apply_search(self) -> None:
         """Apply the search box now (the box itself waits for a pause in typing)."""

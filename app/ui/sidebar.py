@@ -7,6 +7,7 @@ red or orange ringed icon, bold text and their message in the tooltip.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
@@ -162,6 +163,7 @@ class Sidebar(QTreeWidget):
         self.last_counts: SidebarCounts | None = None
         self.source_names: dict[str, str] = {}  # full names, for tooltips
         self.short_names: dict[str, str] = {}  # as the list's Source column shows them
+        self.today = dt.date.today  # the day "Open for comment" counts from
         self.currentItemChanged.connect(self._on_current)
 
     def set_config(self, config: Config) -> None:
@@ -181,8 +183,8 @@ class Sidebar(QTreeWidget):
 
     def refresh(self) -> None:
         """Re-read counts and health in the background, then relabel."""
-        config = self._config
-        Op(self._tasks, lambda: read_counts(self._db, config), kind="read").success(
+        config, today = self._config, self.today()
+        Op(self._tasks, lambda: read_counts(self._db, config, today), kind="read").success(
             self._apply
         ).run_in_background()
 
