@@ -82,9 +82,11 @@ def search_spans(text: str, query: str) -> list[tuple[int, int, str]]:
 
 
 def merge_spans(*groups: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    """One sorted list without overlaps (an overlap keeps the earlier span's colour)."""
+    """One sorted list without overlaps: an overlap keeps the colour of the span that starts
+    first, and at the same start that of the earlier group (search hits before topic tints)."""
     merged: list[tuple[int, int, str]] = []
-    for s, e, c in sorted(span for group in groups for span in group):
+    ranked = sorted((span[0], g, span) for g, group in enumerate(groups) for span in group)
+    for _start, _g, (s, e, c) in ranked:
         if merged and s < merged[-1][1]:
             ps, pe, pc = merged[-1]
             merged[-1] = (ps, max(pe, e), pc)
