@@ -45,7 +45,7 @@ LAYOUT_SETTING = "ui_list_layout"  # the user's choice, remembered in the databa
 COL = {key: i for i, (key, _) in enumerate(COLUMNS)}
 READING_COLUMNS = (COL["date"], COL["title_en"])  # side column, titles
 SIDE_WIDTH = 168
-COMPACT_WIDTHS = (88, 72, 166, 204, 106, 22, 60, 22, 104)
+COMPACT_WIDTHS = (84, 60, 160, 204, 96, 22, 64, 22, 96)
 GREY = QColor("#6b7280")
 PAD = 4
 
@@ -227,10 +227,13 @@ class ReadingSideDelegate(_RowDelegate):
         p.setFont(small)
         sm = QFontMetrics(small)
         x = line.left()
-        for name, colour in row.topics:
+        for n, (name, colour) in enumerate(row.topics):
             label = sm.elidedText(name, Qt.TextElideMode.ElideMiddle, 110)
             w = sm.horizontalAdvance(label) + 10
-            if x + min(w, 30) > line.right():
+            more = f"+{len(row.topics) - n}"
+            if n and x + min(w, 60) + sm.horizontalAdvance(" +9") > line.right():
+                p.setPen(self.pen(opt, selected, GREY))
+                p.drawText(line.adjusted(x - line.left(), 0, 0, 0), _LEFT, more)
                 break
             w = min(w, line.right() - x)
             chip = QRect(x, line.top() + 1, w, step - 2)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from app.config import Config
 from app.services.notice_list import SidebarCounts, read_counts
 from app.ui.icons import ALARMING, HEALTH_COLOURS, NOTABLE, dot, health_icon
+from app.ui.labels import health_label
 from app.ui.ops import Op, TaskManager
 from storage.db import Database
 from storage.queries import NoticeFilter
@@ -138,6 +139,7 @@ class Sidebar(QTreeWidget):
         self.setColumnCount(1)
         self.setRootIsDecorated(True)
         self.setItemDelegate(SidebarDelegate(self))
+        self.setIndentation(12)  # the names get the room
         self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self._fixed: dict[str, QTreeWidgetItem] = {}
         for kind, label, colour in (
@@ -251,7 +253,7 @@ class Sidebar(QTreeWidget):
             badge = f"{h['unread']:,}" if h["unread"] else ""
             if state in ALARMING | NOTABLE:
                 text = f"{text} — {state}"
-                badge = f"{badge} · {state.replace('_', ' ')}".lstrip(" ·")
+                badge = f"{badge} · {health_label(state)}".lstrip(" ·")
             item.setText(0, text)
             item.setData(0, NAME_ROLE, name)
             item.setData(0, BADGE_ROLE, badge)

@@ -291,3 +291,22 @@ def test_sidebar_elides_long_names_in_the_middle_and_keeps_counts(qtbot, win, tr
     cac = win.sidebar.source_item("cac")
     assert cac.data(0, NAME_ROLE) == "CAC"  # short, as in the list
     assert "Cyberspace Administration of China" in cac.toolTip(0)
+
+
+def test_window_widgets_run_no_sql():
+    """The main window, its menus, filters, list view and sidebar call app.services; none
+    builds queries itself."""
+    import ast
+    from pathlib import Path
+
+    ui = Path(__file__).resolve().parents[2] / "app" / "ui"
+    for name in ("main_window", "main_menus", "filter_bar", "list_view", "sidebar", "status_text"):
+        tree = ast.parse((ui / f"{name}.py").read_text(encoding="utf-8"))
+        imported = {
+            n.module if isinstance(n, ast.ImportFrom) else a.name
+            for n in ast.walk(tree)
+            if isinstance(n, ast.Import | ast.ImportFrom)
+            for a in n.names
+        }
+        bad = {m for m in imported if m and (m.startswith("sqlalchemy") or m == "storage.models")}
+        assert not bad, f"{name} imports {bad}"
