@@ -45,7 +45,8 @@ LAYOUT_SETTING = "ui_list_layout"  # the user's choice, remembered in the databa
 COL = {key: i for i, (key, _) in enumerate(COLUMNS)}
 READING_COLUMNS = (COL["date"], COL["title_en"])  # side column, titles
 SIDE_WIDTH = 168
-COMPACT_WIDTHS = (84, 60, 160, 204, 96, 22, 64, 22, 96)
+COMPACT_WIDTHS = (84, 74, 160, 204, 90, 22, 64, 22, 84)
+MIN_EN_WIDTH = 260
 GREY = QColor("#6b7280")
 PAD = 4
 
@@ -325,11 +326,38 @@ class NoticeTable(QTableView):
             self.verticalHeader().setDefaultSectionSize(24)
         # The English title takes the width the others leave: no horizontal scroll bar.
         header.setSectionResizeMode(COL["title_en"], QHeaderView.ResizeMode.Stretch)
+        if not reading:
+            self._share_title_width()
         model = self.model()
         if model is not None and hasattr(model, "reading"):
             model.reading = reading
             model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
         self.viewport().update()
+
+    def _share_title_width(self) -> None:
+        """Compact: the Chinese title takes 40% of the width the other columns leave and the
+        English title the rest; when that would squeeze the English title below
+        MIN_EN_WIDTH the list scrolls sideways instead."""
+        fixed = sum(
+            w
+            for c, w in enumerate(COMPACT_WIDTHS)
+            if c not in (COL["title"], COL["title_en"]) and not self.isColumnHidden(c)
+        )
+        free = self.viewport().width() - fixed
+        header = self.horizontalHeader()
+        zh = max(120, int(free * 0.4))
+        if free - zh < MIN_EN_WIDTH:
+            header.setSectionResizeMode(COL["title_en"], QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(COL["title"], 140)
+            header.resizeSection(COL["title_en"], MIN_EN_WIDTH)
+            return
+        header.resizeSection(COL["title"], zh)
+        header.setSectionResizeMode(COL["title_en"], QHeaderView.ResizeMode.Stretch)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self.layout_mode is ListLayout.COMPACT:
+            self._share_title_width()
 
     def set_empty_text(self, text: str) -> None:
         self.empty_text = text
