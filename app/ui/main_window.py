@@ -48,6 +48,7 @@ log = logging.getLogger(__name__)
 
 SPLITTER_SETTING = "ui_splitter_sizes"  # the user's sidebar | list | detail widths
 DEFAULT_SPLIT = [230, 740, 430]
+DEFAULT_SORT = ("date", True)  # newest first
 
 __all__ = [
     "DATE_PRESETS",
@@ -102,6 +103,7 @@ class MainWindow(QMainWindow):
         self.search = self.filter_bar.search
         self.filters = ListFilters()
         self._view_filter = NoticeFilter.inbox()
+        self._view_sort: tuple[str, bool] | None = None  # the order the shown view imposed
         list_pane = QWidget(self)
         box = QVBoxLayout(list_pane)
         box.setContentsMargins(0, 0, 0, 0)
@@ -177,6 +179,9 @@ class MainWindow(QMainWindow):
         order (Open for comment: by closing date) sorts that way, and the header says so."""
         self._view_filter = view.filter()
         sort = view.sort
+        if sort is None and self._view_sort is not None and self.model.sort_key == self._view_sort:
+            sort = DEFAULT_SORT  # leaving Open for comment: back to newest first
+        self._view_sort = view.sort
         if sort is not None and sort != self.model.sort_key:
             header = self.table.horizontalHeader()
             header.blockSignals(True)
@@ -199,7 +204,7 @@ class MainWindow(QMainWindow):
 
     def set_today(self, today: Callable[[], dt.date]) -> None:
         """The clock comment deadlines are measured by (tests and screenshots fix it)."""
-        self.today = self.model.today = self.sidebar.today = today
+        self.today = self.model.today = self.sidebar.today = self.filter_bar.today = today
         self.model.set_filter(self._list_filter())
         self.sidebar.refresh()
 

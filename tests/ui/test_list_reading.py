@@ -226,6 +226,10 @@ def test_open_for_comment_view_sorted_by_closing_date(qtbot, win, translated_db,
     first = win.model.index(0, COLUMNS.index(("deadline", "Comments"))).data()
     days = (deadlines[0] - TODAY).days
     assert first == {0: "closes today", 1: "closes tomorrow"}.get(days, f"closes in {days} days")
+    win.sidebar.select_kind("all")  # leaving the view: newest first again
+    settle(qtbot, win, tasks)
+    assert win.model.sort_key == ("date", True)
+    assert header.sortIndicatorSection() == 0
 
 
 def test_escape_clears_the_search_box(qtbot, win, tasks):
