@@ -304,7 +304,8 @@ def test_window_widgets_run_no_sql():
     from pathlib import Path
 
     ui = Path(__file__).resolve().parents[2] / "app" / "ui"
-    for name in ("main_window", "main_menus", "filter_bar", "list_view", "sidebar", "status_text"):
+    names = ("main_window", "main_menus", "filter_bar", "list_view", "sidebar", "status_text")
+    for name in (*names, "notice_model"):
         tree = ast.parse((ui / f"{name}.py").read_text(encoding="utf-8"))
         imported = {
             n.module if isinstance(n, ast.ImportFrom) else a.name
