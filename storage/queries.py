@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select, true
 from sqlalchemy.orm import Session, selectinload
 
 from storage.models import (
@@ -32,6 +32,42 @@ SORT_COLUMNS = {
     "first_seen": Notice.first_seen,
     "deadline": Notice.comment_deadline,
 }
+DEADLINE_FILTERS = ("open", "closing", "closed")  # NoticeFilter.deadline values
+CLOSING_DAYS = 14  # "closing soon": the comment deadline is within this many days
+
+
+def _state_value(column, default):
+    """A notice's UserState column as a correlated scalar (``default`` without a state row)."""
+    value = select(column).where(UserState.notice_id == Notice.id).scalar_subquery()
+    return func.coalesce(value, default)
+
+
+def sort_expression(sort: str) -> ColumnElement[Any]:
+    """The ORDER BY expression of a list column: the plain columns, plus the triage columns
+    (status in workflow order, flag, read, note) and the first matching topic's name."""
+    if sort in SORT_COLUMNS:
+        return SORT_COLUMNS[sort]
+    if sort == "status":
+        rank = {s: i for i, s in enumerate(TRIAGE_STATUSES)}
+        return case(rank, value=_state_value(UserState.status, "new"), else_=len(rank))
+    if sort in ("flag", "read"):
+        column = UserState.flagged if sort == "flag" else UserState.read
+        return func.coalesce(
+            select(func.max(case((column.is_(True), 1), else_=0)))
+            .where(UserState.notice_id == Notice.id)
+            .scalar_subquery(),
+            0,
+        )
+    if sort == "note":
+        return func.length(_state_value(UserState.note, ""))
+    if sort == "topics":
+        return (
+            select(func.min(Topic.name))
+            .join(TopicMatch, TopicMatch.topic_id == Topic.id)
+            .where(TopicMatch.notice_id == Notice.id, Topic.enabled.is_(True))
+            .scalar_subquery()
+        )
+    return Notice.sort_date
 
 
 @dataclass
@@ -52,6 +88,8 @@ class NoticeFilter:
     include_duplicates: bool = True
     exported: bool | None = None  # True: exported before; False: never exported
     ids: Sequence[int] | None = None
+    deadline: str | None = None  # open | closing (within CLOSING_DAYS) | closed
+    today: dt.date | None = None  # the day deadlines are measured from (None: today)
     extra: list[ColumnElement[bool]] = field(default_factory=list)
 
     @classmethod
@@ -110,13 +148,28 @@ def where_clauses(f: NoticeFilter, session: Session) -> list[ColumnElement[bool]
         clauses.append(cond if f.exported else ~cond)
     if f.ids is not None:
         clauses.append(Notice.id.in_(list(f.ids)))
+    if f.deadline:
+        clauses.append(deadline_clause(f.deadline, f.today or dt.date.today()))
     return clauses
+
+
+def deadline_clause(kind: str, today: dt.date) -> ColumnElement[bool]:
+    """Notices whose comment period is open (deadline today or later), closing within
+    CLOSING_DAYS, or closed (deadline passed)."""
+    col = Notice.comment_deadline
+    if kind == "open":
+        return col >= today
+    if kind == "closing":
+        return and_(col >= today, col <= today + dt.timedelta(days=CLOSING_DAYS))
+    if kind == "closed":
+        return col < today
+    raise ValueError(f"unknown deadline filter {kind!r} (open, closing or closed)")
 
 
 def select_notices(
     f: NoticeFilter, session: Session, *, sort: str = "date", descending: bool = True
 ) -> Select:
-    col = SORT_COLUMNS.get(sort, Notice.sort_date)
+    col = sort_expression(sort)
     order = [col.desc().nulls_last() if descending else col.asc().nulls_last()]
     order.append(Notice.id.desc() if descending else Notice.id.asc())
     stmt = select(Notice).where(and_(true(), *where_clauses(f, session))).order_by(*order)

@@ -109,6 +109,11 @@ def _terms(query: str) -> list[str]:
     return [p for p in (t.strip() for t in parts) if p]
 
 
+def search_terms(query: str) -> list[str]:
+    """The terms a search matches (every one must occur), as the detail pane highlights them."""
+    return _terms(query)
+
+
 def _like_escape(term: str) -> str:
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 

@@ -26,6 +26,7 @@ class DetailPane(QWidget):
         self.requested: int | None = None  # the notice asked for last (shown once loaded)
         self.detail: NoticeDetail | None = None
         self.body_en: dict[int, object] = {}  # notice id -> BodyTranslation, this session
+        self.search_query = ""  # the list's search text, marked in the notice shown
         self.source_names: dict[str, str] = {}
         self.settings_dialog = None  # the Settings dialog the pane opened last (tests)
         lay = QVBoxLayout(self)
@@ -119,6 +120,7 @@ class DetailPane(QWidget):
                         source_name=self.source_names.get(d.source, ""),
                         tr=self.tr,
                         body_en=self.body_en.get(d.id),
+                        search=self.search_query,
                     )
                 )
                 bar.setValue(keep)

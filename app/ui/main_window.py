@@ -10,117 +10,56 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
 
-from PySide6.QtCore import QDate, QItemSelectionModel, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QPainter
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QDateEdit,
-    QHeaderView,
     QLabel,
-    QLineEdit,
     QMainWindow,
     QSplitter,
-    QTableView,
-    QToolBar,
+    QVBoxLayout,
     QWidget,
 )
 
-from app.bulk_triage import BulkResult, RowSelection, apply_to_selection
+from app.bulk_triage import BulkResult, RowSelection
 from app.changes import Changes
 from app.citation import citation
 from app.config import Config
-from app.triage import set_state
+from app.services import notice_list as service
 from app.ui.detail_pane import DetailPane
 from app.ui.fetch import CycleOutcome, FetchController
 from app.ui.fetch_status import FetchStatus
+from app.ui.filter_bar import DATE_PRESETS, FilterBar, ListFilters
 from app.ui.help import install_help
-from app.ui.notice_model import ID_ROLE, STATUS_LABELS, NoticeTableModel, nonempty
+from app.ui.list_view import LAYOUT_SETTING, ListLayout, NoticeTable
+from app.ui.main_menus import build_actions, build_menus, build_toolbar
+from app.ui.notice_model import ID_ROLE, NoticeTableModel, nonempty
 from app.ui.ops import Op, TaskManager
 from app.ui.safe_browser import is_web_url, open_web_url
 from app.ui.sidebar import Sidebar, View
+from app.ui.source_names import short_source_names, source_display_names
+from app.ui.status_text import bulk_message, count_text, empty_text
 from storage.db import Database
+from storage.queries import NoticeFilter
 
 log = logging.getLogger(__name__)
 
 SPLITTER_SETTING = "ui_splitter_sizes"  # the user's sidebar | list | detail widths
 DEFAULT_SPLIT = [230, 740, 430]
+DEFAULT_SORT = ("date", True)  # newest first
 
-DATE_PRESETS = (("Any time", None), ("Last 7 days", 7), ("Last 30 days", 30), ("Last year", 365))
-
-
-def source_display_names(language: str = "en") -> dict[str, str]:
-    """Each source's name in the UI language (Chinese names in the Chinese UI)."""
-    from scrapers.base import get_source, source_keys
-
-    out = {}
-    for key in source_keys():
-        try:
-            info = get_source(key).info
-            out[key] = info.name_zh if language.startswith("zh") and info.name_zh else info.name_en
-        except KeyError:
-            pass
-    return out
-
-
-def short_source_names(names: dict[str, str]) -> dict[str, str]:
-    """ "Cyberspace Administration of China (CAC)" → "CAC", for the narrow Source column."""
-    out = {}
-    for key, name in names.items():
-        short = name.rsplit("(", 1)[1].rstrip(")") if name.endswith(")") else key
-        out[key] = short.removesuffix(".gov.cn") if short.count(".") > 1 else short
-    return out
-
-
-def bulk_message(ctx: QWidget, result: BulkResult) -> str:
-    """ "2,503 notices marked read (124 already were)." for the status bar."""
-    if result.field == "status":
-        what = ctx.tr("set to {status}").replace(
-            "{status}", ctx.tr(STATUS_LABELS.get(str(result.value), str(result.value)))
-        )
-    else:
-        what = {
-            ("read", True): ctx.tr("marked read"),
-            ("read", False): ctx.tr("marked unread"),
-            ("flagged", True): ctx.tr("flagged"),
-            ("flagged", False): ctx.tr("unflagged"),
-        }[(result.field, bool(result.value))]
-    text = ctx.tr("{n} notices {what}.").replace("{n}", f"{result.changed:,}")
-    text = text.replace("{what}", what)
-    unchanged = result.selected - result.changed
-    if unchanged > 0:
-        text += " " + ctx.tr("({n} already were.)").replace("{n}", f"{unchanged:,}")
-    return text
-
-
-class NoticeTable(QTableView):
-    """The notice list; while it has no rows it says why, and what to do about it."""
-
-    empty_text = ""
-
-    def set_empty_text(self, text: str) -> None:
-        self.empty_text = text
-        self.viewport().update()
-
-    def paintEvent(self, event) -> None:
-        super().paintEvent(event)
-        model = self.model()
-        if model is None or model.rowCount() or not self.empty_text:
-            return
-        if getattr(model, "loading", False):
-            return
-        p = QPainter(self.viewport())
-        p.setPen(self.palette().placeholderText().color())
-        rect = self.viewport().rect().adjusted(24, 24, -24, -24)
-        p.drawText(
-            rect,
-            int(
-                Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap
-            ),
-            self.empty_text,
-        )
-        p.end()
+__all__ = [
+    "DATE_PRESETS",
+    "DEFAULT_SPLIT",
+    "SPLITTER_SETTING",
+    "MainWindow",
+    "NoticeTable",
+    "bulk_message",
+    "short_source_names",
+    "source_display_names",
+]
 
 
 class MainWindow(QMainWindow):
@@ -137,6 +76,7 @@ class MainWindow(QMainWindow):
     ):
         super().__init__(parent)
         self.db, self.config, self.tasks = db, config, tasks
+        self.today: Callable[[], dt.date] = dt.date.today
         self.mark_read_delay_ms = 800
         self.remember_layout = True  # the screenshot renders a fixed layout and writes nothing
         self._layout_timer = QTimer(self)
@@ -148,31 +88,28 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("regwatch")
         self.resize(1400, 860)
         names = source_display_names(config.general.language)
+        short = short_source_names(source_display_names())
 
         self.sidebar = Sidebar(db, tasks, config, self)
         self.sidebar.source_names = names
+        self.sidebar.short_names = short
         self.model = NoticeTableModel(db, tasks, self)
-        self.model.source_names = short_source_names(source_display_names())
+        self.model.source_names = short
         self.model.source_tooltips = names
         self.table = NoticeTable(self)
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(24)
-        self.table.setWordWrap(False)
-        self.table.setAlternatingRowColors(True)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        header = self.table.horizontalHeader()
-        for col, width in enumerate((88, 72, 166, 204, 106, 22, 60)):
-            header.resizeSection(col, width)
-        header.setMinimumSectionSize(20)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
-        # The English title takes the width the others leave: no horizontal scroll bar at the
-        # default size, and a wider window shows more of the title a European reader needs.
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.filter_bar = FilterBar(self)
+        self.search = self.filter_bar.search
+        self.filters = ListFilters()
+        self._view_filter = NoticeFilter.inbox()
+        self._view_sort: tuple[str, bool] | None = None  # the order the shown view imposed
+        list_pane = QWidget(self)
+        box = QVBoxLayout(list_pane)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(0)
+        box.addWidget(self.filter_bar)
+        box.addWidget(self.table, 1)
         self.detail = DetailPane(db, tasks, self)
         self.detail.source_names = names
         self.detail.action.connect(self._on_detail_action)
@@ -181,10 +118,11 @@ class MainWindow(QMainWindow):
         splitter = QSplitter(self)
         splitter.setObjectName("main-splitter")
         splitter.addWidget(self.sidebar)
-        splitter.addWidget(self.table)
+        splitter.addWidget(list_pane)
         splitter.addWidget(self.detail)
         splitter.setChildrenCollapsible(False)
-        splitter.setSizes(self._stored_split() or DEFAULT_SPLIT)
+        stored = self._stored_settings()
+        splitter.setSizes(stored.get(SPLITTER_SETTING) or DEFAULT_SPLIT)
         splitter.setStretchFactor(1, 1)
         self.splitter = splitter
         splitter.splitterMoved.connect(lambda _pos, _i: self._layout_moved())
@@ -193,17 +131,15 @@ class MainWindow(QMainWindow):
         self._read_timer = QTimer(self)
         self._read_timer.setSingleShot(True)
         self._read_timer.timeout.connect(self._mark_current_read)
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(250)
-        self._search_timer.timeout.connect(self._apply_search)
         self._reselect: int | None = None
         self._reselect_scroll: int | None = None
         self._pending_row: int | None = None
 
-        self._build_actions()
-        self._build_toolbar()
+        build_actions(self)
+        build_menus(self)
+        build_toolbar(self)
         install_help(self)
+        self._apply_list_layout(stored.get(LAYOUT_SETTING) or ListLayout.READING)
         self.fetch_status = FetchStatus(self)
         self.fetch_status.source_names = self.model.source_names
         self.count_label = QLabel(self)
@@ -219,6 +155,7 @@ class MainWindow(QMainWindow):
 
         self.sidebar.view_selected.connect(self._on_view)
         self.sidebar.counts_changed.connect(lambda _c: self._update_empty_text())
+        self.filter_bar.changed.connect(self._on_filters)
         self.model.loaded.connect(self._on_loaded)
         self.model.dataChanged.connect(self._show_pending_row)
         # A re-sort reloads the list: keep the notice being read selected.
@@ -237,200 +174,106 @@ class MainWindow(QMainWindow):
         self.sidebar.refresh()
         self.sidebar.select_kind("inbox")
 
-    # -- building -----------------------------------------------------------------------------
-
-    def _action(
-        self, text: str, slot, shortcut: str | QKeySequence.StandardKey | None = None
-    ) -> QAction:
-        a = QAction(self.tr(text), self)
-        if shortcut is not None:
-            a.setShortcut(QKeySequence(shortcut))
-        a.triggered.connect(lambda _checked=False: slot())
-        self.addAction(a)
-        return a
-
-    def _build_actions(self) -> None:
-        self.act_fetch = self._action("Fetch now", self.fetch_now, "Ctrl+R")
-        self.act_next = self._action("Next notice", lambda: self.move(1), "J")
-        self.act_prev = self._action("Previous notice", lambda: self.move(-1), "K")
-        self.act_read = self._action("Mark read/unread", self.toggle_read, "M")
-        self.act_flag = self._action("Flag", self.toggle_flag, "F")
-        self.act_note = self._action("Note…", self.edit_note, "N")
-        self.act_translate = self._action("Translate body", self.translate_body, "T")
-        self.act_edit_tr = self._action("Edit translation…", self.edit_translation, "E")
-        self.act_open = self._action("Open original", self.open_original, "O")
-        self.act_cite = self._action("Copy citation", self.copy_citation, "Ctrl+Shift+C")
-        self.act_search = self._action("Search", self._focus_search, QKeySequence.StandardKey.Find)
-        self.status_actions: dict[str, QAction] = {}
-        for i, (key, label) in enumerate(STATUS_LABELS.items(), start=1):
-            self.status_actions[key] = self._action(label, lambda k=key: self.set_status(k), f"{i}")
-        self.act_settings = self._action("Settings…", self.open_settings, "Ctrl+,")
-        self.act_sources = self._action("Sources…", self.open_sources)
-        self.act_topics = self._action("Watch topics…", self.open_topics)
-        self.act_email = self._action("Email flagged…", self.open_email, "Ctrl+E")
-        self.act_report = self._action("Report…", self.open_report, "Ctrl+Shift+E")
-        self.act_quit = self._action("Quit", self.quit_app, QKeySequence.StandardKey.Quit)
-
-        mb = self.menuBar()
-        m = mb.addMenu(self.tr("&File"))
-        for a in (
-            self.act_fetch,
-            self.act_email,
-            self.act_report,
-            self.act_settings,
-            self.act_sources,
-            self.act_topics,
-        ):
-            m.addAction(a)
-        m.addSeparator()
-        m.addAction(self.act_quit)
-        m = mb.addMenu(self.tr("&Notice"))
-        for a in (self.act_next, self.act_prev, self.act_read, self.act_flag):
-            m.addAction(a)
-        sm = m.addMenu(self.tr("Status"))
-        for a in self.status_actions.values():
-            sm.addAction(a)
-        for a in (
-            self.act_note,
-            self.act_edit_tr,
-            self.act_translate,
-            self.act_open,
-            self.act_cite,
-        ):
-            m.addAction(a)
-        for a in (self.act_open, self.act_cite, self.act_edit_tr, self.act_translate):
-            self.detail.add_action_button(a)
-        self.detail.finish_buttons()
-
-    def _build_toolbar(self) -> None:
-        tb = QToolBar(self.tr("Main"), self)
-        tb.setObjectName("main-toolbar")
-        tb.setMovable(False)
-        self.addToolBar(tb)
-        tb.addAction(self.act_fetch)
-        tb.addSeparator()
-        tb.addAction(self.act_flag)
-        tb.addAction(self.act_read)
-        tb.addAction(self.act_email)
-        tb.addSeparator()
-        self.search = QLineEdit(self)
-        self.search.setPlaceholderText(self.tr("Search titles and text (中文 / English)"))
-        self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(280)
-        self.search.textChanged.connect(lambda _t: self._search_timer.start())
-        tb.addWidget(self.search)
-        self.date_preset = QComboBox(self)
-        for label, days in DATE_PRESETS:
-            self.date_preset.addItem(self.tr(label), days)
-        self.date_preset.addItem(self.tr("Custom range"), -1)
-        self.date_preset.currentIndexChanged.connect(self._on_date_preset)
-        tb.addWidget(self.date_preset)
-        self.date_from, self.date_to = QDateEdit(self), QDateEdit(self)
-        for w, d in (
-            (self.date_from, QDate.currentDate().addMonths(-3)),
-            (self.date_to, QDate.currentDate()),
-        ):
-            w.setCalendarPopup(True)
-            w.setDisplayFormat("yyyy-MM-dd")
-            w.setDate(d)
-            w.dateChanged.connect(lambda _d: self._apply_dates())
-        self._date_actions = [tb.addWidget(self.date_from), tb.addWidget(self.date_to)]
-        for a in self._date_actions:
-            a.setVisible(False)
-
-    # -- views and selection ------------------------------------------------------------------
+    # -- views, filters and search ------------------------------------------------------------
 
     def _on_view(self, view: View) -> None:
-        f = view.filter()
-        old = self.model.filter
-        f.query, f.since, f.until = old.query, old.since, old.until
-        self.model.set_filter(f)
+        """A sidebar view, with the filter bar's choices laid over it; a view with its own
+        order (Open for comment: by closing date) sorts that way, and the header says so."""
+        self._view_filter = view.filter()
+        sort = view.sort
+        if sort is None and self._view_sort is not None and self.model.sort_key == self._view_sort:
+            sort = DEFAULT_SORT  # leaving Open for comment: back to newest first
+        self._view_sort = view.sort
+        if sort is not None and sort != self.model.sort_key:
+            header = self.table.horizontalHeader()
+            header.blockSignals(True)
+            order = Qt.SortOrder.DescendingOrder if sort[1] else Qt.SortOrder.AscendingOrder
+            header.setSortIndicator(self.model.column_of(sort[0]), order)
+            header.blockSignals(False)
+            header.viewport().update()
+        self.model.set_filter(self._list_filter(), sort)
+
+    def _on_filters(self, filters: ListFilters) -> None:
+        if filters.query != self.filters.query:
+            self.detail.search_query = filters.query
+            self.detail.reload()  # the search terms are marked in the notice shown
+        self.filters = filters
+        self.model.set_filter(self._list_filter())
+
+    def _list_filter(self) -> NoticeFilter:
+        """The sidebar view with the filter bar laid over it; deadlines count from ``today``."""
+        return replace(self.filters.apply(self._view_filter), today=self.today())
+
+    def set_today(self, today: Callable[[], dt.date]) -> None:
+        """The clock comment deadlines are measured by (tests and screenshots fix it)."""
+        self.today = self.model.today = self.sidebar.today = self.filter_bar.today = today
+        self.model.set_filter(self._list_filter())
+        self.sidebar.refresh()
 
     def _apply_search(self) -> None:
-        self.model.set_query(self.search.text().strip())
+        """Apply the search box now (the box itself waits for a pause in typing)."""
+        self.filter_bar.flush_search()
 
-    def _focus_search(self) -> None:
+    def focus_search(self) -> None:
         self.search.setFocus()
         self.search.selectAll()
 
-    def _on_date_preset(self, _i: int) -> None:
-        days = self.date_preset.currentData()
-        for a in self._date_actions:
-            a.setVisible(days == -1)
-        self._apply_dates()
+    _focus_search = focus_search
 
-    def _apply_dates(self) -> None:
-        days = self.date_preset.currentData()
-        if days is None:
-            self.model.set_dates(None, None)
-        elif days == -1:
-            self.model.set_dates(self.date_from.date().toPython(), self.date_to.date().toPython())
-        else:
-            self.model.set_dates(dt.date.today() - dt.timedelta(days=days), None)
+    def clear_filters(self) -> None:
+        self.filter_bar.clear()
+        self.filter_bar.flush_search()
 
     def _show_count(self, total: int) -> None:
         view = self.sidebar.current_view()
-        label = view.label if view else ""
-        n = f"{total:,}+" if self.model.counting else f"{total:,}"
-        self.count_label.setText(
-            self.tr("{view}: {n} notices").replace("{view}", label).replace("{n}", n)
-        )
+        self.count_label.setText(count_text(self, view, total, self.model.counting))
         self._update_empty_text()
 
     def empty_text(self) -> str:
         """Why the list is empty and what to do, for the view and filters shown."""
-        f, view = self.model.filter, self.sidebar.current_view()
-        counts = self.sidebar.last_counts
-        if counts is not None and counts.all == 0 and not f.query:
-            return self.tr(
-                "No notices yet — press Fetch now (Ctrl+R) to check the sources, "
-                "or wait for the next scheduled fetch."
-            )
-        if f.query:
-            return self.tr(
-                "No notices match “{q}” here. Clear the search, pick All notices, "
-                "or widen the date range."
-            ).replace("{q}", f.query)
-        if f.since or f.until:
-            return self.tr("No notices in this date range. Choose “Any time” to see all.")
-        kind = view.kind if view else ""
-        if kind == "inbox":
-            return self.tr(
-                "Inbox is clear: every notice matching your watch topics has been read. "
-                "New matches appear here after the next fetch."
-            )
-        if kind == "flagged":
-            return self.tr("No flagged notices. Press F on a notice to flag it for follow-up.")
-        if kind == "topic":
-            return self.tr(
-                "No stored notice matches this topic yet. Edit its query in Watch topics… "
-                "to test it against the stored notices."
-            )
-        if kind == "source":
-            return self.tr("No notices from this source yet. Its health is in Sources….")
-        return self.tr("No notices.")
+        return empty_text(self, self.filters, self.sidebar.current_view(), self.sidebar.last_counts)
 
     def _update_empty_text(self) -> None:
         self.table.set_empty_text("" if self.model.rowCount() else self.empty_text())
 
     # -- layout memory ------------------------------------------------------------------------
 
-    def _stored_split(self) -> list[int] | None:
-        from storage.models import Setting
-
+    def _stored_settings(self) -> dict[str, Any]:
+        """The remembered pane widths and list layout (valid values only)."""
+        out: dict[str, Any] = {}
         try:
-            with self.db.read() as s:
-                row = s.get(Setting, SPLITTER_SETTING)
+            sizes = service.read_setting(self.db, SPLITTER_SETTING)
+            layout = service.read_setting(self.db, LAYOUT_SETTING)
         except Exception:  # an unreadable setting is no reason not to open
-            return None
-        sizes = row.value if row is not None else None
+            return out
         if (
             isinstance(sizes, list)
             and len(sizes) == 3
             and all(isinstance(v, int) and v > 0 for v in sizes)
         ):
-            return sizes
-        return None
+            out[SPLITTER_SETTING] = sizes
+        if layout in tuple(ListLayout):
+            out[LAYOUT_SETTING] = ListLayout(layout)
+        return out
+
+    def _stored_split(self) -> list[int] | None:
+        return self._stored_settings().get(SPLITTER_SETTING)
+
+    def _apply_list_layout(self, mode: ListLayout) -> None:
+        self.table.set_layout_mode(mode)
+        self.layout_actions[ListLayout(mode)].setChecked(True)
+
+    def set_list_layout(self, mode: ListLayout) -> None:
+        """Switch between the reading layout and the compact table, and remember the choice."""
+        self._apply_list_layout(mode)
+        if self.remember_layout:
+            self._write_setting(LAYOUT_SETTING, str(ListLayout(mode)))
+
+    def _write_setting(self, key: str, value: Any) -> None:
+        db = self.db
+        Op(self.tasks, lambda: service.write_setting(db, key, value), kind="write").failure(
+            lambda e: log.warning("could not save the window layout: %s", e)
+        ).run_in_background()
 
     def _layout_moved(self) -> None:
         if self.remember_layout:
@@ -438,19 +281,9 @@ class MainWindow(QMainWindow):
 
     def save_layout(self) -> None:
         """Remember the pane widths for the next start (one small write, in the writer)."""
-        from storage.models import Setting
-
         sizes = [int(v) for v in self.splitter.sizes()]
-        if not all(v > 0 for v in sizes):
-            return
-
-        def work() -> None:
-            with self.db.write() as s:
-                s.merge(Setting(key=SPLITTER_SETTING, value=sizes))
-
-        Op(self.tasks, work, kind="write").failure(
-            lambda e: log.warning("could not save the window layout: %s", e)
-        ).run_in_background()
+        if all(v > 0 for v in sizes):
+            self._write_setting(SPLITTER_SETTING, sizes)
 
     def _on_loaded(self, total: int) -> None:
         self._show_count(total)
@@ -552,15 +385,32 @@ class MainWindow(QMainWindow):
             return
         self._read_timer.stop()
 
+        db = self.db
+
         def work() -> BulkResult:
-            with self.db.write() as s:
-                return apply_to_selection(s, sel, name, value)
+            return service.bulk_set(db, sel, name, value)
 
         def done(result: BulkResult) -> None:
             self.apply_changes(result.changes)
             self.statusBar().showMessage(bulk_message(self, result), 8000)
 
         Op(self.tasks, work, kind="write").success(done).failure(
+            lambda e: self.statusBar().showMessage(getattr(e, "message", None) or str(e), 10000)
+        ).run_in_background()
+
+    def mark_view_read(self) -> None:
+        """Mark every notice of the list as filtered now read, in SQL by the view's filter
+        (not only the loaded rows); the status bar says how many changed."""
+        self._read_timer.stop()
+        db, view = self.db, nonempty(self.model.filter)
+
+        def done(result: BulkResult) -> None:
+            self.apply_changes(result.changes)
+            self.statusBar().showMessage(bulk_message(self, result), 8000)
+
+        Op(self.tasks, lambda: service.mark_view_read(db, view), kind="write").success(
+            done
+        ).failure(
             lambda e: self.statusBar().showMessage(getattr(e, "message", None) or str(e), 10000)
         ).run_in_background()
 
@@ -588,10 +438,19 @@ class MainWindow(QMainWindow):
 
         Op(self.tasks, work, kind="write").success(ok).run_in_background()
 
+    def write_state(self, ids: list[int], **fields) -> None:
+        """Set user-state fields (read, flagged, status, note) in the writer, then refresh."""
+        db = self.db
+
+        def work() -> Changes:
+            return service.set_notice_state(db, ids, **fields)
+
+        Op(self.tasks, work, kind="write").success(self.apply_changes).run_in_background()
+
     def _mark_current_read(self) -> None:
         nid = self.current_id()
         if nid is not None and (self.detail.detail is None or not self.detail.detail.read):
-            self.write(lambda s: set_state(s, [nid], read=True))
+            self.write_state([nid], read=True)
 
     def toggle_read(self) -> None:
         self.bulk("read")
@@ -617,18 +476,10 @@ class MainWindow(QMainWindow):
 
     def set_translation(self, title: str, english: str) -> None:
         """Store a corrected English title for every notice with this Chinese title."""
-        from sqlalchemy import select
-
-        from app.translation.memory import set_human_translation
-        from storage.models import Notice
-
         db = self.db
 
         def work() -> Changes:
-            set_human_translation(db, title, english)
-            with db.read() as s:
-                ids = s.scalars(select(Notice.id).where(Notice.title == title)).all()
-            return Changes(notices=frozenset(ids))
+            return service.set_title_translation(db, title, english)
 
         def done(changes: Changes) -> None:
             self.apply_changes(changes)
@@ -746,14 +597,10 @@ class MainWindow(QMainWindow):
     def _read_last_fetch(self) -> None:
         """When the newest stored fetch run ended, so a fresh start does not say "Not fetched
         yet" over a database full of notices."""
-        from sqlalchemy import func, select
-
-        from storage.models import FetchRun
+        db = self.db
 
         def work() -> dt.datetime | None:
-            with self.db.read() as s:
-                t = s.scalar(select(func.max(FetchRun.finished_at)))
-            return t.replace(tzinfo=dt.UTC) if t is not None and t.tzinfo is None else t
+            return service.last_fetch_finished(db)
 
         def done(t: dt.datetime | None) -> None:
             self.stored_last_fetch = t

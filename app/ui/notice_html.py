@@ -8,12 +8,15 @@ handled by the pane itself. The browser widget additionally refuses to load any 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from html import escape
 from urllib.parse import urlsplit
 
 from app.translation.result import provenance_label as translation_label
 from app.ui.notice_detail import NoticeDetail
+from storage.search import search_terms
 
+SEARCH_COLOUR = "#facc15"  # search hits: stronger than the topic tints, so they stand out
 PROVENANCE = {"glossary": "glossary", "dictionary": "dictionary", "human": "human"}
 
 
@@ -68,6 +71,40 @@ def spans_for(text: str, terms: list[dict], field: str) -> list[tuple[int, int, 
         else:
             merged.append((s, e, c))
     return merged
+
+
+def search_spans(text: str, query: str) -> list[tuple[int, int, str]]:
+    """(start, end, colour) of every occurrence of every search term in ``text``, matched as
+    the search matches: case-insensitive, whole words at Latin edges, substrings in Chinese."""
+    spans = []
+    for term in search_terms(query):
+        left = r"(?<![A-Za-z0-9])" if term[0].isascii() and term[0].isalnum() else ""
+        right = r"(?![A-Za-z0-9])" if term[-1].isascii() and term[-1].isalnum() else ""
+        for m in re.finditer(left + re.escape(term) + right, text, re.IGNORECASE):
+            spans.append((m.start(), m.end(), SEARCH_COLOUR))
+    return spans
+
+
+def merge_spans(*groups: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """One sorted list without overlaps: an overlap keeps the colour of the span that starts
+    first, and at the same start that of the earlier group (search hits before topic tints)."""
+    merged: list[tuple[int, int, str]] = []
+    ranked = sorted((span[0], g, span) for g, group in enumerate(groups) for span in group)
+    for _start, _g, (s, e, c) in ranked:
+        if merged and s < merged[-1][1]:
+            ps, pe, pc = merged[-1]
+            merged[-1] = (ps, max(pe, e), pc)
+        else:
+            merged.append((s, e, c))
+    return merged
+
+
+def marked(text: str, terms: list[dict], field: str, search: str) -> str:
+    """Escaped ``text`` with topic terms tinted and search hits marked."""
+    spans = spans_for(text, terms, field)
+    if search.strip():
+        spans = merge_spans(search_spans(text, search), spans)
+    return highlight(text, spans)
 
 
 def highlight(text: str, spans: list[tuple[int, int, str]]) -> str:
@@ -151,8 +188,11 @@ def issuer_html(issuers) -> _Html:
     return _Html(", ".join(parts))
 
 
-def render(d: NoticeDetail, *, source_name: str = "", tr=lambda s: s, body_en=None) -> str:
-    """The pane's HTML; ``body_en`` (a BodyTranslation) adds the English text below the body."""
+def render(
+    d: NoticeDetail, *, source_name: str = "", tr=lambda s: s, body_en=None, search: str = ""
+) -> str:
+    """The pane's HTML; ``body_en`` (a BodyTranslation) adds the English text below the body;
+    the terms of ``search`` (the list's search box) are marked in titles and text."""
     terms = [
         {**t, "_colour": _tint(hit.colour)}
         for hit in d.topics
@@ -168,14 +208,12 @@ def render(d: NoticeDetail, *, source_name: str = "", tr=lambda s: s, body_en=No
             f"{escape(tr('this notice is no longer listed; the stored copy is shown.'))}"
             "</td></tr></table>"
         )
-    h.append(
-        f'<h2 style="margin-bottom:2px">{highlight(d.title, spans_for(d.title, terms, "title"))}</h2>'
-    )
+    h.append(f'<h2 style="margin-bottom:2px">{marked(d.title, terms, "title", search)}</h2>')
     prov = d.title_en_label or provenance_label(d.title_en_provider, d.title_en_complete)
     if d.title_en and not d.title_en_complete and d.title_en_label not in ("", "human"):
         prov += ", partial"
     en = (
-        highlight(d.title_en, spans_for(d.title_en, terms, "title_en"))
+        marked(d.title_en, terms, "title_en", search)
         if d.title_en
         else (f"<i>{escape(tr('No English title yet'))}</i>")
     )
@@ -222,7 +260,7 @@ def render(d: NoticeDetail, *, source_name: str = "", tr=lambda s: s, body_en=No
         h.append("</ul>")
     h.append(f"<h4>{escape(tr('Text'))}</h4>")
     if d.body.strip():
-        body = highlight(d.body, spans_for(d.body, terms, "body"))
+        body = marked(d.body, terms, "body", search)
         h.append("".join(f"<p>{line}</p>" for line in body.split("\n") if line.strip()))
     else:
         h.append(f"<p><i>{escape(tr('The text has not been fetched yet.'))}</i></p>")
@@ -244,7 +282,13 @@ def render(d: NoticeDetail, *, source_name: str = "", tr=lambda s: s, body_en=No
                 f'<p style="color:#6b7280"><i>{escape(note)}</i> '
                 f'<a href="action:{SETTINGS_TRANSLATION}">{escape(link)}</a></p>'
             )
-        h.append("".join(f"<p>{escape(en)}</p>" for _zh, en in body_en.sentences if en.strip()))
+        h.append(
+            "".join(
+                f"<p>{highlight(en, search_spans(en, search))}</p>"
+                for _zh, en in body_en.sentences
+                if en.strip()
+            )
+        )
     if d.attachments:
         h.append(f"<h4>{escape(tr('Attachments'))}</h4><ul>")
         for name, url in d.attachments:

@@ -12,18 +12,23 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import OrderedDict
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
-from sqlalchemy import select, true
-from sqlalchemy.orm import Session, load_only, selectinload
 
+from app.services.notice_rows import (  # noqa: F401  (re-exported: the list's row API)
+    NoticeRow,
+    first_ids_by_scan,
+    load_page,
+    nonempty,
+    row_from,
+    row_index,
+    rows_for,
+)
 from app.ui.ops import Op, TaskManager
 from storage.db import Database
-from storage.models import Notice, TopicMatch
-from storage.queries import NoticeFilter, count_notices, select_notices
-from storage.search import scan_clause
+from storage.queries import CLOSING_DAYS, NoticeFilter, count_notices
 
 STATUS_LABELS = {
     "new": "New",
@@ -34,43 +39,18 @@ STATUS_LABELS = {
 }
 
 
-@dataclass(frozen=True)
-class NoticeRow:
-    """What one list row shows; plain data, safe to pass between threads."""
-
-    id: int
-    date: dt.date | None
-    source: str
-    title: str
-    title_en: str
-    topics: tuple[tuple[str, str], ...]  # (name, colour)
-    flagged: bool
-    read: bool
-    status: str
-    removed: bool
-    exported: bool = False  # emailed in a digest
-    has_note: bool = False  # the reader wrote a note on it (the list draws a marker)
-
-
-def row_from(notice: Notice) -> NoticeRow:
-    st = notice.state
-    topics = sorted(
-        {(m.topic.name, m.topic.colour) for m in notice.matches if m.topic and m.topic.enabled}
-    )
-    return NoticeRow(
-        id=notice.id,
-        date=notice.sort_date,
-        source=notice.source,
-        title=notice.title,
-        title_en=notice.title_en or "",
-        topics=tuple(topics),
-        flagged=bool(st and st.flagged),
-        read=bool(st and st.read),
-        status=st.status if st else "new",
-        removed=bool(notice.removed),
-        exported=bool(st and st.exported_at),
-        has_note=bool(st and (st.note or "").strip()),
-    )
+def deadline_text(deadline: dt.date | None, today: dt.date, tr=lambda s: s) -> str:
+    """ "closes today", "closes in 5 days", "closed" (or "" without a comment deadline)."""
+    if deadline is None:
+        return ""
+    days = (deadline - today).days
+    if days < 0:
+        return tr("closed")
+    if days == 0:
+        return tr("closes today")
+    if days == 1:
+        return tr("closes tomorrow")
+    return tr("closes in {n} days").replace("{n}", str(days))
 
 
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -81,87 +61,14 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("topics", "Topics"),
     ("flag", "⚑"),
     ("status", "Status"),
+    ("note", "✎"),
+    ("deadline", "Comments"),
 )
-SORT_KEYS = {0: "date", 1: "source", 2: "title", 3: "title_en"}
+# Every column sorts, in SQL (storage.queries.sort_expression).
+SORT_KEYS = {i: key for i, (key, _) in enumerate(COLUMNS)}
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
-HAS_NOTE_ROLE = Qt.ItemDataRole.UserRole + 2  # bool: the notice has a note
-
-
-SCAN_WINDOW = 3000  # newest rows of a view tested directly before the search index is used
-
-
-def first_ids_by_scan(
-    session: Session, f: NoticeFilter, limit: int, sort: str, desc: bool
-) -> list[int] | None:
-    """The first ``limit`` ids of a search, found by testing the newest SCAN_WINDOW rows of the
-    view (without the search) row by row; None when fewer than ``limit`` of them match.
-
-    Exact: those rows are a prefix of the view in its sort order, so if the prefix holds
-    ``limit`` matches they are the first ``limit`` matches of the whole view. A common word
-    ("数据": most notices) is answered in a few milliseconds instead of collecting every match
-    from the index; a rare word falls through to the index, which is fast for it."""
-    window = (
-        select_notices(replace(f, query=""), session, sort=sort, descending=desc)
-        .with_only_columns(Notice.id)
-        .limit(SCAN_WINDOW)
-        .subquery()
-    )
-    stmt = (
-        select_notices(replace(f, query=""), session, sort=sort, descending=desc)
-        .with_only_columns(Notice.id)
-        .where(Notice.id.in_(select(window.c.id)), scan_clause(f.query, session.connection()))
-        .limit(limit)
-    )
-    ids = list(session.scalars(stmt))
-    return ids if len(ids) >= limit else None
-
-
-def load_page(
-    session: Session, f: NoticeFilter, offset: int, limit: int, sort: str, desc: bool
-) -> list[NoticeRow]:
-    """One page of rows: ids first (an index-only scan, cheap even at a deep OFFSET), then
-    the notices with their topics and state for just those ids."""
-    ids = None
-    if offset == 0 and f.query.strip():
-        ids = first_ids_by_scan(session, f, limit, sort, desc)
-    if ids is None:
-        ids_stmt = (
-            select_notices(f, session, sort=sort, descending=desc)
-            .with_only_columns(Notice.id)
-            .offset(offset)
-            .limit(limit)
-        )
-        ids = list(session.scalars(ids_stmt))
-    if not ids:
-        return []
-    return rows_for(session, ids)
-
-
-def rows_for(session: Session, ids: list[int]) -> list[NoticeRow]:
-    """The list rows of these notices, in this order: only the columns a row shows (bodies
-    stay in the database), with state and topics."""
-    stmt = (
-        select(Notice)
-        .where(Notice.id.in_(ids))
-        .options(
-            load_only(
-                Notice.id,
-                Notice.sort_date,
-                Notice.source,
-                Notice.title,
-                Notice.title_en,
-                Notice.removed,
-            ),
-            selectinload(Notice.matches).selectinload(TopicMatch.topic),
-        )
-    )
-    by_id = {n.id: n for n in session.scalars(stmt).unique()}
-    return [row_from(by_id[i]) for i in ids if i in by_id]
-
-
-def nonempty(f: NoticeFilter) -> NoticeFilter:
-    """The filter with an always-true clause: storage's empty ``and_()`` is deprecated."""
-    return replace(f, extra=[*f.extra, true()])
+ROW_ROLE = Qt.ItemDataRole.UserRole + 2  # the whole NoticeRow, for the reading delegate
+HAS_NOTE_ROLE = Qt.ItemDataRole.UserRole + 3  # bool: the notice has a note
 
 
 class NoticeTableModel(QAbstractTableModel):
@@ -186,6 +93,8 @@ class NoticeTableModel(QAbstractTableModel):
         self._counting = False
         self.source_names: dict[str, str] = {}
         self.source_tooltips: dict[str, str] = {}
+        self.reading = False  # the reading layout: the titles column shows both titles
+        self.today = dt.date.today  # the clock deadlines are counted from (tests set it)
 
     # -- the view -----------------------------------------------------------------------------
 
@@ -207,8 +116,11 @@ class NoticeTableModel(QAbstractTableModel):
         page = self._pages.get(row // self.PAGE)
         return page is not None and row - (row // self.PAGE) * self.PAGE < len(page)
 
-    def set_filter(self, f: NoticeFilter) -> None:
+    def set_filter(self, f: NoticeFilter, sort: tuple[str, bool] | None = None) -> None:
+        """Show another view; ``sort`` (key, descending) changes the order in the same reload."""
         self._filter = f
+        if sort is not None:
+            self._sort, self._desc = sort
         self.reload()
 
     def set_query(self, text: str) -> None:
@@ -349,11 +261,7 @@ class NoticeTableModel(QAbstractTableModel):
 
         def work() -> int | None:
             with self._db.read() as s:
-                stmt = select_notices(f, s, sort=sort, descending=desc).with_only_columns(Notice.id)
-                for i, nid in enumerate(s.scalars(stmt)):
-                    if nid == notice_id:
-                        return i
-            return None
+                return row_index(s, f, sort, desc, notice_id)
 
         def found(row: int | None) -> None:
             if gen == self._generation:
@@ -403,6 +311,8 @@ class NoticeTableModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0):
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
             if role == Qt.ItemDataRole.DisplayRole:
+                if self.reading and COLUMNS[section][0] == "title_en":
+                    return self.tr("Title (English / Chinese)")
                 return self.tr(COLUMNS[section][1])
         return None
 
@@ -419,8 +329,14 @@ class NoticeTableModel(QAbstractTableModel):
             return row.id
         if role == HAS_NOTE_ROLE:
             return row.has_note
+        if role == ROW_ROLE:
+            return row
         if role == Qt.ItemDataRole.ToolTipRole and key in ("title", "title_en", "topics"):
             return self._display(row, key) or None
+        if role == Qt.ItemDataRole.ToolTipRole and key == "deadline" and row.deadline:
+            return self.tr("Comments due {date}").replace("{date}", row.deadline.isoformat())
+        if role == Qt.ItemDataRole.ToolTipRole and key == "note" and row.has_note:
+            return self.tr("Has a note")
         if role == Qt.ItemDataRole.ToolTipRole and key == "source":
             return self.source_tooltips.get(row.source)
         if role == Qt.ItemDataRole.ToolTipRole and key == "status" and row.exported:
@@ -436,6 +352,8 @@ class NoticeTableModel(QAbstractTableModel):
                 return QBrush(QColor(row.topics[0][1]))
             if key == "flag" and row.flagged:
                 return QBrush(QColor("#dc2626"))
+            if key == "deadline" and row.deadline:
+                return QBrush(QColor(deadline_colour(row.deadline, self.today())))
         return None
 
     def _display(self, row: NoticeRow, key: str) -> str:
@@ -454,6 +372,10 @@ class NoticeTableModel(QAbstractTableModel):
         if key == "status":
             text = self.tr(STATUS_LABELS.get(row.status, row.status))
             return text + " ✉" if row.exported else text
+        if key == "note":
+            return "✎" if row.has_note else ""
+        if key == "deadline":
+            return deadline_text(row.deadline, self.today(), self.tr)
         return ""
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -464,3 +386,19 @@ class NoticeTableModel(QAbstractTableModel):
         if (key, desc) != (self._sort, self._desc):
             self._sort, self._desc = key, desc
             self.reload()
+
+    def column_of(self, sort_key: str) -> int:
+        """The column that sorts by ``sort_key`` (the header shows its arrow there)."""
+        return next((c for c, k in SORT_KEYS.items() if k == sort_key), 0)
+
+
+def deadline_colour(deadline: dt.date, today: dt.date) -> str:
+    """Red when comments close within a week, amber within CLOSING_DAYS, grey once closed."""
+    days = (deadline - today).days
+    if days < 0:
+        return "#9ca3af"
+    if days <= 7:
+        return "#dc2626"
+    if days <= CLOSING_DAYS:
+        return "#d97706"
+    return "#2563eb"

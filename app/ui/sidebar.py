@@ -7,29 +7,89 @@ red or orange ringed icon, bold text and their message in the tooltip.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
-from sqlalchemy import func, select
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFontMetrics, QPainter
+from PySide6.QtWidgets import (
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QWidget,
+)
 
 from app.config import Config
+from app.services.notice_list import SidebarCounts, read_counts
 from app.ui.icons import ALARMING, HEALTH_COLOURS, NOTABLE, dot, health_icon
-from app.ui.notice_model import nonempty
+from app.ui.labels import health_label
 from app.ui.ops import Op, TaskManager
 from storage.db import Database
-from storage.models import Notice, Topic, TopicMatch, UserState
-from storage.queries import NoticeFilter, count_notices
+from storage.queries import NoticeFilter
 
 VIEW_ROLE = Qt.ItemDataRole.UserRole + 1
+NAME_ROLE = Qt.ItemDataRole.UserRole + 2  # the name, elided in the middle when narrow
+BADGE_ROLE = Qt.ItemDataRole.UserRole + 3  # count and health, always shown in full
+
+__all__ = ["SidebarCounts", "Sidebar", "View", "elide_label", "health_tooltip", "read_counts"]
+
+
+def elide_label(name: str, badge: str, metrics: QFontMetrics, width: int) -> str:
+    """The name cut in the middle so that it and the badge (count, health) fit ``width``:
+    "Personal informa…protection  12" keeps both ends of the name and the whole count."""
+    room = width - (metrics.horizontalAdvance(badge + "  ") if badge else 0)
+    return metrics.elidedText(name, Qt.TextElideMode.ElideMiddle, max(room, 0))
+
+
+class SidebarDelegate(QStyledItemDelegate):
+    """Paints name (elided in the middle) and badge (right-aligned, never cut)."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        name = index.data(NAME_ROLE)
+        if name is None:
+            super().paint(painter, option, index)
+            return
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        badge = index.data(BADGE_ROLE) or ""
+        opt.text = ""
+        widget = opt.widget
+        style = widget.style() if widget is not None else None
+        if style is None:
+            return
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+        rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, opt, widget)
+        rect = rect.adjusted(2, 0, -4, 0)
+        metrics = QFontMetrics(opt.font)
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        brush = index.data(Qt.ItemDataRole.ForegroundRole)
+        if selected:
+            colour = opt.palette.highlightedText().color()
+        elif isinstance(brush, QBrush) and brush.style() != Qt.BrushStyle.NoBrush:
+            colour = brush.color()
+        else:
+            colour = opt.palette.text().color()
+        painter.save()
+        painter.setFont(opt.font)
+        painter.setPen(colour)
+        align = Qt.AlignmentFlag.AlignVCenter
+        painter.drawText(
+            rect,
+            int(align | Qt.AlignmentFlag.AlignLeft),
+            elide_label(name, badge, metrics, rect.width()),
+        )
+        if badge:
+            painter.drawText(rect, int(align | Qt.AlignmentFlag.AlignRight), badge)
+        painter.restore()
 
 
 @dataclass(frozen=True)
 class View:
     """One entry of the sidebar: what it is called and which notices it shows."""
 
-    kind: str  # inbox | all | flagged | topic | source
+    kind: str  # inbox | all | flagged | comment | topic | source
     key: str
     label: str
 
@@ -38,61 +98,18 @@ class View:
             return NoticeFilter.inbox()
         if self.kind == "flagged":
             return NoticeFilter(flagged=True)
+        if self.kind == "comment":
+            return NoticeFilter(deadline="open")
         if self.kind == "topic":
             return NoticeFilter(topic_id=int(self.key))
         if self.kind == "source":
             return NoticeFilter(sources=(self.key,))
         return NoticeFilter()
 
-
-@dataclass(frozen=True)
-class SidebarCounts:
-    inbox: int
-    all: int
-    flagged: int
-    topics: tuple[tuple[int, str, str, int, bool], ...]  # id, name, colour, unread, enabled
-    sources: tuple[dict, ...]  # source_health records + "unread"
-
-
-def read_counts(db: Database, config: Config | None) -> SidebarCounts:
-    """All sidebar numbers in one worker call (a handful of indexed COUNTs)."""
-    from app.commands.sources import source_health
-
-    with db.read() as s:
-        unread = (
-            ~select(UserState.notice_id)
-            .where(UserState.notice_id == Notice.id, UserState.read.is_(True))
-            .exists()
-        )
-        topic_rows = s.execute(
-            select(Topic.id, Topic.name, Topic.colour, Topic.enabled).order_by(
-                Topic.position, Topic.name
-            )
-        ).all()
-        per_topic = dict(
-            s.execute(
-                select(TopicMatch.topic_id, func.count())
-                .join(Notice, Notice.id == TopicMatch.notice_id)
-                .where(unread)
-                .group_by(TopicMatch.topic_id)
-            ).all()
-        )
-        per_source = dict(
-            s.execute(
-                select(Notice.source, func.count()).where(unread).group_by(Notice.source)
-            ).all()
-        )
-        health = source_health(s, config)
-        return SidebarCounts(
-            inbox=count_notices(NoticeFilter.inbox(), s),
-            all=count_notices(nonempty(NoticeFilter()), s),
-            flagged=count_notices(NoticeFilter(flagged=True), s),
-            topics=tuple(
-                (tid, name, colour, per_topic.get(tid, 0), enabled)
-                for tid, name, colour, enabled in topic_rows
-            ),
-            sources=tuple({**h, "unread": per_source.get(h["key"], 0)} for h in health),
-        )
+    @property
+    def sort(self) -> tuple[str, bool] | None:
+        """The order this view opens in, when it has one: open consultations by closing date."""
+        return ("deadline", False) if self.kind == "comment" else None
 
 
 def health_tooltip(h: dict) -> str:
@@ -121,11 +138,15 @@ class Sidebar(QTreeWidget):
         self.setHeaderHidden(True)
         self.setColumnCount(1)
         self.setRootIsDecorated(True)
+        self.setItemDelegate(SidebarDelegate(self))
+        self.setIndentation(12)  # the names get the room
+        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self._fixed: dict[str, QTreeWidgetItem] = {}
         for kind, label, colour in (
             ("inbox", self.tr("Inbox"), "#2563eb"),
             ("all", self.tr("All notices"), "#6b7280"),
             ("flagged", self.tr("Flagged"), "#dc2626"),
+            ("comment", self.tr("Open for comment"), "#d97706"),
         ):
             item = QTreeWidgetItem([label])
             item.setIcon(0, dot(colour))
@@ -142,7 +163,9 @@ class Sidebar(QTreeWidget):
             self.addTopLevelItem(root)
             root.setExpanded(True)
         self.last_counts: SidebarCounts | None = None
-        self.source_names: dict[str, str] = {}
+        self.source_names: dict[str, str] = {}  # full names, for tooltips
+        self.short_names: dict[str, str] = {}  # as the list's Source column shows them
+        self.today = dt.date.today  # the day "Open for comment" counts from
         self.currentItemChanged.connect(self._on_current)
 
     def set_config(self, config: Config) -> None:
@@ -162,13 +185,17 @@ class Sidebar(QTreeWidget):
 
     def refresh(self) -> None:
         """Re-read counts and health in the background, then relabel."""
-        config = self._config
-        Op(self._tasks, lambda: read_counts(self._db, config), kind="read").success(
+        config, today = self._config, self.today()
+        Op(self._tasks, lambda: read_counts(self._db, config, today), kind="read").success(
             self._apply
         ).run_in_background()
 
     def _label(self, item: QTreeWidgetItem, text: str, count: int) -> None:
         item.setText(0, f"{text}  ({count})" if count else text)
+        item.setData(0, NAME_ROLE, text)
+        item.setData(0, BADGE_ROLE, f"{count:,}" if count else "")
+        if not item.toolTip(0):
+            item.setToolTip(0, text)
         f = item.font(0)
         if item.parent() is None or item.parent() is self._topics_root:
             f.setBold(count > 0)
@@ -179,6 +206,7 @@ class Sidebar(QTreeWidget):
         self._label(self._fixed["inbox"], self.tr("Inbox"), c.inbox)
         self._label(self._fixed["all"], self.tr("All notices"), c.all)
         self._label(self._fixed["flagged"], self.tr("Flagged"), c.flagged)
+        self._label(self._fixed["comment"], self.tr("Open for comment"), c.open_for_comment)
         self._sync_children(
             self._topics_root,
             [
@@ -216,14 +244,19 @@ class Sidebar(QTreeWidget):
 
     def _sync_sources(self, rows: tuple[dict, ...]) -> None:
         for h in rows:
-            name = self.source_names.get(h["key"], h["name"])
+            full = self.source_names.get(h["key"], h["name"])
+            name = self.short_names.get(h["key"], full)
             item = self._child(self._sources_root, "source", h["key"], name)
             state = h["state"]
             item.setIcon(0, health_icon(state))
             text = f"{name}  ({h['unread']})" if h["unread"] else name
+            badge = f"{h['unread']:,}" if h["unread"] else ""
             if state in ALARMING | NOTABLE:
                 text = f"{text} — {state}"
+                badge = f"{badge} · {health_label(state)}".lstrip(" ·")
             item.setText(0, text)
+            item.setData(0, NAME_ROLE, name)
+            item.setData(0, BADGE_ROLE, badge)
             f = item.font(0)
             f.setBold(state in ALARMING)
             f.setItalic(not h.get("enabled", True))
@@ -232,7 +265,7 @@ class Sidebar(QTreeWidget):
                 0,
                 QBrush(QColor(HEALTH_COLOURS[state])) if state in ALARMING | NOTABLE else QBrush(),
             )
-            item.setToolTip(0, health_tooltip({**h, "name": name}))
+            item.setToolTip(0, health_tooltip({**h, "name": full}))
         self._prune(self._sources_root, {h["key"] for h in rows})
 
     def source_item(self, key: str) -> QTreeWidgetItem | None:

@@ -295,10 +295,10 @@ def test_first_page_shows_before_the_count_then_the_model_grows(qtbot, seeded_db
 
 
 def test_search_by_scanning_the_newest_rows_equals_the_index(seeded_db, monkeypatch):
-    from app.ui import notice_model
+    from app.services import notice_rows
     from app.ui.notice_model import first_ids_by_scan, load_page, nonempty
 
-    monkeypatch.setattr(notice_model, "SCAN_WINDOW", 15)
+    monkeypatch.setattr(notice_rows, "SCAN_WINDOW", 15)
     with seeded_db.read() as s:
         for query in ("数据", "人工智能", "标准", "security", "人工智能 安全", "不存在的词语"):
             for sort, desc in (("date", True), ("title", False)):
