@@ -17,13 +17,14 @@ from dataclasses import dataclass, replace
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from sqlalchemy import select, true
-from sqlalchemy.orm import Session, load_only, selectinload
+from sqlalchemy.orm import Session, load_only, object_session, selectinload
 
 from app.ui.ops import Op, TaskManager
 from storage.db import Database
 from storage.models import Notice, TopicMatch
 from storage.queries import NoticeFilter, count_notices, select_notices
 from storage.search import scan_clause
+from storage.team import is_read, login_name, session_user
 
 STATUS_LABELS = {
     "new": "New",
@@ -51,8 +52,12 @@ class NoticeRow:
     exported: bool = False  # emailed in a digest
 
 
-def row_from(notice: Notice) -> NoticeRow:
+def row_from(notice: Notice, user: str | None = None) -> NoticeRow:
+    """The row for ``user`` (read is each user's own; default: the session's user)."""
     st = notice.state
+    if user is None:
+        session = object_session(notice)
+        user = session_user(session) if session is not None else login_name()
     topics = sorted(
         {(m.topic.name, m.topic.colour) for m in notice.matches if m.topic and m.topic.enabled}
     )
@@ -64,7 +69,7 @@ def row_from(notice: Notice) -> NoticeRow:
         title_en=notice.title_en or "",
         topics=tuple(topics),
         flagged=bool(st and st.flagged),
-        read=bool(st and st.read),
+        read=is_read(notice, user),
         status=st.status if st else "new",
         removed=bool(notice.removed),
         exported=bool(st and st.exported_at),
@@ -153,7 +158,8 @@ def rows_for(session: Session, ids: list[int]) -> list[NoticeRow]:
         )
     )
     by_id = {n.id: n for n in session.scalars(stmt).unique()}
-    return [row_from(by_id[i]) for i in ids if i in by_id]
+    user = session_user(session)
+    return [row_from(by_id[i], user) for i in ids if i in by_id]
 
 
 def nonempty(f: NoticeFilter) -> NoticeFilter:

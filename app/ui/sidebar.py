@@ -19,8 +19,9 @@ from app.ui.icons import ALARMING, HEALTH_COLOURS, NOTABLE, dot, health_icon
 from app.ui.notice_model import nonempty
 from app.ui.ops import Op, TaskManager
 from storage.db import Database
-from storage.models import Notice, Topic, TopicMatch, UserState
+from storage.models import Notice, Topic, TopicMatch
 from storage.queries import NoticeFilter, count_notices
+from storage.team import read_clause, session_user
 
 VIEW_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -59,11 +60,7 @@ def read_counts(db: Database, config: Config | None) -> SidebarCounts:
     from app.commands.sources import source_health
 
     with db.read() as s:
-        unread = (
-            ~select(UserState.notice_id)
-            .where(UserState.notice_id == Notice.id, UserState.read.is_(True))
-            .exists()
-        )
+        unread = ~read_clause(session_user(s))
         topic_rows = s.execute(
             select(Topic.id, Topic.name, Topic.colour, Topic.enabled).order_by(
                 Topic.position, Topic.name
