@@ -30,7 +30,7 @@ VIEW_ROLE = Qt.ItemDataRole.UserRole + 1
 class View:
     """One entry of the sidebar: what it is called and which notices it shows."""
 
-    kind: str  # inbox | all | flagged | topic | source
+    kind: str  # inbox | all | flagged (by the team) | flagged_mine | topic | source
     key: str
     label: str
 
@@ -39,6 +39,8 @@ class View:
             return NoticeFilter.inbox()
         if self.kind == "flagged":
             return NoticeFilter(flagged=True)
+        if self.kind == "flagged_mine":
+            return NoticeFilter(flagged_by_me=True)
         if self.kind == "topic":
             return NoticeFilter(topic_id=int(self.key))
         if self.kind == "source":
@@ -53,6 +55,7 @@ class SidebarCounts:
     flagged: int
     topics: tuple[tuple[int, str, str, int, bool], ...]  # id, name, colour, unread, enabled
     sources: tuple[dict, ...]  # source_health records + "unread"
+    flagged_mine: int = 0  # flagged by the current user (team mode)
 
 
 def read_counts(db: Database, config: Config | None) -> SidebarCounts:
@@ -84,6 +87,7 @@ def read_counts(db: Database, config: Config | None) -> SidebarCounts:
             inbox=count_notices(NoticeFilter.inbox(), s),
             all=count_notices(nonempty(NoticeFilter()), s),
             flagged=count_notices(NoticeFilter(flagged=True), s),
+            flagged_mine=count_notices(NoticeFilter(flagged_by_me=True), s),
             topics=tuple(
                 (tid, name, colour, per_topic.get(tid, 0), enabled)
                 for tid, name, colour, enabled in topic_rows
@@ -129,6 +133,7 @@ class Sidebar(QTreeWidget):
             item.setData(0, VIEW_ROLE, View(kind, "", label))
             self.addTopLevelItem(item)
             self._fixed[kind] = item
+        self._add_team_views()
         self._topics_root = QTreeWidgetItem([self.tr("Watch topics")])
         self._sources_root = QTreeWidgetItem([self.tr("Sources")])
         for root in (self._topics_root, self._sources_root):
@@ -141,6 +146,18 @@ class Sidebar(QTreeWidget):
         self.last_counts: SidebarCounts | None = None
         self.source_names: dict[str, str] = {}
         self.currentItemChanged.connect(self._on_current)
+
+    def _add_team_views(self) -> None:
+        """ "Flagged" is the team's view (anyone's flag); "Flagged by me" sits under it."""
+        team = self._fixed["flagged"]
+        team.setToolTip(0, self.tr("Flagged by team"))
+        label = self.tr("Flagged by me")
+        mine = QTreeWidgetItem([label])
+        mine.setIcon(0, dot("#f97316"))
+        mine.setData(0, VIEW_ROLE, View("flagged_mine", "", label))
+        team.addChild(mine)
+        team.setExpanded(True)
+        self._fixed["flagged_mine"] = mine
 
     def set_config(self, config: Config) -> None:
         self._config = config
@@ -176,6 +193,7 @@ class Sidebar(QTreeWidget):
         self._label(self._fixed["inbox"], self.tr("Inbox"), c.inbox)
         self._label(self._fixed["all"], self.tr("All notices"), c.all)
         self._label(self._fixed["flagged"], self.tr("Flagged"), c.flagged)
+        self._label(self._fixed["flagged_mine"], self.tr("Flagged by me"), c.flagged_mine)
         self._sync_children(
             self._topics_root,
             [
