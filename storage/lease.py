@@ -132,7 +132,7 @@ class Lease:
             raw.invalidate()
             raise
         if not got:
-            raw.close()
+            self._give_back(raw)
             self.other = self.current() or LeaseHolder(
                 "another desktop", 0, self.clock(), self.clock()
             )
@@ -204,10 +204,19 @@ class Lease:
         if self._pg is not None:
             try:
                 self._pg.driver_connection.execute("SELECT pg_advisory_unlock(%s)", (PG_LOCK_KEY,))
-                self._pg.close()
+                self._give_back(self._pg)
             except Exception:
                 self._pg.invalidate()  # closing the connection drops the lock anyway
             self._pg = None
+
+    @staticmethod
+    def _give_back(raw) -> None:
+        """Return a pooled connection as the pool lent it (transactions, not autocommit)."""
+        try:
+            raw.driver_connection.autocommit = False
+            raw.close()
+        except Exception:
+            raw.invalidate()
 
 
 # ---------------------------------------------------------------------------------------------
