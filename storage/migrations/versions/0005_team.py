@@ -150,9 +150,10 @@ def downgrade() -> None:
     rows = bind.execute(
         sa.text('SELECT notice_id, "user", text FROM notice_notes ORDER BY at, id')
     ).all()
+    authors = {user for _, user, _ in rows}
     joined: dict[int, list[str]] = {}
-    for nid, user, text in rows:
-        joined.setdefault(nid, []).append(text if len(rows) == 1 else f"{user}: {text}")
+    for nid, user, text in rows:  # one author: the note as it was; a team: who wrote what
+        joined.setdefault(nid, []).append(text if len(authors) == 1 else f"{user}: {text}")
     for nid, parts in joined.items():
         bind.execute(
             sa.text("UPDATE user_state SET note = :n WHERE notice_id = :id"),
