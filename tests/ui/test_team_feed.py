@@ -36,3 +36,29 @@ def test_a_change_by_another_user_appears_in_the_list_and_detail(qtbot, window, 
     finally:
         feed.stop()
         ben.close()
+
+
+def test_fetch_now_while_another_desktop_fetches_shows_whose_fetch_and_asks_nothing(
+    qtbot, seeded_db, live_config, tasks, replay
+):
+    from app.ui.fetch import FetchController
+    from app.ui.fetch_status import FetchStatus
+    from storage.lease import Lease
+
+    other = Database.open(seeded_db.url, user="anna")
+    held = Lease(other, "anna", host="desk-7")
+    assert held.acquire()
+    held.refresh(progress="2/6 sources done")
+    status = FetchStatus()
+    qtbot.addWidget(status)
+    fetcher = FetchController(seeded_db, lambda: live_config, tasks)
+    fetcher.cycle_done.connect(lambda outcome, _changes: status.on_finished(outcome))
+    try:
+        with qtbot.waitSignal(fetcher.cycle_done, timeout=20000):
+            assert fetcher.fetch(None)
+        assert status.message.full_text == "anna@desk-7 is fetching; skipped (2/6 sources done)"
+        assert replay.requests == []
+    finally:
+        wait_idle(qtbot, tasks)
+        held.release()
+        other.close()
