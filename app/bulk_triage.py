@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, exists, func, insert, select, true, update
+from sqlalchemy import and_, func, select, true
 from sqlalchemy.orm import Session
 
 from app.changes import Changes
-from storage.models import TRIAGE_STATUSES, Notice, UserState, utcnow
+from storage import team
+from storage.models import TRIAGE_STATUSES, Notice, NoticeFlag, NoticeRead
 from storage.queries import NoticeFilter, select_notices, where_clauses
 
 CHUNK = 500  # ids per statement: well under SQLite's bound-parameter limit
@@ -67,68 +68,36 @@ def _chunks(ids: Sequence[int]) -> Iterable[list[int]]:
         yield list(ids[i : i + CHUNK])
 
 
-def _differs(name: str, value: object):
-    """A clause true for notices whose state ``name`` is not ``value`` (no row = defaults)."""
-    column = getattr(UserState, name)
-    if name in ("read", "flagged"):
-        is_on = exists().where(UserState.notice_id == Notice.id, column.is_(True))
-        return ~is_on if value else is_on
-    same = exists().where(UserState.notice_id == Notice.id, column == value)
-    if value == "new":  # no user state means "new"
-        same = same | ~exists().where(UserState.notice_id == Notice.id)
-    return ~same
-
-
 def set_field(session: Session, ids: Sequence[int], name: str, value: object) -> Changes:
-    """Set one user-state field on these notices in SQL; only rows that differ count."""
+    """Set one field on these notices in SQL as the session's user; only rows that differ count.
+
+    ``read`` and ``flagged`` are the user's own (unflag removes only their flag); ``status``
+    is the team's, recorded with who set it.
+    """
     if name not in ("read", "flagged", "status"):
         raise ValueError(f"cannot set {name!r} in bulk")
     if name == "status" and value not in TRIAGE_STATUSES:
         raise ValueError(f"unknown triage status {value!r}")
-    changed: list[int] = []
-    for chunk in _chunks(ids):
-        todo = list(
-            session.scalars(select(Notice.id).where(Notice.id.in_(chunk), _differs(name, value)))
-        )
-        if not todo:
-            continue
-        have = set(
-            session.scalars(select(UserState.notice_id).where(UserState.notice_id.in_(todo)))
-        )
-        missing = [i for i in todo if i not in have]
-        if missing:
-            session.execute(
-                insert(UserState),
-                [
-                    {
-                        "notice_id": i,
-                        "read": False,
-                        "flagged": False,
-                        "status": "new",
-                        "note": "",
-                        "updated_at": utcnow(),
-                    }
-                    for i in missing
-                ],
-            )
-        session.execute(
-            update(UserState)
-            .where(UserState.notice_id.in_(todo))
-            .values({name: value, "updated_at": utcnow()})
-            .execution_options(synchronize_session=False)
-        )
-        changed.extend(todo)
+    user = team.session_user(session)
+    if name == "read":
+        changed = team.set_read(session, ids, user, bool(value))
+    elif name == "flagged":
+        changed = team.set_flag(session, ids, user, bool(value))
+    else:
+        changed = team.set_status(session, ids, user, str(value))
+    team.record_change(session, "triage", changed, user)
     session.expire_all()
     return Changes(notices=frozenset(changed))
 
 
 def all_on(session: Session, ids: Sequence[int], name: str) -> bool:
-    """True when every one of these notices has ``read``/``flagged`` set."""
-    column = getattr(UserState, name)
+    """True when the session's user has read (or flagged) every one of these notices."""
+    table = NoticeRead if name == "read" else NoticeFlag
+    user = team.session_user(session)
     for chunk in _chunks(ids):
         on = session.scalar(
-            select(func.count(UserState.notice_id)).where(
-                UserState.notice_id.in_(chunk), column.is_(True)
+            select(func.count(table.notice_id)).where(
+                table.notice_id.in_(chunk), table.user == user
             )
         )
         if (on or 0) < len(chunk):

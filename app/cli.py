@@ -54,6 +54,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=os.environ.get("REGWATCH_CONFIG"),
         help="config file (env REGWATCH_CONFIG; default: regwatch.toml in the user config dir)",
     )
+    parser.add_argument(
+        "--user",
+        metavar="NAME",
+        default=os.environ.get("REGWATCH_USER"),
+        help="who you are on a shared database: read, flags, status and notes are recorded "
+        "with this name (env REGWATCH_USER; config general.user; default: the login name)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     import app.commands
 
@@ -88,7 +95,7 @@ def translate_error(exc: BaseException, display_url: str | None = None) -> UserE
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    ctx = Context(db_url=args.db, config_path=args.config)
+    ctx = Context(db_url=args.db, config_path=args.config, user=args.user)
     try:
         try:
             if getattr(args, "uses_config", True):

@@ -56,6 +56,7 @@ class GeneralConfig:
     language: str = "en"  # en | zh_CN
     start_minimised: bool = False
     close_to_tray: bool = True
+    user: str = ""  # team mode: who triages on this desktop (empty: the OS login name)
 
 
 @dataclass
@@ -472,6 +473,7 @@ database = ""
 language = "en"            # en | zh_CN
 start_minimised = false
 close_to_tray = true       # closing the window keeps regwatch running in the tray
+user = ""                  # team mode: your name on a shared database (empty: the login name)
 
 [fetch]
 spacing = 2.0              # minimum seconds between two requests to the same host

@@ -13,9 +13,24 @@ if TYPE_CHECKING:
 
 
 class Context:
-    def __init__(self, db_url: str | None = None, config_path: str | None = None):
+    def __init__(
+        self, db_url: str | None = None, config_path: str | None = None, user: str | None = None
+    ):
         self._db_url = db_url
         self._config_path = config_path
+        self._user = user
+
+    @cached_property
+    def user(self) -> str:
+        """Who acts (team mode): --user / REGWATCH_USER, else ``general.user``, else the login."""
+        from app.errors import UserError
+        from storage.team import login_name, user_problem
+
+        name = (self._user or "").strip() or self.config.general.user.strip() or login_name()
+        problem = user_problem(name)
+        if problem:
+            raise UserError(problem)
+        return name
 
     @cached_property
     def config(self) -> Config:
@@ -62,7 +77,7 @@ class Context:
         url = self.db_url
         self._check_explicit_sqlite_path(url)
         try:
-            return Database.open(url)
+            return Database.open(url, user=self.user)
         except DatabaseError as exc:
             raise UserError(str(exc)) from None
 

@@ -1,7 +1,9 @@
 """The user's triage of notices: read, flag, status, note, human translation of the title.
 
 Each function takes a write session and returns the ``Changes`` it made, so the GUI can refresh
-just those rows; the CLI can call the same functions.
+just those rows; the CLI can call the same functions. They act as the session's user (team
+mode, storage/team.py): read is that user's own, a flag, status or note is recorded with
+their name, and the change is logged for the other desktops' change feed.
 """
 
 from __future__ import annotations
@@ -13,8 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.changes import Changes
+from storage import team
 from storage.models import TRIAGE_STATUSES, Notice, TranslationEntry
-from storage.queries import user_state
 
 
 def _notices(session: Session, ids: Iterable[int]) -> list[Notice]:
@@ -30,22 +32,36 @@ def set_state(
     status: str | None = None,
     note: str | None = None,
 ) -> Changes:
-    """Set the given user-state fields on every notice in ``ids``."""
+    """Set the given fields on every notice in ``ids`` as the session's user.
+
+    ``note`` replaces that user's own note (empty removes it); other users' notes stay.
+    """
     if status is not None and status not in TRIAGE_STATUSES:
         raise ValueError(f"unknown triage status {status!r}")
+    user = team.session_user(session)
+    ids = [n.id for n in _notices(session, ids)]
     changed: set[int] = set()
-    for notice in _notices(session, ids):
-        st = user_state(session, notice)
-        for name, value in (
-            ("read", read),
-            ("flagged", flagged),
-            ("status", status),
-            ("note", note),
-        ):
-            if value is not None and getattr(st, name) != value:
-                setattr(st, name, value)
-                changed.add(notice.id)
+    if read is not None:
+        changed.update(team.set_read(session, ids, user, read))
+    if flagged is not None:
+        changed.update(team.set_flag(session, ids, user, flagged))
+    if status is not None:
+        changed.update(team.set_status(session, ids, user, status))
+    if note is not None:
+        team.ensure_user(session, user)
+        changed.update(i for i in ids if team.set_own_note(session, i, user, note))
+    team.record_change(session, "triage", changed, user)
+    session.expire_all()
     return Changes(notices=frozenset(changed))
+
+
+def add_note(session: Session, notice_id: int, text: str) -> Changes:
+    """Add a note by the session's user (``regwatch note``): earlier notes stay."""
+    user = team.session_user(session)
+    team.add_note(session, notice_id, user, text)
+    team.record_change(session, "triage", [notice_id], user)
+    session.expire_all()
+    return Changes(notices=frozenset({notice_id}))
 
 
 def toggle(session: Session, ids: Iterable[int], name: str) -> Changes:
@@ -53,7 +69,9 @@ def toggle(session: Session, ids: Iterable[int], name: str) -> Changes:
     if name not in ("read", "flagged"):
         raise ValueError(f"cannot toggle {name!r}")
     notices = _notices(session, ids)
-    value = not all(n.state is not None and getattr(n.state, name) for n in notices)
+    user = team.session_user(session)
+    on = team.is_read if name == "read" else (lambda n, u: u in team.flagged_by(n))
+    value = not all(on(n, user) for n in notices)
     return set_state(session, [n.id for n in notices], **{name: value})
 
 

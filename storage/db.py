@@ -250,10 +250,14 @@ def foreign_sqlite_problem(path: Path) -> str | None:
 class Database:
     """One database: ``read()`` and ``write()`` sessions, migrated on open."""
 
-    def __init__(self, url: str, engine: Engine, write_engine: Engine):
+    def __init__(self, url: str, engine: Engine, write_engine: Engine, user: str | None = None):
+        from storage.team import login_name
+
         self.url = url
         self.engine = engine
         self.write_engine = write_engine
+        # Who acts through this handle (team mode): every session carries it (storage/team.py).
+        self.user = user or login_name()
         self._makers: dict[bool, sessionmaker] = {}
 
     def _sessions(self, write: bool) -> sessionmaker:
@@ -263,14 +267,22 @@ class Database:
             from sqlalchemy.orm import sessionmaker
 
             engine = self.write_engine if write else self.engine
-            self._makers[write] = sessionmaker(engine, expire_on_commit=False)
+            self._makers[write] = sessionmaker(
+                engine, expire_on_commit=False, info={"user": self.user}
+            )
         return self._makers[write]
 
     # -- opening -------------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, url: str, *, migrate: bool = True, backup: bool = True) -> Database:
-        """Connect, check the schema version and migrate to head (backing SQLite up first)."""
+    def open(
+        cls, url: str, *, migrate: bool = True, backup: bool = True, user: str | None = None
+    ) -> Database:
+        """Connect, check the schema version and migrate to head (backing SQLite up first).
+
+        ``user`` is who acts through this handle; a single-user database migrated to team
+        mode becomes that user's state.
+        """
         problem = url_problem(url)
         if problem:
             raise DatabaseError(problem)
@@ -307,7 +319,7 @@ class Database:
             raise DatabaseError(
                 f"the database driver for '{parsed.drivername}' is not installed ({exc.name})"
             ) from None
-        db = cls(url, engine, write_engine)
+        db = cls(url, engine, write_engine, user)
         where = display_name(url)
         try:
             with engine.connect() as conn:
@@ -444,6 +456,7 @@ class Database:
         try:
             with self.write_engine.begin() as conn:
                 cfg.attributes["connection"] = conn
+                cfg.attributes["user"] = self.user
                 command.upgrade(cfg, "head")
         except SQLAlchemyError as exc:
             known = (

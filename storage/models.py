@@ -39,7 +39,7 @@ class Base(DeclarativeBase):
     }
 
 
-TRIAGE_STATUSES = ("new", "relevant", "escalated", "closed", "not_relevant")
+from storage.statuses import TRIAGE_STATUSES  # noqa: E402,F401 (one home; re-exported)
 
 
 class SourceRecord(Base):
@@ -156,6 +156,18 @@ class Notice(Base):
     state: Mapped[UserState | None] = relationship(
         back_populates="notice", cascade="all, delete-orphan", uselist=False, lazy="joined"
     )
+    # Team state (storage/team.py): who read, who flagged, the notes with their authors.
+    reads: Mapped[list[NoticeRead]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="NoticeRead.user"
+    )
+    flags: Mapped[list[NoticeFlag]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="NoticeFlag.flagged_at"
+    )
+    notes: Mapped[list[NoticeNote]] = relationship(
+        cascade="all, delete-orphan",
+        lazy="selectin",
+        order_by="[NoticeNote.at, NoticeNote.id]",
+    )
     matches: Mapped[list[TopicMatch]] = relationship(
         back_populates="notice", cascade="all, delete-orphan"
     )
@@ -195,17 +207,22 @@ class NoticeVersion(Base):
 
 
 class UserState(Base):
-    """What the user did with a notice: read, flag, triage status, note, export."""
+    """What the team did with a notice: flagged (by anyone), triage status (by whom), export.
+
+    Per-user state lives beside it: ``NoticeRead`` (read is each user's own), ``NoticeFlag``
+    (who flagged; ``flagged`` here is kept as "anyone flagged" so every list filters on an
+    index), ``NoticeNote`` (notes with authors).
+    """
 
     __tablename__ = "user_state"
 
     notice_id: Mapped[int] = mapped_column(
         ForeignKey("notices.id", ondelete="CASCADE"), primary_key=True
     )
-    read: Mapped[bool] = mapped_column(Boolean, default=False)
     flagged: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     status: Mapped[str] = mapped_column(String(20), default="new")  # see TRIAGE_STATUSES
-    note: Mapped[str] = mapped_column(Text, default="")
+    status_by: Mapped[str | None] = mapped_column(String(100))
+    status_at: Mapped[dt.datetime | None]
     exported_at: Mapped[dt.datetime | None]
     exported_to: Mapped[str | None] = mapped_column(Text)
     # the review-deck section chosen by the user (laws | policies | standards); None: automatic
@@ -213,6 +230,81 @@ class UserState(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     notice: Mapped[Notice] = relationship(back_populates="state")
+
+
+class User(Base):
+    """A member of the team, known by the name given with ``--user`` (or the login name)."""
+
+    __tablename__ = "users"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class NoticeRead(Base):
+    """One user has read one notice (read state is each user's own)."""
+
+    __tablename__ = "notice_reads"
+
+    notice_id: Mapped[int] = mapped_column(
+        ForeignKey("notices.id", ondelete="CASCADE"), primary_key=True
+    )
+    user: Mapped[str] = mapped_column(
+        ForeignKey("users.name", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    read_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class NoticeFlag(Base):
+    """One user flagged one notice for the digest."""
+
+    __tablename__ = "notice_flags"
+
+    notice_id: Mapped[int] = mapped_column(
+        ForeignKey("notices.id", ondelete="CASCADE"), primary_key=True
+    )
+    user: Mapped[str] = mapped_column(
+        ForeignKey("users.name", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    flagged_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class NoticeNote(Base):
+    """A note on a notice by one user."""
+
+    __tablename__ = "notice_notes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id", ondelete="CASCADE"), index=True)
+    user: Mapped[str] = mapped_column(ForeignKey("users.name", ondelete="CASCADE"))
+    text: Mapped[str] = mapped_column(Text)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class FetchLease(Base):
+    """Who is fetching for this database (one fetcher at a time; see storage/lease.py)."""
+
+    __tablename__ = "fetch_lease"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(300))  # user@host
+    pid: Mapped[int] = mapped_column(Integer)
+    token: Mapped[str] = mapped_column(String(64))
+    acquired_at: Mapped[dt.datetime]
+    expires_at: Mapped[dt.datetime]
+    progress: Mapped[str] = mapped_column(Text, default="")
+
+
+class ChangeRecord(Base):
+    """One write another desktop should see (new notices, triage): the team's change feed."""
+
+    __tablename__ = "change_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    user: Mapped[str] = mapped_column(String(100), default="")
+    kind: Mapped[str] = mapped_column(String(20))  # triage | notices
+    notice_ids: Mapped[list[Any]] = mapped_column(default=list)
 
 
 class ExportRecord(Base):

@@ -17,12 +17,23 @@ from sqlalchemy.orm import Session, selectinload
 from storage.models import (
     TRIAGE_STATUSES,
     Notice,
+    NoticeNote,
     NoticeVersion,
     Topic,
     TopicMatch,
     UserState,
 )
 from storage.search import search_clause
+from storage.team import (
+    flagged_by,
+    flagged_by_clause,
+    is_read,
+    notes_json,
+    own_note,
+    read_clause,
+    session_user,
+)
+from storage.team import set_flag as set_team_flag
 
 SORT_COLUMNS = {
     "date": Notice.sort_date,
@@ -50,16 +61,20 @@ def sort_expression(sort: str) -> ColumnElement[Any]:
     if sort == "status":
         rank = {s: i for i, s in enumerate(TRIAGE_STATUSES)}
         return case(rank, value=_state_value(UserState.status, "new"), else_=len(rank))
-    if sort in ("flag", "read"):
-        column = UserState.flagged if sort == "flag" else UserState.read
+    if sort == "flag":
         return func.coalesce(
-            select(func.max(case((column.is_(True), 1), else_=0)))
+            select(func.max(case((UserState.flagged.is_(True), 1), else_=0)))
             .where(UserState.notice_id == Notice.id)
             .scalar_subquery(),
             0,
         )
     if sort == "note":
-        return func.length(_state_value(UserState.note, ""))
+        return (
+            select(func.count())
+            .select_from(NoticeNote)
+            .where(NoticeNote.notice_id == Notice.id, func.length(func.trim(NoticeNote.text)) > 0)
+            .scalar_subquery()
+        )
     if sort == "topics":
         return (
             select(func.min(Topic.name))
@@ -78,8 +93,9 @@ class NoticeFilter:
     topic: str | None = None  # topic name
     topic_id: int | None = None
     matched: bool = False  # only notices matched by at least one enabled topic
-    flagged: bool | None = None
-    unread: bool | None = None
+    flagged: bool | None = None  # flagged by anyone in the team
+    flagged_by_me: bool = False  # flagged by the session's user
+    unread: bool | None = None  # unread by the session's user
     status: str | None = None
     since: dt.date | None = None  # sort date on or after
     until: dt.date | None = None  # sort date on or before
@@ -124,8 +140,11 @@ def where_clauses(f: NoticeFilter, session: Session) -> list[ColumnElement[bool]
         )
     if f.flagged is not None:
         clauses.append(_state_flag(UserState.flagged, f.flagged))
+    if f.flagged_by_me:
+        clauses.append(flagged_by_clause(session_user(session)))
     if f.unread is not None:
-        clauses.append(_state_flag(UserState.read, not f.unread))
+        seen = read_clause(session_user(session))
+        clauses.append(~seen if f.unread else seen)
     if f.status:
         if f.status not in TRIAGE_STATUSES:
             raise ValueError(f"unknown triage status {f.status!r}")
@@ -211,10 +230,11 @@ def user_state(session: Session, notice: Notice) -> UserState:
 
 
 def set_flag(session: Session, url: str, flagged: bool) -> Notice | None:
+    """Flag a notice as the session's user, or remove that user's own flag."""
     notice = notice_by_url(session, url)
     if notice is None:
         return None
-    user_state(session, notice).flagged = flagged
+    set_team_flag(session, [notice.id], session_user(session), flagged)
     return notice
 
 
@@ -242,8 +262,11 @@ def _iso(value: dt.date | dt.datetime | None) -> str | None:
     return value.isoformat()
 
 
-def notice_to_json(notice: Notice, *, versions: int = 0) -> dict[str, Any]:
-    """The ``regwatch items --json`` record (a contract: keep field names)."""
+def notice_to_json(notice: Notice, *, versions: int = 0, user: str = "") -> dict[str, Any]:
+    """The ``regwatch items --json`` record (a contract: keep field names).
+
+    ``read`` and ``note`` are ``user``'s own; ``flagged`` is anyone's, ``flagged_by`` says whose.
+    """
     st = notice.state
     return {
         "source": notice.source,
@@ -271,9 +294,12 @@ def notice_to_json(notice: Notice, *, versions: int = 0) -> dict[str, Any]:
         ],
         "topics": topic_names(notice),
         "flagged": bool(st and st.flagged),
-        "read": bool(st and st.read),
+        "flagged_by": flagged_by(notice),
+        "read": is_read(notice, user),
         "status": (st.status if st else "new"),
-        "note": (st.note if st else ""),
+        "status_by": (st.status_by if st else None),
+        "note": own_note(notice, user),
+        "notes": notes_json(notice),
         "exported_at": _iso(st.exported_at) if st else None,
         "first_seen": _iso(notice.first_seen),
         "last_seen": _iso(notice.last_seen),

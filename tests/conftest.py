@@ -13,7 +13,13 @@ for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOM
 for var in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
     os.environ.pop(var, None)
 os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
-for var in ("REGWATCH_DB", "REGWATCH_CONFIG", "REGWATCH_MIRROR", "REGWATCH_SMTP_PASSWORD"):
+for var in (
+    "REGWATCH_DB",
+    "REGWATCH_CONFIG",
+    "REGWATCH_MIRROR",
+    "REGWATCH_SMTP_PASSWORD",
+    "REGWATCH_USER",
+):
     os.environ.pop(var, None)
 
 

@@ -71,5 +71,29 @@ def seed(db, *, flag_first: bool = True) -> dict[str, int]:
         first = SAMPLE[0]["url"]
         s.add(NoticeVersion(notice_id=ids[first], title=SAMPLE[0]["title"], body="旧版本正文"))
         if flag_first:
-            s.add(UserState(notice_id=ids[first], flagged=True, status="relevant", note="Key rule"))
+            give_state(s, ids[first], flagged=True, status="relevant", note="Key rule")
     return ids
+
+
+def give_state(s, nid: int, *, flagged=False, status=None, note="", user=None, **state) -> None:
+    """Triage a seeded notice as ``user`` (default: the session's) through storage.team,
+    so flags, status and notes are attributed as the app records them; ``state`` sets
+    other UserState columns (exported_at, report_section…)."""
+    from storage import team
+
+    s.flush()
+    user = user or team.session_user(s)
+    if flagged:
+        team.set_flag(s, [nid], user, True)
+    if status:
+        team.set_status(s, [nid], user, status)
+    if note:
+        team.add_note(s, nid, user, note)
+    if state:
+        st = s.get(UserState, nid)
+        if st is None:
+            st = UserState(notice_id=nid)
+            s.add(st)
+        for key, value in state.items():
+            setattr(st, key, value)
+    s.flush()

@@ -4,7 +4,6 @@ Fifteen are from the replay corpus; the rest are held-out titles of the same kin
 real State Council / CAC / MIIT / SAC / TC260 notices, which the data was not tuned on one by one.
 """
 
-
 import pytest
 
 from app.translation.dictionary import Dictionary

@@ -55,6 +55,8 @@ def run(args, ctx) -> int:
 
     def fetch_source(key: str) -> None:
         report = run_cycle(db, config, sources=[key], mirror=args.mirror, cancel=stop)
+        if report.busy is not None:
+            log.info("%s: %s", key, report.busy_message)
         for s in report.sources:
             level = logging.WARNING if s.failed else logging.INFO
             log.log(

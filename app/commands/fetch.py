@@ -1,7 +1,8 @@
 """``regwatch fetch``: run one fetch cycle headless and print each source's outcome.
 
 Exit 0 whenever the cycle ran, whatever states the sources ended in (they are reported, and
-``regwatch sources`` shows them); exit 2 for usage, config or database errors. Ctrl-C stops
+``regwatch sources`` shows them), and when another desktop or daemon was fetching from the
+same database ("<user>@<host> is fetching; skipped": one fetcher at a time, storage/lease.py); exit 2 for usage, config or database errors. Ctrl-C stops
 the cycle after the requests in flight (runs are recorded as cancelled, what was fetched is
 kept) and exits with 130; a second Ctrl-C quits at once.
 """
@@ -107,6 +108,13 @@ def run(args, ctx) -> int:
             max_details=args.max_details,
             cancel=stop,
         )
+    if report.busy is not None:  # another desktop or daemon holds the fetch lease: not an error
+        if args.json:
+            row = {"skipped": True, "busy": report.busy.holder, "message": report.busy_message}
+            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+        else:
+            sys.stdout.write(report.busy_message + "\n")
+        return 0
     for s in report.sources:
         if args.json:
             row = {

@@ -14,8 +14,10 @@ def add_parser(sub) -> None:
     p.add_argument("--json", action="store_true", help="one JSON object per line")
     p.add_argument("--source", action="append", metavar="KEY", help="only this source (repeatable)")
     p.add_argument("--topic", metavar="NAME", help="only notices matched by this watch topic")
-    p.add_argument("--flagged", action="store_true", help="only flagged notices")
-    p.add_argument("--unread", action="store_true", help="only unread notices")
+    p.add_argument(
+        "--flagged", action="store_true", help="only flagged notices (by anyone in the team)"
+    )
+    p.add_argument("--unread", action="store_true", help="only notices unread by the current user")
     p.add_argument("--since", type=iso_date, metavar="YYYY-MM-DD", help="published on or after")
     p.add_argument(
         "--search", metavar="TEXT", default="", help="full-text search (Chinese or English)"
@@ -70,7 +72,7 @@ def run(args, ctx) -> int:
         out = sys.stdout
         for n in notices:
             if args.json:
-                rec = notice_to_json(n, versions=counts.get(n.id, 0))
+                rec = notice_to_json(n, versions=counts.get(n.id, 0), user=db.user)
                 out.write(json.dumps(rec, ensure_ascii=False) + "\n")
             else:
                 date = (n.sort_date or "").__str__()

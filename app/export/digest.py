@@ -161,7 +161,7 @@ class DigestItem:
     status: str
     status_label: str
     flagged: bool
-    note: str
+    note: str  # every note as "author: text", one per line (tables, calendar)
     source_key: str
     source_name: str
     topics: list[str]  # all enabled topics, first = the group it is shown under
@@ -169,6 +169,7 @@ class DigestItem:
     attachments: list[Attachment]
     exported_at: dt.datetime | None
     exported_to: str
+    notes: list[NoteLine] = field(default_factory=list)  # the team's notes with authors
     # the issuers in English (abbreviation or official name) with their Chinese
     issuer_names: list[IssuerName] = field(default_factory=list)
 
@@ -297,6 +298,23 @@ def _filter(sel: Selection) -> NoticeFilter:
     return f
 
 
+@dataclass(frozen=True)
+class NoteLine:
+    """One note in a digest, with its author."""
+
+    user: str
+    text: str
+
+
+def note_lines(notice: Notice) -> list[NoteLine]:
+    return [NoteLine(n.user, n.text) for n in notice.notes if n.text.strip()]
+
+
+def notes_with_authors(notice: Notice) -> str:
+    """The team's notes, one per line, each after its author ("anna: ask TC260 about …")."""
+    return "\n".join(f"{n.user}: {n.text}" for n in note_lines(notice))
+
+
 def _item(notice: Notice, today: dt.date, first_topic: str | None, names: dict) -> DigestItem:
     st = notice.state
     topics = _ordered_topics(notice, first_topic)
@@ -324,7 +342,8 @@ def _item(notice: Notice, today: dt.date, first_topic: str | None, names: dict) 
         status=status,
         status_label=STATUS_LABELS.get(status, status),
         flagged=bool(st and st.flagged),
-        note=(st.note if st else "") or "",
+        note=notes_with_authors(notice),
+        notes=note_lines(notice),
         source_key=notice.source,
         source_name=_source_name(notice.source, names),
         topics=topics,

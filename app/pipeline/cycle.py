@@ -19,6 +19,7 @@ from app.pipeline.report import CycleReport, ProgressEvent, SourceReport
 from app.pipeline.source_run import CycleSettings, SourceRun
 from scrapers.base import Channel, get_source, source_keys
 from scrapers.http import HostSpacer, PoliteClient
+from storage import lease as fetch_lease
 from storage.db import Database
 from storage.fetch_state import BufferedValidators, interrupt_stale_runs
 from storage.models import DEFAULT_TOPICS_INSTALLED, Setting, utcnow
@@ -74,6 +75,39 @@ def run_cycle(
     config: Any,
     *,
     sources: Iterable[str] | None = None,
+    lease: bool = True,
+    **kw: Any,
+) -> CycleReport:
+    """Fetch every enabled source (or ``sources``) once; see the package docstring.
+
+    ``cancel`` is a ``threading.Event`` or a callable returning True to stop. Raises
+    UnknownSourceError for an unknown key before touching the network. Other options:
+    ``mirror``, ``spacing``, ``max_details``, ``progress``, ``hooks``, ``parallel``,
+    ``client_options``. With ``lease`` (the default) the cycle first takes the database's
+    fetch lease; when another process holds it, nothing is fetched and the report's
+    ``busy`` says who is fetching.
+    """
+    keys = resolve_sources(config, sources)
+    started = utcnow()
+    if not lease:
+        return _run_cycle(db, config, keys, started, None, **kw)
+    held = fetch_lease.enter(db, getattr(db, "user", "") or "regwatch")
+    if held.other is not None:  # another desktop or daemon is fetching: no requests
+        log.info("%s", held.other.message)
+        return CycleReport(started_at=started, finished_at=utcnow(), busy=held.other)
+    try:
+        return _run_cycle(db, config, keys, started, held, **kw)
+    finally:
+        fetch_lease.leave(held)
+
+
+def _run_cycle(
+    db: Database,
+    config: Any,
+    keys: list[str],
+    started,
+    held: fetch_lease.Lease | None,
+    *,
     mirror: str | None = None,
     spacing: float | None = None,
     max_details: int | None = None,
@@ -83,14 +117,7 @@ def run_cycle(
     parallel: bool = True,
     client_options: dict[str, Any] | None = None,
 ) -> CycleReport:
-    """Fetch every enabled source (or ``sources``) once; see the package docstring.
-
-    ``cancel`` is a ``threading.Event`` or a callable returning True to stop. Raises
-    UnknownSourceError for an unknown key before touching the network.
-    """
-    keys = resolve_sources(config, sources)
     fetch = config.fetch
-    started = utcnow()
     report = CycleReport(started_at=started)
     with db.write() as session:
         report.interrupted_runs = interrupt_stale_runs(session)
@@ -136,7 +163,16 @@ def run_cycle(
             return _run_source(db, config, key, settings, hooks, opts, spacer, progress, cancelled)
         finally:
             lock.release()
+            if held is not None:
+                with _running_guard:
+                    finished.append(key)
+                    text = f"{len(finished)}/{len(keys)} sources done"
+                try:
+                    held.refresh(progress=text)
+                except Exception:  # progress is a courtesy; the cycle goes on
+                    log.debug("lease progress not stored", exc_info=True)
 
+    finished: list[str] = []
     if parallel and len(keys) > 1:
         with ThreadPoolExecutor(max_workers=min(4, len(keys)), thread_name_prefix="fetch") as pool:
             report.sources = list(pool.map(one, keys))

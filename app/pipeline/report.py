@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scrapers.base import HealthState
+from storage.lease import LeaseHolder
 
 _SQL_NOISE = re.compile(r"\s*\[(?:SQL|parameters|Background on this error)[^\]]*\].*", re.S)
 
@@ -93,6 +94,13 @@ class CycleReport:
     sources: list[SourceReport] = field(default_factory=list)
     cancelled: bool = False
     interrupted_runs: list[int] = field(default_factory=list)  # stale runs marked at start
+    # set when another process held the fetch lease: nothing was fetched (storage/lease.py)
+    busy: LeaseHolder | None = None
+
+    @property
+    def busy_message(self) -> str:
+        """ "<user>@<host> is fetching; skipped", or "" when this cycle ran."""
+        return self.busy.message if self.busy else ""
 
     @property
     def new_ids(self) -> list[int]:

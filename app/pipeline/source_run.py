@@ -55,6 +55,7 @@ from storage.notice_store import (
     notices_by_url,
     see_known_row,
 )
+from storage.team import record_change, session_user
 
 log = logging.getLogger(__name__)
 
@@ -364,6 +365,8 @@ class SourceRun:
             new_ids = [n.id for n in added]
             save_walk(session, self.key, channel.key, walk.to_json() if walk else None)
             self.hooks.matched(session, new_ids + changed_ids)
+            if new_ids or changed_ids:  # other desktops refresh their lists (team mode)
+                record_change(session, "notices", new_ids + changed_ids, session_user(session))
         ch.new += len(new_ids)
         ch.updated += len(changed_ids)
         ch.restored += restored

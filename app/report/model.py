@@ -295,7 +295,7 @@ def report_item(n: Notice, today: dt.date) -> ReportItem:
         stage=stage_text(n, today),
         url=n.url,
         link=safe_url(n.url),
-        key_points=key_points(st.note if st else ""),
+        key_points=key_points("\n".join(note.text for note in n.notes)),
         source=n.source,
     )
 

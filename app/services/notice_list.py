@@ -16,8 +16,9 @@ from app.bulk_triage import BulkResult, RowSelection, apply_to_selection
 from app.changes import Changes
 from app.config import Config
 from storage.db import Database
-from storage.models import FetchRun, Notice, Setting, Topic, TopicMatch, UserState
+from storage.models import FetchRun, Notice, Setting, Topic, TopicMatch
 from storage.queries import NoticeFilter, count_notices
+from storage.team import read_clause, session_user
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class SidebarCounts:
     topics: tuple[tuple[int, str, str, int, bool], ...]  # id, name, colour, unread, enabled
     sources: tuple[dict, ...]  # source_health records + "unread"
     open_for_comment: int = 0  # comment deadline today or later
+    flagged_mine: int = 0  # flagged by the current user (team mode)
 
 
 def read_counts(db: Database, config: Config | None, today: dt.date | None = None) -> SidebarCounts:
@@ -46,11 +48,7 @@ def read_counts(db: Database, config: Config | None, today: dt.date | None = Non
     from app.commands.sources import source_health
 
     with db.read() as s:
-        unread = (
-            ~select(UserState.notice_id)
-            .where(UserState.notice_id == Notice.id, UserState.read.is_(True))
-            .exists()
-        )
+        unread = ~read_clause(session_user(s))
         topic_rows = s.execute(
             select(Topic.id, Topic.name, Topic.colour, Topic.enabled).order_by(
                 Topic.position, Topic.name
@@ -74,6 +72,7 @@ def read_counts(db: Database, config: Config | None, today: dt.date | None = Non
             inbox=count_notices(NoticeFilter.inbox(), s),
             all=count_notices(NoticeFilter(), s),
             flagged=count_notices(NoticeFilter(flagged=True), s),
+            flagged_mine=count_notices(NoticeFilter(flagged_by_me=True), s),
             topics=tuple(
                 (tid, name, colour, per_topic.get(tid, 0), enabled)
                 for tid, name, colour, enabled in topic_rows

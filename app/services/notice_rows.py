@@ -10,12 +10,13 @@ import datetime as dt
 from dataclasses import dataclass, replace
 
 from sqlalchemy import select, true
-from sqlalchemy.orm import Session, load_only, selectinload
+from sqlalchemy.orm import Session, load_only, object_session, selectinload
 
 from app.translation.lead_title import lead_parts, lead_title
 from storage.models import Notice, TopicMatch
 from storage.queries import NoticeFilter, select_notices
 from storage.search import scan_clause
+from storage.team import is_read, login_name, session_user
 
 
 @dataclass(frozen=True)
@@ -48,8 +49,12 @@ class NoticeRow:
         return lead_parts(self.title_en, self.issuers) if self.title_en else ("", "")
 
 
-def row_from(notice: Notice) -> NoticeRow:
+def row_from(notice: Notice, user: str | None = None) -> NoticeRow:
+    """The row for ``user`` (read is each user's own; default: the session's user)."""
     st = notice.state
+    if user is None:
+        session = object_session(notice)
+        user = session_user(session) if session is not None else login_name()
     topics = sorted(
         {(m.topic.name, m.topic.colour) for m in notice.matches if m.topic and m.topic.enabled}
     )
@@ -61,11 +66,11 @@ def row_from(notice: Notice) -> NoticeRow:
         title_en=notice.title_en or "",
         topics=tuple(topics),
         flagged=bool(st and st.flagged),
-        read=bool(st and st.read),
+        read=is_read(notice, user),
         status=st.status if st else "new",
         removed=bool(notice.removed),
         exported=bool(st and st.exported_at),
-        has_note=bool(st and (st.note or "").strip()),
+        has_note=any(n.text.strip() for n in notice.notes),
         deadline=notice.comment_deadline,
         issuers=tuple(str(i) for i in (notice.issuers or ())),
     )
@@ -143,7 +148,8 @@ def rows_for(session: Session, ids: list[int]) -> list[NoticeRow]:
         )
     )
     by_id = {n.id: n for n in session.scalars(stmt).unique()}
-    return [row_from(by_id[i]) for i in ids if i in by_id]
+    user = session_user(session)
+    return [row_from(by_id[i], user) for i in ids if i in by_id]
 
 
 def nonempty(f: NoticeFilter) -> NoticeFilter:

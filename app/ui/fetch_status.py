@@ -55,6 +55,13 @@ def failure_summary(report, names: dict[str, str]) -> str:
     return f"{head} — " + "; ".join(parts)
 
 
+def busy_text(busy, tr=lambda s: s) -> str:
+    """ "anna@desk-3 is fetching; skipped (3/7 sources done)": another desktop's fetch
+    (team mode: one fetcher per database) and how far it got."""
+    text = tr("{holder} is fetching; skipped").replace("{holder}", busy.holder)
+    return f"{text} ({busy.progress})" if busy.progress else text
+
+
 class ElidedLabel(QLabel):
     """A one-line label showing as much of its text as fits ("…" at the end); the whole text is
     its tooltip. It asks for at most ``max_width`` pixels."""
@@ -149,6 +156,8 @@ class FetchStatus(QWidget):
             self.message.setStyleSheet("color: #b91c1c")
         elif outcome.cancelled:
             self.message.setText(self.tr("Fetch cancelled."))
+        elif outcome.report is not None and outcome.report.busy is not None:
+            self.message.setText(busy_text(outcome.report.busy, self.tr))
         else:
             done = self.tr("Fetch finished: {n} new.").replace("{n}", str(outcome.new))
             text = outcome.notification or done

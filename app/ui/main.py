@@ -18,6 +18,7 @@ from app.ui.icons import app_icon
 from app.ui.main_window import MainWindow
 from app.ui.ops import TaskManager
 from app.ui.scheduler import FetchScheduler
+from app.ui.team_feed import TeamFeed
 from app.ui.tray import Tray
 from storage.models import Setting
 
@@ -43,6 +44,7 @@ class Desktop:
     fetcher: FetchController
     scheduler: FetchScheduler
     tray: Tray
+    feed: TeamFeed | None = None  # other desktops' changes (team mode)
 
     def show_window(self) -> None:
         """Bring the main window to the front (tray click, or a second start)."""
@@ -55,12 +57,16 @@ class Desktop:
         now, then end the event loop even though a tray icon keeps the app alive on close."""
         self.scheduler.shutdown()
         self.fetcher.cancel()
+        if self.feed is not None:
+            self.feed.stop()
         self.tray.hide()
         self.app.quit()
 
     def shutdown(self) -> None:
         self.scheduler.shutdown()
         self.fetcher.cancel()
+        if self.feed is not None:
+            self.feed.stop()
         self.tray.hide()
         self.tasks.shutdown(wait=False)
 
@@ -116,6 +122,10 @@ def build_desktop(ctx, *, schedule: bool = True, first_run: bool = True) -> Desk
     tray.quit_requested.connect(window.quit_app)
     window.quit_requested.connect(desktop.quit)
     fetcher.cycle_done.connect(on_cycle)
+    if schedule:  # team mode: other desktops' notices, flags, statuses and notes appear here
+        desktop.feed = TeamFeed(db, tasks, parent=app)
+        desktop.feed.changed.connect(window.apply_changes)
+        desktop.feed.start()
     if setup_pending:
         run_first_run(ctx, window, then=start_schedule)
     return desktop

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.translation.memory import notice_label
 from storage.models import Notice
+from storage.team import flagged_by, is_read, own_note, session_user
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,11 @@ class NoticeDetail:
     exported: str = ""  # "2026-11-24 to a@example.eu" once emailed in a digest
     title_en_label: str = ""  # glossary | dictionary | machine (provider) | human
     extra: tuple[tuple[str, str], ...] = ()  # source-specific fields; internal (_x) ones left out
+    # team mode: who flagged, who set the status, every note with its author (oldest first)
+    flagged_by: tuple[str, ...] = ()
+    status_by: str = ""
+    notes: tuple[tuple[str, str, dt.datetime], ...] = ()  # (user, text, at)
+    user: str = ""  # the reader (their own note is in the note editor)
 
 
 def _diff(old: str, new: str, label_old: str, label_new: str) -> list[str]:
@@ -77,6 +83,7 @@ def load_detail(session: Session, notice_id: int) -> NoticeDetail | None:
     if n is None:
         return None
     st = n.state
+    user = session_user(session)
     topics = tuple(
         TopicHit(m.topic.name, m.topic.colour, tuple(m.terms or ()))
         for m in sorted(n.matches, key=lambda m: m.topic.position if m.topic else 0)
@@ -131,10 +138,14 @@ def load_detail(session: Session, notice_id: int) -> NoticeDetail | None:
         ),
         removed=bool(n.removed),
         removed_at=n.removed_at,
-        read=bool(st and st.read),
+        read=is_read(n, user),
         flagged=bool(st and st.flagged),
         status=st.status if st else "new",
-        note=st.note if st else "",
+        note=own_note(n, user),
+        flagged_by=tuple(flagged_by(n)),
+        status_by=(st.status_by or "") if st else "",
+        notes=tuple((x.user, x.text, x.at) for x in n.notes),
+        user=user,
         topics=topics,
         versions=tuple(versions),
         duplicates=tuple((d.source, d.title, d.url) for d in dup_rows),

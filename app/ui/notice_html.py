@@ -188,6 +188,28 @@ def issuer_html(issuers) -> _Html:
     return _Html(", ".join(parts))
 
 
+def team_rows(d: NoticeDetail, tr=lambda s: s) -> list[tuple[str, str]]:
+    """Who flagged and who set the status (team mode); nothing when nobody did."""
+    rows = []
+    if d.flagged_by:
+        rows.append((tr("Flagged by"), ", ".join(d.flagged_by)))
+    if d.status_by and d.status != "new":
+        rows.append((tr("Status set by"), d.status_by))
+    return rows
+
+
+def notes_html(d: NoticeDetail) -> list[str]:
+    """The team's notes with author and time (user text: escaped); the reader's own note is in
+    the note editor below the text, so it is not repeated here."""
+    return [
+        '<p style="background-color:#fef9c3">📝 '
+        f'<b>{escape(user)}</b> <span style="color:#6b7280; font-size:small">'
+        f"{at:%Y-%m-%d %H:%M}</span><br>{escape(text)}</p>"
+        for user, text, at in d.notes
+        if text.strip() and user != d.user
+    ]
+
+
 def render(
     d: NoticeDetail, *, source_name: str = "", tr=lambda s: s, body_en=None, search: str = ""
 ) -> str:
@@ -239,6 +261,7 @@ def render(
         (tr("Plan number"), d.plan_code or ""),
         (tr("Stage"), d.stage or ""),
         (tr("Status"), tr(d.status.replace("_", " ").capitalize()) + (" ⚑" if d.flagged else "")),
+        *team_rows(d, tr),
         (tr("Emailed"), d.exported),
         *d.extra,
     ]
@@ -249,6 +272,7 @@ def render(
         if v
     )
     h.append(f'<table cellspacing="0" cellpadding="1">{rows}</table>')
+    h.extend(notes_html(d))
     if d.topics:
         h.append(f"<h4>{escape(tr('Topics'))}</h4><ul>")
         for hit in d.topics:

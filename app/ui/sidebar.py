@@ -89,7 +89,7 @@ class SidebarDelegate(QStyledItemDelegate):
 class View:
     """One entry of the sidebar: what it is called and which notices it shows."""
 
-    kind: str  # inbox | all | flagged | comment | topic | source
+    kind: str  # inbox | all | flagged (by the team) | flagged_mine | comment | topic | source
     key: str
     label: str
 
@@ -100,6 +100,8 @@ class View:
             return NoticeFilter(flagged=True)
         if self.kind == "comment":
             return NoticeFilter(deadline="open")
+        if self.kind == "flagged_mine":
+            return NoticeFilter(flagged_by_me=True)
         if self.kind == "topic":
             return NoticeFilter(topic_id=int(self.key))
         if self.kind == "source":
@@ -153,6 +155,7 @@ class Sidebar(QTreeWidget):
             item.setData(0, VIEW_ROLE, View(kind, "", label))
             self.addTopLevelItem(item)
             self._fixed[kind] = item
+        self._add_team_views()
         self._topics_root = QTreeWidgetItem([self.tr("Watch topics")])
         self._sources_root = QTreeWidgetItem([self.tr("Sources")])
         for root in (self._topics_root, self._sources_root):
@@ -167,6 +170,18 @@ class Sidebar(QTreeWidget):
         self.short_names: dict[str, str] = {}  # as the list's Source column shows them
         self.today = dt.date.today  # the day "Open for comment" counts from
         self.currentItemChanged.connect(self._on_current)
+
+    def _add_team_views(self) -> None:
+        """ "Flagged" is the team's view (anyone's flag); "Flagged by me" sits under it."""
+        team = self._fixed["flagged"]
+        team.setToolTip(0, self.tr("Flagged by team"))
+        label = self.tr("Flagged by me")
+        mine = QTreeWidgetItem([label])
+        mine.setIcon(0, dot("#f97316"))
+        mine.setData(0, VIEW_ROLE, View("flagged_mine", "", label))
+        team.addChild(mine)
+        team.setExpanded(True)
+        self._fixed["flagged_mine"] = mine
 
     def set_config(self, config: Config) -> None:
         self._config = config
@@ -207,6 +222,7 @@ class Sidebar(QTreeWidget):
         self._label(self._fixed["all"], self.tr("All notices"), c.all)
         self._label(self._fixed["flagged"], self.tr("Flagged"), c.flagged)
         self._label(self._fixed["comment"], self.tr("Open for comment"), c.open_for_comment)
+        self._label(self._fixed["flagged_mine"], self.tr("Flagged by me"), c.flagged_mine)
         self._sync_children(
             self._topics_root,
             [

@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from storage.db import Database
-from storage.models import Notice, Topic, TopicMatch, UserState
+from storage.models import Notice, Topic, TopicMatch
+from tests.seed import give_state
 
 INJECTION = "\r\nBcc: evil@example.com"
 FORMULA_NOTE = '=HYPERLINK("http://evil.example/","click me")'
@@ -102,23 +103,22 @@ def seed(url: str, today: dt.date) -> Seeded:
                 TopicMatch(notice_id=n_plain.id, topic_id=off.id),
             ]
         )
-        s.add_all(
-            [
-                UserState(
-                    notice_id=n_ai.id,
-                    flagged=True,
-                    status="relevant",
-                    note="Check scope vs EU AI Act; 与欧盟对比" + INJECTION,
-                ),
-                UserState(notice_id=n_data.id, flagged=True, status="escalated", note=FORMULA_NOTE),
-                UserState(notice_id=n_other.id, flagged=True, note="<b>bold?</b>"),
-                UserState(
-                    notice_id=n_sent.id,
-                    flagged=True,
-                    exported_at=dt.datetime(2025, 2, 2, tzinfo=dt.UTC),
-                    exported_to="old@example.org",
-                ),
-            ]
+        s.flush()
+        give_state(
+            s,
+            n_ai.id,
+            flagged=True,
+            status="relevant",
+            note="Check scope vs EU AI Act; 与欧盟对比" + INJECTION,
+        )
+        give_state(s, n_data.id, flagged=True, status="escalated", note=FORMULA_NOTE)
+        give_state(s, n_other.id, flagged=True, note="<b>bold?</b>")
+        give_state(
+            s,
+            n_sent.id,
+            flagged=True,
+            exported_at=dt.datetime(2025, 2, 2, tzinfo=dt.UTC),
+            exported_to="old@example.org",
         )
     urls = {
         "ai": n_ai.url,

@@ -12,8 +12,9 @@ from sqlalchemy import select
 
 from app.report.model import ReportSelection
 from app.report.service import load_report, write_report
-from storage.models import Notice, UserState
+from storage.models import Notice
 from tests.pipeline.corpus import all_channels_config, corpus_sources
+from tests.seed import give_state
 
 WANTED = {  # a substring of the Chinese title -> the section it must land in
     "生成式人工智能服务管理暂行办法": "Laws & Regulations",
@@ -33,7 +34,7 @@ def _flag_wanted(db) -> dict[str, int]:
             if key is None or key in chosen or ("关于批准" in n.title or "贯彻实施" in n.title):
                 continue
             chosen[key] = n.id
-            s.add(UserState(notice_id=n.id, flagged=True, note="Key point one\n- Key point two"))
+            give_state(s, n.id, flagged=True, note="Key point one\n- Key point two")
     return chosen
 
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 import pytest
 
 from storage.db import Database
-from storage.models import Notice, Topic, TopicMatch, UserState
+from storage.models import Notice, Topic, TopicMatch
+from tests.seed import give_state
 
 EVIL_TITLE = "<script>alert(1)</script>[x](javascript:alert(1))"
 
@@ -119,11 +120,9 @@ def seed(url: str) -> Seeded:
         }
         for key, nid in ids.items():
             if key == "unflagged":
-                s.add(UserState(notice_id=nid, status="closed"))
+                give_state(s, nid, status="closed")
                 continue
-            s.add(
-                UserState(notice_id=nid, flagged=True, status="relevant", note=notes.get(key, ""))
-            )
+            give_state(s, nid, flagged=True, status="relevant", note=notes.get(key, ""))
     return Seeded(db, url, ids)
 
 

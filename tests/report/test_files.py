@@ -343,4 +343,3 @@ def test_status_help_names_every_triage_status():
     from storage.models import TRIAGE_STATUSES
 
     assert STATUS_HELP.replace(" or ", ", ").split(", ") == list(TRIAGE_STATUSES)
-

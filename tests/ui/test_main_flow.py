@@ -65,7 +65,9 @@ def test_fetch_triage_and_email_flagged(qtbot, db, live_config, tasks, smtp, mon
     wait_idle(qtbot, w.tasks)
     with db.read() as s:
         st = s.get(UserState, nid)
-        assert st.flagged and st.status == "relevant" and st.note == "brief the lead"
+        assert st.flagged and st.status == "relevant"
+        assert st.status_by == db.user
+        assert [(n.user, n.text) for n in s.get(Notice, nid).notes] == [(db.user, "brief the lead")]
         title = s.get(Notice, nid).title
 
     dlg = w.email_dialog()

@@ -11,14 +11,16 @@ from tests.ui.conftest import wait_idle
 
 
 def _state(db, nid):
+    from storage.team import is_read, own_note
+
     with db.read() as s:
         n = s.get(Notice, nid)
         st = n.state
         return (
-            bool(st and st.read),
+            is_read(n, db.user),
             bool(st and st.flagged),
             st.status if st else "new",
-            st.note if st else "",
+            own_note(n, db.user),
         )
 
 

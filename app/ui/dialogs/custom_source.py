@@ -52,7 +52,6 @@ _FIELDS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
 )
 
 
-
 def show_test_rows(table: QTableWidget, rows: tuple[tuple[str, str, str], ...]) -> None:
     """Fill a Test table with the rows a source would store (full text in each tooltip)."""
     table.setRowCount(len(rows))
@@ -61,6 +60,7 @@ def show_test_rows(table: QTableWidget, rows: tuple[tuple[str, str, str], ...]) 
             cell = QTableWidgetItem(v)
             cell.setToolTip(v)
             table.setItem(r, c, cell)
+
 
 class CustomSourceDialog(QDialog):
     """Edits one definition; ``result_definition`` holds it after OK."""

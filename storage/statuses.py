@@ -1,0 +1,3 @@
+"""The triage statuses, importable without SQLAlchemy (the CLI's parsers list them)."""
+
+TRIAGE_STATUSES = ("new", "relevant", "escalated", "closed", "not_relevant")
