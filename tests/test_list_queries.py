@@ -12,6 +12,7 @@ from app.sample_data import load_sample
 from app.services.notice_list import mark_view_read, read_counts, set_notice_state
 from storage.models import TRIAGE_STATUSES, Notice, Topic, TopicMatch
 from storage.queries import NoticeFilter, count_notices, list_notices
+from storage.team import is_read
 
 TODAY = dt.date(2024, 7, 15)  # a fixed clock: several sample consultations are open on it
 
@@ -48,10 +49,10 @@ def facts(db) -> dict[int, dict]:
                 "title": n.title,
                 "title_en": n.title_en,
                 "deadline": n.comment_deadline,
-                "read": bool(st and st.read),
+                "read": is_read(n, db.user),
                 "flag": int(bool(st and st.flagged)),
                 "status": st.status if st else "new",
-                "note": len(st.note or "") if st else 0,
+                "note": sum(1 for x in n.notes if x.text.strip()),
                 "topics": min(topics[n.id]) if n.id in topics else None,
             }
         return out

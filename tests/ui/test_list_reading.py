@@ -16,6 +16,7 @@ from app.translation.engine import translate_title
 from app.ui.list_view import ListLayout, reading_lines
 from app.ui.notice_model import COLUMNS, ID_ROLE, ROW_ROLE
 from storage.models import Notice
+from storage.team import is_read
 from tests.ui.conftest import wait_idle
 
 TODAY = dt.date(2024, 7, 15)
@@ -120,7 +121,7 @@ def test_filters_each_and_combined_with_view_and_search(qtbot, win, translated_d
     def expect(rule) -> set[int]:
         return {i for i, n in all_.items() if rule(n)}
 
-    unread = lambda n: not (n.state and n.state.read)  # noqa: E731
+    unread = lambda n: not is_read(n, translated_db.user)  # noqa: E731
     escalated = lambda n: n.state is not None and n.state.status == "escalated"  # noqa: E731
     open_ = lambda n: n.comment_deadline is not None and n.comment_deadline >= TODAY  # noqa: E731
 
@@ -197,7 +198,7 @@ def test_mark_all_in_view_as_read_counts_in_status_bar(qtbot, win, translated_db
     settle(qtbot, win, tasks)
     in_view = set(shown_ids(win))
     all_ = notices(translated_db)
-    unread = {i for i in in_view if not (all_[i].state and all_[i].state.read)}
+    unread = {i for i in in_view if not is_read(all_[i], translated_db.user)}
     assert unread and unread != in_view
     win.act_read_view.trigger()
     qtbot.waitUntil(lambda: "marked read" in win.statusBar().currentMessage(), timeout=5000)
@@ -205,9 +206,9 @@ def test_mark_all_in_view_as_read_counts_in_status_bar(qtbot, win, translated_db
     assert msg.startswith(f"{len(unread)} notices marked read")
     assert f"({len(in_view) - len(unread)} already were.)" in msg
     after = notices(translated_db)
-    assert all(after[i].state.read for i in in_view)
+    assert all(is_read(after[i], translated_db.user) for i in in_view)
     outside = [i for i in after if i not in in_view and i not in ids[::3]]
-    assert outside and not any(after[i].state and after[i].state.read for i in outside)
+    assert outside and not any(is_read(after[i], translated_db.user) for i in outside)
 
 
 def test_open_for_comment_view_sorted_by_closing_date(qtbot, win, translated_db, tasks):
