@@ -153,6 +153,20 @@ def parse_retry_after(value: str | None, *, now: dt.datetime | None = None) -> f
     return max(0.0, (when - now).total_seconds())
 
 
+MIRROR_ENV = "REGWATCH_MIRROR"
+
+
+def resolve_mirror(explicit: str | None, configured: str | None) -> str:
+    """The one precedence for the mirror base URL: an explicit value (``--mirror``, even ""),
+    else env REGWATCH_MIRROR, else config ``fetch.mirror``; "" means the live sites.
+
+    The pipeline, "Test now" and every client built from the config all go through here, so
+    they always ask the same server."""
+    if explicit is not None:
+        return explicit
+    return os.environ.get(MIRROR_ENV) or configured or ""
+
+
 def _is_loopback(url: str) -> bool:
     host = urlsplit(url).hostname or ""
     if host == "localhost":
@@ -237,8 +251,8 @@ class PoliteClient:
     @classmethod
     def from_config(cls, fetch: Any, **kwargs: Any) -> PoliteClient:
         """Build from a FetchConfig-like object (attributes spacing, jitter, timeout, retries,
-        max_bytes, mirror, proxy, user_agent, hosts{host: obj with .spacing}); env
-        REGWATCH_MIRROR applies when the config names no mirror."""
+        max_bytes, mirror, proxy, user_agent, hosts{host: obj with .spacing}); the mirror is
+        chosen by ``resolve_mirror`` (a ``mirror=`` keyword counts as the explicit value)."""
         hosts = getattr(fetch, "hosts", {}) or {}
         host_spacing = {
             h: float(v.spacing) for h, v in hosts.items() if getattr(v, "spacing", None) is not None
@@ -250,7 +264,7 @@ class PoliteClient:
             deadline=getattr(fetch, "deadline", None),
             retries=fetch.retries,
             max_bytes=fetch.max_bytes,
-            mirror=getattr(fetch, "mirror", "") or os.environ.get("REGWATCH_MIRROR", ""),
+            mirror=resolve_mirror(kwargs.pop("mirror", None), getattr(fetch, "mirror", "")),
             proxy=getattr(fetch, "proxy", ""),
             user_agent=getattr(fetch, "user_agent", ""),
             host_spacing=host_spacing,
