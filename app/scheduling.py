@@ -186,19 +186,26 @@ def last_fetch_times(db: Any) -> dict[str, dt.datetime]:
 # Background translation: a configured provider improves titles the offline engine left partial.
 
 TRANSLATE_JOB_ID = "translate:improve-partial"
+TRANSLATE_EVERY_MINUTES = 1  # each round asks at most translation.max_per_minute titles
 
 
 def improve_titles(db: Any, config: Any) -> Any:
     """One rate-limited round of provider translations, then re-match the notices it changed
-    (topic matching reads English titles too)."""
+    (topic matching reads English titles too). The one improve-partial job body, for the GUI
+    and the daemon; the Translator (and its HTTP client) is closed whatever happens."""
     from sqlalchemy import select
 
     from app.topics.store import apply_topics
     from app.translation.service import Translator
     from storage.models import Notice
 
-    limit = max(1, int(config.translation.max_per_minute))
-    report = Translator(config.translation).improve_partial(db, limit=limit)
+    per_minute = int(config.translation.max_per_minute or 0)
+    limit = max(1, min(50, per_minute or 50))
+    translator = Translator(config.translation)
+    try:
+        report = translator.improve_partial(db, limit=limit)
+    finally:
+        translator.close()
     if report.titles:
         with db.write() as session:
             ids = list(session.scalars(select(Notice.id).where(Notice.title.in_(report.titles))))
@@ -218,7 +225,7 @@ def add_translation_job(scheduler: Any, db: Any, config: Any) -> Any:
         return None
     return scheduler.add_job(
         improve_titles,
-        IntervalTrigger(minutes=1, jitter=5),
+        IntervalTrigger(minutes=TRANSLATE_EVERY_MINUTES, jitter=5, timezone=dt.UTC),
         args=[db, config],
         id=TRANSLATE_JOB_ID,
         name=f"Improve partial titles ({tr.provider})",
