@@ -33,3 +33,58 @@ def test_pipeline_and_client_from_config_pick_the_same_mirror(monkeypatch):
         assert client.mirror == effective_mirror(cfg, None) == "http://127.0.0.1:9001"
     with PoliteClient.from_config(cfg.fetch, mirror="") as client:
         assert client.mirror == effective_mirror(cfg, "") == ""
+
+
+# -- one retry loop: the fetcher and the translation providers ------------------------------
+
+
+def test_retry_policy_backoff_jitter_and_caps():
+    import random
+
+    from scrapers.retry import RetryPolicy
+
+    policy = RetryPolicy(backoff=1.0, max_backoff=5.0, jitter=0.25, rng=random.Random(1))
+    waits = [policy.delay(n) for n in range(5)]
+    for n, wait in enumerate(waits[:3]):
+        assert 2**n <= wait <= 2**n * 1.25  # exponential, with up to 25 % jitter
+    assert waits[3:] == [5.0, 5.0]  # our own waits are capped
+    assert policy.delay(0, retry_after=300.0) == 300.0  # the server's request is not
+
+
+def test_run_with_retries_gives_up_on_a_retry_after_beyond_the_cap():
+    from scrapers.retry import Retry, RetryPolicy, run_with_retries
+
+    calls, pauses = [], []
+
+    def attempt():
+        calls.append(1)
+        raise Retry(ValueError("slow down"), wait=3600.0)
+
+    with pytest.raises(ValueError, match="slow down"):
+        run_with_retries(attempt, RetryPolicy(retries=3, max_retry_after=60), pause=pauses.append)
+    assert calls == [1] and pauses == []
+
+
+def test_provider_honours_a_retry_after_date_through_the_shared_loop():
+    import email.utils
+    import time
+
+    from app.translation.providers import provider_class
+    from app.translation.providers.base import MAX_BACKOFF, ProviderSettings
+    from tests.translation_fake import FakeServer, Reply
+
+    soon = email.utils.formatdate(time.time() + 20, usegmt=True)
+    replies = iter(
+        [
+            Reply(429, {"message": "busy"}, headers={"Retry-After": soon}),
+            Reply(body={"translations": [{"text": "Measures"}]}),
+        ]
+    )
+    with FakeServer(lambda r: next(replies)) as srv:
+        settings = ProviderSettings(base_url=srv.url, timeout=2.0, retries=2, backoff=0.01)
+        p = provider_class("deepl")(settings, "k-1")
+        pauses: list[float] = []
+        p.sleep = pauses.append
+        assert p.translate(["办法"]) == ["Measures"]
+    assert len(pauses) == 1 and 15 <= pauses[0] <= 20  # an HTTP-date, not only digits
+    assert p.retry.max_backoff == MAX_BACKOFF and p.retry.jitter > 0
