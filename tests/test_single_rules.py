@@ -8,7 +8,6 @@ from app.config import Config
 from app.pipeline.cycle import effective_mirror
 from scrapers.http import PoliteClient, resolve_mirror
 
-
 # -- mirror precedence: explicit, then env REGWATCH_MIRROR, then config fetch.mirror ------------
 
 
