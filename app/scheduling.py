@@ -19,10 +19,10 @@ from typing import Any
 from apscheduler.triggers.interval import IntervalTrigger
 
 from app.errors import UserError
+from scrapers.beijing import BEIJING
 
 log = logging.getLogger(__name__)
 
-BEIJING = dt.timezone(dt.timedelta(hours=8), "CST")  # no DST in China since 1991
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 JOB_PREFIX = "fetch:"
 

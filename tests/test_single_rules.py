@@ -87,3 +87,40 @@ def test_provider_honours_a_retry_after_date_through_the_shared_loop():
         assert p.translate(["办法"]) == ["Measures"]
     assert len(pauses) == 1 and 15 <= pauses[0] <= 20  # an HTTP-date, not only digits
     assert p.retry.max_backoff == MAX_BACKOFF and p.retry.jitter > 0
+
+
+# -- one provenance mapping -----------------------------------------------------------------
+
+
+def test_every_provenance_label_comes_from_one_mapping():
+    from app.export.digest import translation_label
+    from app.translation.result import Translation, provenance_label
+    from app.ui.notice_html import provenance_label as detail_label
+
+    assert detail_label is provenance_label
+    assert provenance_label(None) == "untranslated" == provenance_label("")
+    assert provenance_label("glossary") == provenance_label("offline") == "glossary"
+    assert provenance_label("deepl", False) == "machine (deepl), partial"
+    assert provenance_label("human", False) == "human"
+    assert Translation("办法", "Measures", True).label == "glossary"
+    assert translation_label("offline", False) == "partial glossary translation"
+    assert translation_label(None, False) == translation_label("human", False) == ""
+    assert translation_label("dictionary", True) == "dictionary translation"
+    assert translation_label("deepl", True) == "machine translation"
+
+
+# -- Beijing time ---------------------------------------------------------------------------
+
+
+def test_beijing_dates_from_one_offset():
+    import datetime as dt
+
+    from app.pipeline.source_run import CycleSettings
+    from scrapers.beijing import beijing_date
+    from scrapers.text import parse_date
+
+    late_utc = dt.datetime(2026, 3, 1, 16, 30, tzinfo=dt.UTC)  # 00:30 on 2 March in Beijing
+    assert beijing_date(late_utc) == dt.date(2026, 3, 2)
+    assert beijing_date(late_utc.replace(tzinfo=None)) == dt.date(2026, 3, 2)  # naive = UTC
+    assert CycleSettings(started_at=late_utc).today == dt.date(2026, 3, 2)
+    assert parse_date(int(late_utc.timestamp() * 1000)) == dt.date(2026, 3, 2)

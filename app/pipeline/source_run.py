@@ -36,6 +36,7 @@ from scrapers.base import (
     Source,
     as_scrape_error,
 )
+from scrapers.beijing import beijing_date
 from storage.clean import RowRejected
 from storage.db import Database
 from storage.fetch_state import (
@@ -88,7 +89,7 @@ class CycleSettings:
     def today(self) -> dt.date:
         # Beijing calendar date: list dates are Beijing dates.
         start = self.started_at or utcnow()
-        return (start + dt.timedelta(hours=8)).date()
+        return beijing_date(start)
 
 
 class SourceRun:

@@ -11,10 +11,8 @@ import datetime as dt
 from html import escape
 from urllib.parse import urlsplit
 
-from app.translation.result import provenance_label as translation_label
+from app.translation.result import provenance_label
 from app.ui.notice_detail import NoticeDetail
-
-PROVENANCE = {"glossary": "glossary", "dictionary": "dictionary", "human": "human"}
 
 
 def is_web_url(url: str) -> bool:
@@ -23,17 +21,6 @@ def is_web_url(url: str) -> bool:
     except ValueError:
         return False
     return parts.scheme in ("http", "https") and bool(parts.netloc)
-
-
-def provenance_label(provider: str | None, complete: bool) -> str:
-    """glossary / dictionary / machine (provider) / human, as the translation service labels it."""
-    if not provider:
-        return "untranslated"
-    if provider in PROVENANCE:
-        label = PROVENANCE[provider]
-    else:
-        label = f"machine ({provider})"
-    return label if complete or provider == "human" else f"{label}, partial"
 
 
 def spans_for(text: str, terms: list[dict], field: str) -> list[tuple[int, int, str]]:
@@ -225,7 +212,7 @@ def render(d: NoticeDetail, *, source_name: str = "", tr=lambda s: s, body_en=No
     else:
         h.append(f"<p><i>{escape(tr('The text has not been fetched yet.'))}</i></p>")
     if body_en is not None:
-        label = translation_label(body_en.provider)
+        label = provenance_label(body_en.provider)
         if not body_en.complete:
             label += ", partial"
         h.append(
