@@ -103,10 +103,11 @@ def test_every_provenance_label_comes_from_one_mapping():
     assert provenance_label("deepl", False) == "machine (deepl), partial"
     assert provenance_label("human", False) == "human"
     assert Translation("办法", "Measures", True).label == "glossary"
-    assert translation_label("offline", False) == "partial glossary translation"
-    assert translation_label(None, False) == translation_label("human", False) == ""
-    assert translation_label("dictionary", True) == "dictionary translation"
-    assert translation_label("deepl", True) == "machine translation"
+    assert translation_label("offline", False, False) == "partial glossary translation"
+    assert translation_label(None, False) == translation_label("human", False, False) == ""
+    assert translation_label("dictionary", False) == "dictionary translation"
+    assert translation_label("deepl", False) == "machine translation"
+    assert translation_label("deepl", True) == ""  # a human edit wins
 
 
 # -- Beijing time ---------------------------------------------------------------------------
