@@ -16,6 +16,15 @@ from app.changes import Changes
 from storage.models import TRIAGE_STATUSES, Notice, TranslationEntry
 from storage.queries import user_state
 
+# How each triage status is shown (the GUI translates these; the digest prints them).
+STATUS_LABELS = {
+    "new": "New",
+    "relevant": "Relevant",
+    "escalated": "Escalated",
+    "closed": "Closed",
+    "not_relevant": "Not relevant",
+}
+
 
 def _notices(session: Session, ids: Iterable[int]) -> list[Notice]:
     return list(session.scalars(select(Notice).where(Notice.id.in_(list(ids)))).unique())

@@ -125,3 +125,16 @@ def test_beijing_dates_from_one_offset():
     assert beijing_date(late_utc.replace(tzinfo=None)) == dt.date(2026, 3, 2)  # naive = UTC
     assert CycleSettings(started_at=late_utc).today == dt.date(2026, 3, 2)
     assert parse_date(int(late_utc.timestamp() * 1000)) == dt.date(2026, 3, 2)
+
+
+# -- triage status labels -------------------------------------------------------------------
+
+
+def test_status_labels_are_defined_once_for_every_status():
+    from app.export import digest
+    from app.triage import STATUS_LABELS
+    from app.ui import notice_model
+    from storage.models import TRIAGE_STATUSES
+
+    assert tuple(STATUS_LABELS) == TRIAGE_STATUSES
+    assert digest.STATUS_LABELS is STATUS_LABELS is notice_model.STATUS_LABELS

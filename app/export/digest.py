@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from app.translation.issuer_names import IssuerName, issuer_names
 from app.translation.result import provenance_kind
+from app.triage import STATUS_LABELS
 from scrapers.beijing import beijing_today
 from storage.models import Notice, Topic, TopicMatch, UserState
 from storage.queries import NoticeFilter, list_notices
@@ -38,13 +39,6 @@ SOURCE_NAMES = {
     "tc260": "TC260 (National Cybersecurity Standardization Technical Committee)",
 }
 
-STATUS_LABELS = {
-    "new": "New",
-    "relevant": "Relevant",
-    "escalated": "Escalated",
-    "closed": "Closed",
-    "not_relevant": "Not relevant",
-}
 
 
 def safe_url(url: str | None) -> str | None:

@@ -19,19 +19,12 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from sqlalchemy import select, true
 from sqlalchemy.orm import Session, load_only, selectinload
 
+from app.triage import STATUS_LABELS
 from app.ui.ops import Op, TaskManager
 from storage.db import Database
 from storage.models import Notice, TopicMatch
 from storage.queries import NoticeFilter, count_notices, select_notices
 from storage.search import scan_clause
-
-STATUS_LABELS = {
-    "new": "New",
-    "relevant": "Relevant",
-    "escalated": "Escalated",
-    "closed": "Closed",
-    "not_relevant": "Not relevant",
-}
 
 
 @dataclass(frozen=True)
