@@ -25,6 +25,7 @@ from scrapers.base import (
     ListItem,
     ListPage,
     Notice,
+    decode_json,
 )
 from scrapers.charset import decode_body
 from scrapers.dom import (
@@ -144,10 +145,10 @@ def _read_query_data(raw: str) -> dict[str, str] | None:
 
 def _unit_html(content: bytes, url: str) -> str:
     """``data.html`` of a build/unit answer, with the failure modes named."""
-    text = decode_body(content).lstrip("\ufeff").strip()
+    text = decode_body(content)
     try:
-        data = json.loads(text)
-    except ValueError:
+        data = decode_json(text, url, what="The list API")
+    except FetchError:
         # A challenge served with HTTP 200 gets past the client's status-based checks.
         if block_reason(200, text) or block_reason(521, text):
             raise BlockedError(
@@ -155,10 +156,7 @@ def _unit_html(content: bytes, url: str) -> str:
                 "instead of data; wait a few hours, or try another network or a proxy.",
                 url=url,
             ) from None
-        raise FetchError(
-            f"The list API {url} did not return JSON; the site may be down or have changed.",
-            url=url,
-        ) from None
+        raise
     if not isinstance(data, dict):
         raise LayoutError(f"The list API {url} returned JSON of an unknown shape.", url=url)
     if data.get("success") is False:

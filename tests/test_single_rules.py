@@ -138,3 +138,26 @@ def test_status_labels_are_defined_once_for_every_status():
 
     assert tuple(STATUS_LABELS) == TRIAGE_STATUSES
     assert digest.STATUS_LABELS is STATUS_LABELS is notice_model.STATUS_LABELS
+
+
+# -- one "decode a JSON body" ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("body", [b"<html>maintenance</html>", b"[" * 100_000 + b"]" * 100_000])
+def test_every_json_reader_fails_the_same_way(body):
+    from scrapers.base import FetchError, Response
+    from scrapers.charset import load_json
+    from scrapers.miit import parse_search_response
+    from scrapers.std_samr import parse_plans
+
+    url = "https://www.example.gov.cn/api"
+    readers = [
+        lambda: load_json(body, url),
+        lambda: Response(url, 200, {}, body, body.decode()).json(),
+        lambda: parse_search_response(body, url),
+        lambda: parse_plans(body, url),
+    ]
+    for read in readers:
+        with pytest.raises(FetchError, match="did not return valid JSON|nested too deeply") as err:
+            read()
+        assert url in err.value.message
