@@ -161,3 +161,25 @@ def test_every_json_reader_fails_the_same_way(body):
         with pytest.raises(FetchError, match="did not return valid JSON|nested too deeply") as err:
             read()
         assert url in err.value.message
+
+
+# -- ProviderSettings: the config's fields, declared once ---------------------------------
+
+
+def test_provider_settings_carry_every_provider_config_field():
+    import dataclasses
+
+    from app.config import Config, ProviderConfig
+    from app.translation.providers.base import ProviderSettings
+    from app.translation.service import settings_for
+
+    names = {f.name for f in dataclasses.fields(ProviderConfig)}
+    assert names <= {f.name for f in dataclasses.fields(ProviderSettings)}
+    cfg = Config()
+    values = dict(base_url="http://h", model="m", region="r", app_id="a", timeout=3.0,
+                  proxy="http://p:1", retries=5)  # fmt: skip
+    assert set(values) == names  # a new ProviderConfig field must be added here and flows through
+    cfg.translation.providers["deepl"] = ProviderConfig(**values)
+    settings = settings_for(cfg.translation, "deepl")
+    assert {n: getattr(settings, n) for n in names} == values
+    assert settings_for(cfg.translation, "openai") == ProviderSettings()

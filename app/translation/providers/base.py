@@ -11,11 +11,12 @@ import json
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar
 
 import httpx
 
+from app.config import ProviderConfig
 from app.secrets import translation_key_env
 from app.translation.providers.errors import (
     AuthError,
@@ -48,18 +49,18 @@ def register(name: str) -> Callable[[type[Provider]], type[Provider]]:
 
 
 @dataclass
-class ProviderSettings:
-    """What a provider needs; built from the config's [translation.providers.<name>]."""
+class ProviderSettings(ProviderConfig):
+    """What a provider needs: every field of the config's [translation.providers.<name>]
+    (``ProviderConfig``, declared once there) plus what only code sets."""
 
-    base_url: str = ""
-    model: str = ""
-    region: str = ""
-    app_id: str = ""
-    timeout: float = 20.0
-    proxy: str = ""
-    retries: int = 2
     backoff: float = 0.5  # seconds before the first retry, doubled each time
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_config(cls, config: ProviderConfig | None) -> ProviderSettings:
+        if config is None:
+            return cls()
+        return cls(**{f.name: getattr(config, f.name) for f in fields(ProviderConfig)})
 
 
 class Provider:
