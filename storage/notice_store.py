@@ -52,9 +52,14 @@ LIST_EXTRA_FIELDS = (
 _DATE_FIELDS = {"written_date", "published_date", "comment_deadline", "effective_date"}
 
 
+def _nfkc_squeezed(value: str | None, sep: str) -> str:
+    """NFKC with every whitespace run (incl. U+3000, NBSP, zero-width) replaced by ``sep``."""
+    return _WS.sub(sep, unicodedata.normalize("NFKC", value or "")).strip()
+
+
 def normalise_body(body: str | None) -> str:
     """The body as compared for edits: NFKC, whitespace collapsed (layout noise is no edit)."""
-    return _WS.sub(" ", unicodedata.normalize("NFKC", body or "")).strip()
+    return _nfkc_squeezed(body, " ")
 
 
 def content_hash(body: str | None) -> str | None:
@@ -73,7 +78,8 @@ def normalise_doc_number(value: str | None) -> str | None:
 
 
 def normalise_title(value: str | None) -> str:
-    return _WS.sub("", unicodedata.normalize("NFKC", value or ""))
+    """A title as compared for renames: NFKC, no whitespace at all."""
+    return _nfkc_squeezed(value, "")
 
 
 def _jsonable(value: Any) -> Any:

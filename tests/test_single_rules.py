@@ -183,3 +183,23 @@ def test_provider_settings_carry_every_provider_config_field():
     settings = settings_for(cfg.translation, "deepl")
     assert {n: getattr(settings, n) for n in names} == values
     assert settings_for(cfg.translation, "openai") == ProviderSettings()
+
+
+# -- text normalisation: no identity replacements, one NFKC+whitespace helper in storage -----
+
+
+def test_translation_fold_has_no_identity_replacements():
+    from app.translation.text import _FOLD, normalise
+
+    assert all(chr(k) != v for k, v in _FOLD.items())
+    title = "关于《网络安全标准实践指南——人工智能》（征求意见稿）：ＡＩ，数据"
+    assert normalise(normalise(title)) == normalise(title)
+    assert "——" in normalise(title) and "：" in normalise(title) and "AI" in normalise(title)
+
+
+def test_storage_title_and_body_normalisation_share_one_rule():
+    from storage.notice_store import normalise_body, normalise_title
+
+    raw = "\ufeff关于\u3000印发 《办法》\u00a0的通知（２０２４）\u200b"
+    assert normalise_title(raw) == "关于印发《办法》的通知(2024)"
+    assert normalise_body(raw) == "关于 印发 《办法》 的通知(2024)"
