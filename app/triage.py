@@ -6,14 +6,13 @@ just those rows; the CLI can call the same functions.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.changes import Changes
-from storage.models import TRIAGE_STATUSES, Notice, TranslationEntry
+from storage.models import TRIAGE_STATUSES, Notice
 from storage.queries import user_state
 
 # How each triage status is shown (the GUI translates these; the digest prints them).
@@ -64,31 +63,3 @@ def toggle(session: Session, ids: Iterable[int], name: str) -> Changes:
     notices = _notices(session, ids)
     value = not all(n.state is not None and getattr(n.state, name) for n in notices)
     return set_state(session, [n.id for n in notices], **{name: value})
-
-
-def set_human_title(session: Session, notice_id: int, text: str) -> Changes:
-    """Store a user's English title: it wins over machine output and goes to translation memory."""
-    notice = session.get(Notice, notice_id)
-    if notice is None:
-        return Changes()
-    text = text.strip()
-    notice.title_en = text or None
-    notice.title_en_provider = "human" if text else None
-    notice.title_en_human = bool(text)
-    notice.title_en_complete = bool(text)
-    if text:
-        digest = hashlib.sha256(notice.title.encode("utf-8")).hexdigest()
-        entry = session.scalar(
-            select(TranslationEntry).where(
-                TranslationEntry.source_hash == digest,
-                TranslationEntry.provider == "human",
-                TranslationEntry.target_lang == "en",
-            )
-        )
-        if entry is None:
-            entry = TranslationEntry(
-                source_hash=digest, source_text=notice.title, provider="human", target_lang="en"
-            )
-            session.add(entry)
-        entry.translation, entry.human, entry.complete = text, True, True
-    return Changes(notices=frozenset({notice_id}))

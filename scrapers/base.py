@@ -105,10 +105,6 @@ def decode_json(text: str, url: str, *, what: str = "", status: int | None = Non
         ) from None
 
 
-# ``ParseError`` is the name parsers raise; it means the same as LayoutError.
-ParseError = LayoutError
-
-
 class ParseBudgetExceeded(LayoutError):
     """A page took longer to parse than its budget (hostile or broken markup): ``broken``."""
 

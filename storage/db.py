@@ -13,7 +13,7 @@ import logging
 import re
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -434,7 +434,8 @@ class Database:
         while dest.exists():
             dest = src.with_name(f"{src.stem}.backup-{stamp}-{n}{src.suffix or '.sqlite3'}")
             n += 1
-        with sqlite3.connect(src) as s, sqlite3.connect(dest) as d:
+        # closing(): a sqlite3 connection's own "with" commits but leaves the file open.
+        with closing(sqlite3.connect(src)) as s, closing(sqlite3.connect(dest)) as d:
             s.backup(d)
         log.info("backed up %s to %s before migrating", src, dest)
         return dest

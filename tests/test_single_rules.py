@@ -203,3 +203,38 @@ def test_storage_title_and_body_normalisation_share_one_rule():
     raw = "\ufeff关于\u3000印发 《办法》\u00a0的通知（２０２４）\u200b"
     assert normalise_title(raw) == "关于印发《办法》的通知(2024)"
     assert normalise_body(raw) == "关于 印发 《办法》 的通知(2024)"
+
+
+# -- dead code stays dead; the SQLite backup closes its files ------------------------------
+
+
+def test_sqlite_backup_leaves_no_file_open(tmp_path):
+    import os
+    from pathlib import Path
+
+    from storage.db import Database
+
+    db = Database.open(f"sqlite:///{tmp_path / 'regwatch.sqlite3'}")
+    db.engine.dispose()
+    dest = db.backup()
+    assert dest is not None and dest.exists()
+    fd_dir = Path("/proc/self/fd")
+    if not fd_dir.exists():
+        pytest.skip("needs /proc to list open files")
+    open_files = set()
+    for fd in os.listdir(fd_dir):
+        try:
+            open_files.add(os.readlink(fd_dir / fd))
+        except OSError:
+            continue
+    assert str(dest) not in open_files
+
+
+def test_removed_dead_code_is_gone():
+    import scrapers.base
+    from app import triage
+    from app.translation.engine import OfflineEngine
+
+    assert not hasattr(scrapers.base, "ParseError")
+    assert not hasattr(triage, "set_human_title")  # human titles go through translation.memory
+    assert not hasattr(OfflineEngine, "version")
