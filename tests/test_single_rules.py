@@ -238,3 +238,20 @@ def test_removed_dead_code_is_gone():
     assert not hasattr(scrapers.base, "ParseError")
     assert not hasattr(triage, "set_human_title")  # human titles go through translation.memory
     assert not hasattr(OfflineEngine, "version")
+
+
+# -- one keyring wrapper --------------------------------------------------------------------
+
+
+def test_only_app_secrets_talks_to_the_keyring():
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    users = sorted(
+        str(p.relative_to(root))
+        for pkg in ("app", "scrapers", "storage")
+        for p in (root / pkg).rglob("*.py")
+        if re.search(r"^\s*(import keyring|from keyring)", p.read_text(encoding="utf-8"), re.M)
+    )
+    assert users == ["app/secrets.py"]
