@@ -181,12 +181,16 @@ def topic_names(notice: Notice) -> list[str]:
     return sorted({m.topic.name for m in notice.matches if m.topic is not None and m.topic.enabled})
 
 
-def _iso(value: dt.date | dt.datetime | None) -> str | None:
+def iso_utc(value: dt.date | dt.datetime | None) -> str | None:
+    """ISO 8601 text of a stored date or time; a naive datetime is UTC (as stored)."""
     if value is None:
         return None
     if isinstance(value, dt.datetime) and value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
     return value.isoformat()
+
+
+_iso = iso_utc
 
 
 def notice_to_json(notice: Notice, *, versions: int = 0) -> dict[str, Any]:

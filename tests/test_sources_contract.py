@@ -34,7 +34,12 @@ def _seed(db) -> None:
                 channels=[
                     ChannelRecord(key="zuixin", state="broken", message="no rows", last_run=when),
                     ChannelRecord(
-                        key="gwywj", state="ok", message="", last_run=when, last_ok=when, new_items=4
+                        key="gwywj",
+                        state="ok",
+                        message="",
+                        last_run=when,
+                        last_ok=when,
+                        new_items=4,
                     ),
                     ChannelRecord(key="retired_list", state="ok", message="", last_run=when),
                 ],
@@ -67,3 +72,16 @@ def test_sources_text_output_names_state_last_run_and_message(db, db_url, capsys
     assert "govcn      degraded   last run 2026-03-01T08:30:15+00:00  new 4\n" in out
     assert "           1 of 3 lists failed: 最新 broken\n" in out
     assert "cac        never_run  last run never  new 0\n" in out
+
+
+def test_source_health_service_returns_typed_records(db):
+    from app.source_health import ChannelHealth, SourceHealth, source_health
+
+    _seed(db)
+    with db.read() as s:
+        rows = {h.key: h for h in source_health(s)}
+    gov = rows["govcn"]
+    assert isinstance(gov, SourceHealth) and all(isinstance(c, ChannelHealth) for c in gov.channels)
+    assert gov.last_run == dt.datetime(2026, 3, 1, 8, 30, 15) and gov.new_items == 4
+    assert [c.key for c in gov.channels][-1] == "retired_list"  # unregistered channels last
+    assert rows["zz_retired"].name == "zz_retired" and rows["cac"].state == "never_run"

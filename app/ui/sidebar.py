@@ -56,7 +56,7 @@ class SidebarCounts:
 
 def read_counts(db: Database, config: Config | None) -> SidebarCounts:
     """All sidebar numbers in one worker call (a handful of indexed COUNTs)."""
-    from app.commands.sources import source_health
+    from app.source_health import source_health
 
     with db.read() as s:
         unread = (
@@ -82,7 +82,7 @@ def read_counts(db: Database, config: Config | None) -> SidebarCounts:
                 select(Notice.source, func.count()).where(unread).group_by(Notice.source)
             ).all()
         )
-        health = source_health(s, config)
+        health = [h.as_json() for h in source_health(s, config)]
         return SidebarCounts(
             inbox=count_notices(NoticeFilter.inbox(), s),
             all=count_notices(nonempty(NoticeFilter()), s),
