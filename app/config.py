@@ -234,11 +234,10 @@ def _clock_time(value: Any) -> str | None:
 
 
 def _office_hours(value: Any) -> str | None:
-    # The scheduler's own parser decides; imported only for non-default values (it pulls in
-    # APScheduler, which most commands never need).
+    # The scheduler's own parser decides (app.office_hours, shared with app.scheduling).
     if value == FetchConfig.office_hours:
         return None
-    from app.scheduling import OfficeHours
+    from app.office_hours import OfficeHours
 
     try:
         OfficeHours.parse(value, "")
@@ -250,7 +249,7 @@ def _office_hours(value: Any) -> str | None:
 def _office_days(value: Any) -> str | None:
     if value == FetchConfig.office_days:
         return None
-    from app.scheduling import OfficeHours
+    from app.office_hours import OfficeHours
 
     try:
         OfficeHours.parse(FetchConfig.office_hours, value)

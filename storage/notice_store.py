@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -375,13 +375,16 @@ def _dup_doc_number(notice: Notice) -> str | None:
     return normalise_doc_number(notice.doc_number)
 
 
-def _body_doc_number(notice: Notice) -> str | None:
-    from scrapers.text import extract_doc_number  # pure text helper; no app import
+# Finds the 文号 near the top of a body. The parsers own that rule (scrapers.text.
+# extract_doc_number); storage sits beside scrapers, not above it, so the caller passes it in.
+BodyDocNumber = Callable[[str | None], str | None]
 
-    return normalise_doc_number(extract_doc_number(notice.body, head_chars=300))
+
+def _no_body_doc_number(body: str | None) -> str | None:
+    return None
 
 
-def _same_document(a: Notice, b: Notice) -> bool:
+def _same_document(a: Notice, b: Notice, body_doc_number: BodyDocNumber) -> bool:
     """Same 文号 from both pages' metadata; or the same title and (date or 文号 in the body)."""
     da, db_ = _dup_doc_number(a), _dup_doc_number(b)
     if da and db_:
@@ -390,12 +393,18 @@ def _same_document(a: Notice, b: Notice) -> bool:
         return False
     if a.sort_date and a.sort_date == b.sort_date:
         return True
-    na, nb = da or _body_doc_number(a), db_ or _body_doc_number(b)
+    na = da or normalise_doc_number(body_doc_number(a.body))
+    nb = db_ or normalise_doc_number(body_doc_number(b.body))
     return bool(na and na == nb)
 
 
-def link_duplicates(session, notice_ids: Iterable[int]) -> list[int]:
+def link_duplicates(
+    session, notice_ids: Iterable[int], *, body_doc_number: BodyDocNumber = _no_body_doc_number
+) -> list[int]:
     """Point copies of one document on different pages at the earliest-seen copy.
+
+    ``body_doc_number`` reads a 文号 from a body (the pipeline passes the parsers' rule); it is
+    asked only when a copy has no 文号 in its metadata and the titles are the same.
 
     Returns the ids whose ``duplicate_of_id`` changed. Order-independent: the copy with the
     earliest (first_seen, id) is the original whichever copy is linked first.
@@ -414,7 +423,7 @@ def link_duplicates(session, notice_ids: Iterable[int]) -> list[int]:
         candidates = session.scalars(
             select(Notice).where(or_(*conds), Notice.id != notice.id)
         ).all()
-        group = [notice] + [c for c in candidates if _same_document(notice, c)]
+        group = [notice] + [c for c in candidates if _same_document(notice, c, body_doc_number)]
         if len(group) < 2:
             continue
 

@@ -37,6 +37,7 @@ from scrapers.base import (
     as_scrape_error,
 )
 from scrapers.beijing import beijing_date
+from scrapers.text import extract_doc_number
 from storage.clean import RowRejected
 from storage.db import Database
 from storage.fetch_state import (
@@ -61,6 +62,11 @@ log = logging.getLogger(__name__)
 
 OK, NO_NEW = HealthState.OK.value, HealthState.NO_NEW.value
 DEGRADED, CANCELLED = HealthState.DEGRADED.value, HealthState.CANCELLED.value
+
+
+def body_doc_number(body: str | None) -> str | None:
+    """The 文号 near the top of a body, for linking duplicate copies across sources."""
+    return extract_doc_number(body, head_chars=300)
 
 
 def _items(n: int) -> str:
@@ -432,7 +438,7 @@ class SourceRun:
         now = utcnow()
         with self.db.write() as session:
             touched = list(dict.fromkeys(rep.new_ids + rep.changed_ids + rep.detailed_ids))
-            link_duplicates(session, touched)
+            link_duplicates(session, touched, body_doc_number=body_doc_number)
             self.hooks.matched(session, list(dict.fromkeys(rep.detailed_ids + rep.changed_ids)))
             for ch in chans:
                 rec = channel_record(session, self.key, ch.key)
