@@ -16,7 +16,7 @@ from typing import Any
 
 from apscheduler.triggers.interval import IntervalTrigger
 
-from app.office_hours import DAYS, OfficeHours  # noqa: F401  (DAYS: re-exported)
+from app.office_hours import OfficeHours
 
 log = logging.getLogger(__name__)
 

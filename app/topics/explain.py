@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.topics.ast import NOTICE_FIELDS, And, Node, Not, Or, Term
 from app.topics.guards import drop_masked
-from app.topics.normalise import LATIN_CHARS, OffsetMap, normalise
+from app.topics.normalise import LATIN_CHARS, OffsetMap, field_starts, normalise
 
 if TYPE_CHECKING:
     from app.topics.matcher import CompiledTopic, Matcher
@@ -121,8 +121,6 @@ class NoticeScan:
     @cached_property
     def starts(self) -> list[int]:
         """Character offset of each field in ``norm``."""
-        from app.topics.matcher import field_starts
-
         return field_starts(self.norm)
 
     def regex_spans(self, tid: int, first_only: bool = False) -> list[tuple[int, int, int]]:

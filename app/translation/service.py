@@ -18,7 +18,8 @@ from sqlalchemy import select
 
 from app.translation import memory
 from app.translation.engine import OfflineEngine, default_engine
-from app.translation.providers.base import Provider, ProviderSettings, provider_class
+from app.translation.providers.base import Provider, ProviderSettings
+from app.translation.providers.catalog import provider_class
 from app.translation.providers.errors import ProviderError, RejectedOutput
 from app.translation.providers.keys import get_key
 from app.translation.result import DICTIONARY, OFFLINE, OFFLINE_PROVIDERS, Translation

@@ -28,7 +28,6 @@ from app.translation.providers.errors import (
     RateLimited,
     RejectedOutput,
     ServerError,
-    UnknownProvider,
 )
 from app.translation.text import cjk_ratio
 from scrapers.retry import Retry, RetryPolicy, parse_retry_after, run_with_retries
@@ -220,30 +219,3 @@ def check_output(source: str, text: str, provider: str) -> str:
     if len(text) > 60 + 8 * len(source):
         raise RejectedOutput(f"{provider} returned a translation far longer than the source")
     return text
-
-
-def provider_class(name: str) -> type[Provider]:
-    _load_all()
-    try:
-        return REGISTRY[name]
-    except KeyError:
-        known = ", ".join(sorted(["offline", *REGISTRY]))
-        raise UnknownProvider(f"unknown translation provider '{name}' (known: {known})") from None
-
-
-def provider_names() -> list[str]:
-    _load_all()
-    return sorted(REGISTRY)
-
-
-def _load_all() -> None:
-    from app.translation.providers import (  # noqa: F401  (registers the classes)
-        baidu,
-        deepl,
-        google,
-        libretranslate,
-        microsoft,
-        openai,
-        tencent,
-        youdao,
-    )
