@@ -340,13 +340,13 @@ class BaseSource:
 # ---------------------------------------------------------------------------------------------
 # Registry
 
-_REGISTRY: dict[str, type] = {}
+_REGISTRY: dict[str, type[Source]] = {}
 
 
-def register(key: str):
+def register(key: str) -> Callable[[type[Source]], type[Source]]:
     """Class decorator: make a source available under ``key`` (must equal ``info.key``)."""
 
-    def deco(cls: type) -> type:
+    def deco(cls: type[Source]) -> type[Source]:
         if cls.info.key != key:
             raise ValueError(f"register({key!r}) on a source whose info.key is {cls.info.key!r}")
         _REGISTRY[key] = cls

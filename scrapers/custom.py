@@ -417,7 +417,7 @@ class CustomSource(BaseSource):
         parts = urlsplit(defn.list_url)
         caps = {"details", "attachments", "conditional", "custom"}
         caps.add("paging" if defn.next_page and defn.format == "html" else "removal")
-        self.info = SourceInfo(  # type: ignore[misc] - per instance: each definition differs
+        self.info = SourceInfo(  # type: ignore[misc]  # per instance: each definition differs
             key=defn.key,
             name_zh=defn.name,
             name_en=defn.name,

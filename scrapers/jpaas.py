@@ -181,7 +181,8 @@ def parse_unit_response(content: bytes, url: str) -> list[ListItem]:
 
 
 def _item(a: Tag, base: str, date: dt.date | None) -> ListItem | None:
-    url = safe_url(a.get("href") if isinstance(a.get("href"), str) else None, base)
+    href = a.get("href")
+    url = safe_url(href if isinstance(href, str) else None, base)
     if url is None:
         return None
     text = clean_title(a.decode_contents())
@@ -239,7 +240,7 @@ def parse_rows(html: str, base: str) -> list[ListItem]:
             is_time = time_li is not None and "nav04Left02_contenttime" in (
                 time_li.get("class") or []
             )
-            date = parse_date(time_li.get_text()) if is_time else None
+            date = parse_date(time_li.get_text()) if is_time and time_li is not None else None
             if (item := _item(a, base, date)) is not None:
                 items.append(item)
     if not items:

@@ -59,7 +59,7 @@ class RetryPolicy:
         """Seconds to wait after failed attempt number ``failed`` (0-based)."""
         if retry_after is not None:
             return retry_after
-        wait = self.backoff * (2**failed) * (1 + self.rng.uniform(0, self.jitter))
+        wait: float = self.backoff * (2**failed) * (1 + self.rng.uniform(0, self.jitter))
         return min(wait, self.max_backoff)
 
 

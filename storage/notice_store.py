@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
 
 from storage.clean import check_url, clean_row_fields, clean_value
 from storage.models import Notice, NoticeVersion, utcnow
@@ -122,7 +123,7 @@ def _field_value(name: str, value: Any) -> Any:
 # Lookups
 
 
-def notices_by_url(session, urls: Iterable[str]) -> dict[str, Notice]:
+def notices_by_url(session: Session, urls: Iterable[str]) -> dict[str, Notice]:
     urls = list(dict.fromkeys(urls))
     out: dict[str, Notice] = {}
     for i in range(0, len(urls), 500):
@@ -148,7 +149,7 @@ class ListRow:
 
 
 def add_list_row(
-    session,
+    session: Session,
     source: str,
     channel: str,
     row: ListRow,
@@ -333,7 +334,7 @@ def detail_attempts(notice: Notice) -> int:
 
 
 def mark_missing_removed(
-    session,
+    session: Session,
     source: str,
     channel: str,
     present_urls: set[str],
@@ -399,7 +400,10 @@ def _same_document(a: Notice, b: Notice, body_doc_number: BodyDocNumber) -> bool
 
 
 def link_duplicates(
-    session, notice_ids: Iterable[int], *, body_doc_number: BodyDocNumber = _no_body_doc_number
+    session: Session,
+    notice_ids: Iterable[int],
+    *,
+    body_doc_number: BodyDocNumber = _no_body_doc_number,
 ) -> list[int]:
     """Point copies of one document on different pages at the earliest-seen copy.
 
@@ -427,7 +431,7 @@ def link_duplicates(
         if len(group) < 2:
             continue
 
-        def seen(n: Notice):
+        def seen(n: Notice) -> tuple[dt.datetime, int]:
             first = n.first_seen
             if first is not None and first.tzinfo is None:
                 first = first.replace(tzinfo=dt.UTC)

@@ -60,7 +60,7 @@ class NoticeFilter:
         return cls(matched=True, unread=True)
 
 
-def _state_flag(column, value: bool) -> ColumnElement[bool]:
+def _state_flag(column: Any, value: bool) -> ColumnElement[bool]:
     """A UserState boolean, treating a missing row as all-False."""
     cond = exists().where(UserState.notice_id == Notice.id, column.is_(True))
     return cond if value else ~cond
@@ -91,7 +91,9 @@ def where_clauses(f: NoticeFilter, session: Session) -> list[ColumnElement[bool]
     if f.status:
         if f.status not in TRIAGE_STATUSES:
             raise ValueError(f"unknown triage status {f.status!r}")
-        has = exists().where(UserState.notice_id == Notice.id, UserState.status == f.status)
+        has: ColumnElement[bool] = exists().where(
+            UserState.notice_id == Notice.id, UserState.status == f.status
+        )
         if f.status == "new":  # no user state yet means "new"
             has = or_(has, ~exists().where(UserState.notice_id == Notice.id))
         clauses.append(has)
@@ -115,9 +117,9 @@ def where_clauses(f: NoticeFilter, session: Session) -> list[ColumnElement[bool]
 
 def select_notices(
     f: NoticeFilter, session: Session, *, sort: str = "date", descending: bool = True
-) -> Select:
+) -> Select[Any]:
     col = SORT_COLUMNS.get(sort, Notice.sort_date)
-    order = [col.desc().nulls_last() if descending else col.asc().nulls_last()]
+    order: list[Any] = [col.desc().nulls_last() if descending else col.asc().nulls_last()]
     order.append(Notice.id.desc() if descending else Notice.id.asc())
     stmt = select(Notice).where(and_(true(), *where_clauses(f, session))).order_by(*order)
     return stmt

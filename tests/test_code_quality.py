@@ -42,3 +42,9 @@ def test_every_app_module_has_a_place_in_the_layers_contract():
     }
     assert children <= placed, f"not in the layers contract: {sorted(children - placed)}"
     assert {"storage", "scrapers"} <= placed
+
+
+def test_type_checker_passes_strict_on_scrapers_and_storage():
+    """mypy --strict over the packages named in [tool.mypy] (scrapers/ and storage/)."""
+    result = _run(sys.executable, "-m", "mypy", "--no-error-summary")
+    assert result.returncode == 0, result.stdout + result.stderr
