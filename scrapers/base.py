@@ -359,7 +359,20 @@ def register(key: str) -> Callable[[type[Source]], type[Source]]:
 # HTTP client (httpx) for commands that make no request. A source module that uses them still
 # imports them itself.
 _HELPER_MODULES = frozenset(
-    {"base", "charset", "custom", "dom", "http", "jpaas", "readable", "text", "waf", "watchdog"}
+    {
+        "base",
+        "beijing",
+        "charset",
+        "custom",
+        "dom",
+        "http",
+        "jpaas",
+        "readable",
+        "retry",
+        "text",
+        "waf",
+        "watchdog",
+    }
 )
 
 
