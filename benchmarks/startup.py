@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app.replay import ReplayServer  # noqa: E402
+from app.demo.replay import ReplayServer  # noqa: E402
 
 CONFIG = "[fetch]\nretries = 0\nrecheck_hours = 8760\n"
 

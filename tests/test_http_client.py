@@ -9,7 +9,7 @@ import threading
 import pytest
 
 from app.config import FetchConfig, HostConfig
-from app.replay import ReplayServer
+from app.demo.replay import ReplayServer
 from scrapers.base import BlockedError, FetchError
 from scrapers.charset import decode_body
 from scrapers.http import DEFAULT_USER_AGENT, PoliteClient, parse_retry_after

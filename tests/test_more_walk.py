@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 import pytest
 
-from app.replay import ReplayServer
+from app.demo.replay import ReplayServer
 from scrapers.base import (
     BlockedError,
     FetchError,
