@@ -432,12 +432,12 @@ def load_config(path: str | os.PathLike | None = None, *, create: bool = True) -
         if create:
             try:
                 p.parent.mkdir(parents=True, exist_ok=True)
-                p.write_text(DEFAULT_CONFIG_TEXT, encoding="utf-8")
+                p.write_text(render_defaults(), encoding="utf-8")
             except OSError as exc:
                 raise UserError(
                     f"cannot write the default config file {p}: {exc.strerror}"
                 ) from None
-        cfg = parse_config(DEFAULT_CONFIG_TEXT, p)
+        cfg = parse_config(render_defaults(), p)
         return cfg
     if p.is_dir():
         raise UserError(f"cannot read config file {p}: it is a directory, not a file")
@@ -614,4 +614,8 @@ def documented_keys() -> set[str]:
     return keys
 
 
-DEFAULT_CONFIG_TEXT = render_defaults()
+def __getattr__(name: str) -> Any:
+    # DEFAULT_CONFIG_TEXT is rendered on first use: most commands never need it.
+    if name == "DEFAULT_CONFIG_TEXT":
+        return render_defaults()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
