@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 
 from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -26,6 +25,7 @@ from app.pipeline.report import (
     combine_states,
     short_error,
 )
+from app.pipeline.run_view import CycleSettings
 from app.pipeline.walk import Frontier, Unconditional, WalkState
 from scrapers.base import (
     Channel,
@@ -36,7 +36,6 @@ from scrapers.base import (
     Source,
     as_scrape_error,
 )
-from scrapers.beijing import beijing_date
 from scrapers.text import extract_doc_number
 from storage.clean import RowRejected
 from storage.db import Database
@@ -75,27 +74,6 @@ def _items(n: int) -> str:
 
 class Cancelled(Exception):
     """The user (or shutdown) asked the cycle to stop; raised between requests."""
-
-
-@dataclass
-class CycleSettings:
-    max_details: int = 50
-    first_run_days: int = 30
-    first_run_max: int = 50
-    recheck_days: int = 30
-    recheck_hours: int = 24
-    max_detail_attempts: int = 3
-    parse_budget: float = 30.0  # seconds a source may spend on one page between requests
-    recheck_period_days: int = 30  # every stored notice's page is re-checked this often...
-    recheck_per_run: int = 3  # ...a few per run, oldest-checked first
-    probe_per_run: int = 5  # detail pages probed per run for items gone from a paged list
-    started_at: dt.datetime | None = None  # cycle start (UTC): "not yet tried in this cycle"
-
-    @property
-    def today(self) -> dt.date:
-        # Beijing calendar date: list dates are Beijing dates.
-        start = self.started_at or utcnow()
-        return beijing_date(start)
 
 
 class SourceRun:
