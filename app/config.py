@@ -241,11 +241,10 @@ def _clock_time(value: Any) -> str | None:
 
 
 def _office_hours(value: Any) -> str | None:
-    # The scheduler's own parser decides; imported only for non-default values (it pulls in
-    # APScheduler, which most commands never need).
+    # The scheduler's own parser decides (app.office_hours, shared with app.scheduling).
     if value == FetchConfig.office_hours:
         return None
-    from app.scheduling import OfficeHours
+    from app.office_hours import OfficeHours
 
     try:
         OfficeHours.parse(value, "")
@@ -257,7 +256,7 @@ def _office_hours(value: Any) -> str | None:
 def _office_days(value: Any) -> str | None:
     if value == FetchConfig.office_days:
         return None
-    from app.scheduling import OfficeHours
+    from app.office_hours import OfficeHours
 
     try:
         OfficeHours.parse(FetchConfig.office_hours, value)
@@ -440,12 +439,12 @@ def load_config(path: str | os.PathLike | None = None, *, create: bool = True) -
         if create:
             try:
                 p.parent.mkdir(parents=True, exist_ok=True)
-                p.write_text(DEFAULT_CONFIG_TEXT, encoding="utf-8")
+                p.write_text(render_defaults(), encoding="utf-8")
             except OSError as exc:
                 raise UserError(
                     f"cannot write the default config file {p}: {exc.strerror}"
                 ) from None
-        cfg = parse_config(DEFAULT_CONFIG_TEXT, p)
+        cfg = parse_config(render_defaults(), p)
         return cfg
     if p.is_dir():
         raise UserError(f"cannot read config file {p}: it is a directory, not a file")
@@ -460,41 +459,71 @@ def load_config(path: str | os.PathLike | None = None, *, create: bool = True) -
     return parse_config(text, p)
 
 
-DEFAULT_CONFIG_TEXT = """\
+# ---------------------------------------------------------------------------------------------
+# The commented defaults file, generated from the dataclasses above (keys, order and default
+# values), _CHOICES (the "a | b" lists) and the notes below: nothing is written down twice.
+
+_HEADER = """\
 # regwatch configuration (TOML). Every key is optional; the values shown are the defaults.
 # Secrets (SMTP password, translation API keys) are never stored here: regwatch keeps them in
 # the operating system's keyring.
+"""
 
-# SQLAlchemy URL of the database. Empty: SQLite in the user data directory.
-# Team mode (several desktops, one database): database = "postgresql://user@host/regwatch"
-database = ""
+# What each key means, by dotted key. A test checks that every field has a note and no note is
+# stale. A note may be "" when the key's name says it all.
+_NOTES: dict[str, str] = {
+    "database": 'SQLAlchemy URL; empty: SQLite (team mode: "postgresql://user@host/regwatch")',
+    "general.language": "",
+    "general.start_minimised": "",
+    "general.close_to_tray": "closing the window keeps regwatch running in the tray",
+    "general.user": "team mode: your name on a shared database (empty: the login name)",
+    "fetch.spacing": "minimum seconds between two requests to the same host",
+    "fetch.jitter": "plus up to this many random seconds",
+    "fetch.timeout": "seconds per request",
+    "fetch.deadline": "seconds one request may take in all (a slow-drip server is cut off)",
+    "fetch.retries": "on timeouts, connection errors, 429 and 5xx (with backoff)",
+    "fetch.max_bytes": "largest page or file read, in bytes",
+    "fetch.max_details": "detail pages per source per cycle",
+    "fetch.first_run_days": "on a first run fetch details only for items this recent...",
+    "fetch.first_run_max": "...or the newest N; older ones are kept list-only",
+    "fetch.recheck_days": "re-check recent items' pages for edits...",
+    "fetch.recheck_hours": "...at most this often",
+    "fetch.parse_budget": 'seconds to read one page; a page that takes longer is "broken"',
+    "fetch.recheck_period_days": "re-check every stored notice's page for edits within this "
+    "period...",
+    "fetch.recheck_per_run": "...this many older ones per source per run, oldest-checked first",
+    "fetch.mirror": 'e.g. "http://127.0.0.1:8765": https://HOST/PATH -> MIRROR/HOST/PATH',
+    "fetch.proxy": 'e.g. "http://proxy.example:3128" (HTTP_PROXY/HTTPS_PROXY also work)',
+    "fetch.user_agent": "empty: a current desktop browser's User-Agent",
+    "fetch.office_hours": "scheduled fetches only in this window (Beijing time)",
+    "fetch.office_days": "",
+    "translation.provider": "",
+    "translation.improve_partial": "let the provider improve titles the offline engine left "
+    "partial",
+    "translation.max_per_minute": "titles sent to the provider per minute at most",
+    "email.host": "",
+    "email.port": "",
+    "email.security": "plain only to localhost",
+    "email.username": "",
+    "email.sender": "",
+    "email.to": "",
+    "email.cc": "",
+    "email.subject": 'also {topics}, {deadlines_soon}, {date}; "" uses templates/subject.txt.j2',
+    "email.cafile": "extra CA certificate file to trust (a company relay's own CA)",
+    "email.timeout": "seconds",
+    "email.attach": 'formats attached to digest emails: "csv", "xlsx", "ics", "md", "html"',
+    "email.schedule.enabled": "",
+    "email.schedule.frequency": "",
+    "email.schedule.time": "",
+    "email.schedule.weekday": "",
+    "email.schedule.topics": "empty: flagged items not yet sent",
+    "notifications.enabled": "",
+    "notifications.sound": "",
+}
 
-[general]
-language = "en"            # en | zh_CN
-start_minimised = false
-close_to_tray = true       # closing the window keeps regwatch running in the tray
-user = ""                  # team mode: your name on a shared database (empty: the login name)
-
-[fetch]
-spacing = 2.0              # minimum seconds between two requests to the same host
-jitter = 0.5               # plus up to this many random seconds
-timeout = 30.0             # seconds per request
-deadline = 120.0           # seconds one request may take in all (a slow-drip server is cut off)
-retries = 3                # on timeouts, connection errors, 429 and 5xx (with backoff)
-max_details = 50           # detail pages per source per cycle
-first_run_days = 30        # on a first run fetch details only for items this recent...
-first_run_max = 50         # ...or the newest N; older ones are kept list-only
-recheck_days = 30          # re-check recent items' pages for edits...
-recheck_hours = 24         # ...at most this often
-parse_budget = 30.0        # seconds to read one page; a page that takes longer is "broken"
-recheck_period_days = 30   # re-check every stored notice's page for edits within this period...
-recheck_per_run = 3        # ...this many older ones per source per run, oldest-checked first
-mirror = ""                # e.g. "http://127.0.0.1:8765": https://HOST/PATH -> MIRROR/HOST/PATH
-proxy = ""                 # e.g. "http://proxy.example:3128" (HTTP_PROXY/HTTPS_PROXY also work)
-user_agent = ""            # empty: a current desktop browser's User-Agent
-office_hours = "08:00-18:00"   # scheduled fetches only in this window (Beijing time)
-office_days = "mon-fri"
-
+# Commented examples after a section, for the tables whose keys the user chooses.
+_EXAMPLES: dict[str, str] = {
+    "fetch": """\
 # Per-host spacing, e.g.
 # [fetch.hosts."www.cac.gov.cn"]
 # spacing = 5.0
@@ -504,12 +533,8 @@ office_days = "mon-fri"
 # enabled = true
 # interval = 60
 # channels = { zuixin = true, gwywj = true, bmwj = false }
-
-[translation]
-provider = "offline"       # offline | openai | deepl | microsoft | google | libretranslate | baidu | youdao | tencent
-improve_partial = true     # let the provider improve titles the offline engine left partial
-max_per_minute = 30
-
+""",
+    "translation": """\
 # Provider settings; API keys go to the OS keyring (service "regwatch", user
 # "translation:<provider>"), never here. Every provider takes timeout, proxy and retries.
 # [translation.providers.openai]
@@ -527,28 +552,78 @@ max_per_minute = 30
 # [translation.providers.tencent]
 # app_id = "your SecretId"
 # region = "ap-beijing"
+""",
+}
 
-[email]
-host = ""
-port = 587
-security = "starttls"      # starttls | ssl | plain (plain only to localhost)
-username = ""
-sender = ""
-to = []
-cc = []
-subject = "China regulatory watch: {count} items ({period})"   # also {topics}, {deadlines_soon}, {date}; "" uses templates/subject.txt.j2
-cafile = ""                # extra CA certificate file to trust (a company relay's own CA)
-timeout = 30.0             # seconds
-attach = []                # formats attached to digest emails: "csv", "xlsx", "ics"
+_CHOICE_ORDER = {"translation.provider": ["offline"]}  # shown first; the rest sorted
 
-[email.schedule]
-enabled = false
-frequency = "daily"        # daily | weekly
-time = "08:30"
-weekday = "mon"
-topics = []                # empty: flagged items not yet sent
 
-[notifications]
-enabled = true
-sound = false
-"""
+def _field_line(key: str, name: str, value: Any) -> str:
+    import tomli_w
+
+    line = tomli_w.dumps({name: value}).strip()
+    note = _NOTES[key]
+    if key in _CHOICES:
+        first = _CHOICE_ORDER.get(key, [])
+        shown = first + sorted(c for c in _CHOICES[key] if c not in first)
+        if key == "email.schedule.weekday":
+            shown = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+        note = " | ".join(shown) + (f" ({note})" if note else "")
+    if not note:
+        return line
+    return f"{line.ljust(26)} # {note}" if len(line) < 26 else f"{line}   # {note}"
+
+
+def _section(cls: Any, prefix: str, out: list[str]) -> None:
+    tables = []
+    for f in dataclasses.fields(cls):
+        if f.metadata.get("internal"):
+            continue
+        key = f"{prefix}.{f.name}" if prefix else f.name
+        default = f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
+        if dataclasses.is_dataclass(default):
+            tables.append((key, type(default)))
+        elif isinstance(default, dict):
+            continue  # user-keyed tables: shown by _EXAMPLES
+        else:
+            out.append(_field_line(key, f.name, default))
+    if prefix in _EXAMPLES:
+        out.extend(["", _EXAMPLES[prefix].rstrip("\n")])
+    for key, sub in tables:
+        out.extend(["", f"[{key}]"])
+        _section(sub, key, out)
+
+
+def render_defaults() -> str:
+    """The commented defaults file written on first run (parses back to ``Config()``)."""
+    out = [_HEADER.rstrip("\n"), ""]
+    _section(Config, "", out)
+    return "\n".join(out).replace("\n\n\n", "\n\n") + "\n"
+
+
+def documented_keys() -> set[str]:
+    """Every dotted key the defaults file shows (for the tests that keep _NOTES in step)."""
+    keys: set[str] = set()
+
+    def walk(cls: Any, prefix: str) -> None:
+        for f in dataclasses.fields(cls):
+            if f.metadata.get("internal"):
+                continue
+            key = f"{prefix}.{f.name}" if prefix else f.name
+            default = (
+                f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
+            )
+            if dataclasses.is_dataclass(default):
+                walk(type(default), key)
+            elif not isinstance(default, dict):
+                keys.add(key)
+
+    walk(Config, "")
+    return keys
+
+
+def __getattr__(name: str) -> Any:
+    # DEFAULT_CONFIG_TEXT is rendered on first use: most commands never need it.
+    if name == "DEFAULT_CONFIG_TEXT":
+        return render_defaults()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -11,73 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from apscheduler.triggers.interval import IntervalTrigger
 
-from app.errors import UserError
+from app.office_hours import OfficeHours
 
 log = logging.getLogger(__name__)
 
-BEIJING = dt.timezone(dt.timedelta(hours=8), "CST")  # no DST in China since 1991
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 JOB_PREFIX = "fetch:"
-
-
-@dataclass(frozen=True)
-class OfficeHours:
-    """A weekly window in Beijing time; ``start == end`` (or 00:00-24:00) means all day."""
-
-    start: dt.time
-    end: dt.time | None  # None: until midnight (24:00)
-    days: frozenset[int]  # 0 = Monday
-
-    @classmethod
-    def parse(cls, hours: str, days: str) -> OfficeHours:
-        """From ``"08:00-18:00"`` and ``"mon-fri"`` / ``"mon,wed,fri"`` / ``"daily"``."""
-        m = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*", hours or "")
-        if not m:
-            raise UserError(
-                f"config key 'fetch.office_hours' must look like 08:00-18:00, not {hours!r}"
-            )
-        h1, m1, h2, m2 = map(int, m.groups())
-        if h1 > 23 or m1 > 59 or h2 > 24 or m2 > 59 or (h2 == 24 and m2):
-            raise UserError(f"config key 'fetch.office_hours' has an invalid time: {hours!r}")
-        end = None if h2 == 24 else dt.time(h2, m2)
-        return cls(dt.time(h1, m1), end, _parse_days(days))
-
-    def is_open(self, when: dt.datetime) -> bool:
-        local = when.astimezone(BEIJING)
-        if local.weekday() not in self.days:
-            return False
-        t = local.time().replace(tzinfo=None)
-        if self.end is None:
-            return t >= self.start
-        if self.start == self.end:
-            return True
-        if self.start < self.end:
-            return self.start <= t < self.end
-        return t >= self.start or t < self.end  # a window across midnight
-
-
-def _parse_days(text: str) -> frozenset[int]:
-    text = (text or "").strip().lower()
-    if text in ("", "daily", "all", "*"):
-        return frozenset(range(7))
-    out: set[int] = set()
-    for part in text.split(","):
-        part = part.strip()
-        lo, _, hi = part.partition("-")
-        if lo not in DAYS or (hi and hi not in DAYS):
-            raise UserError(
-                f"config key 'fetch.office_days' must be like mon-fri or mon,wed,fri, not {text!r}"
-            )
-        a, b = DAYS.index(lo), DAYS.index(hi or lo)
-        out.update(range(a, b + 1) if a <= b else [*range(a, 7), *range(0, b + 1)])
-    return frozenset(out)
 
 
 def source_interval(config: Any, key: str) -> int:
@@ -186,19 +129,26 @@ def last_fetch_times(db: Any) -> dict[str, dt.datetime]:
 # Background translation: a configured provider improves titles the offline engine left partial.
 
 TRANSLATE_JOB_ID = "translate:improve-partial"
+TRANSLATE_EVERY_MINUTES = 1  # each round asks at most translation.max_per_minute titles
 
 
 def improve_titles(db: Any, config: Any) -> Any:
     """One rate-limited round of provider translations, then re-match the notices it changed
-    (topic matching reads English titles too)."""
+    (topic matching reads English titles too). The one improve-partial job body, for the GUI
+    and the daemon; the Translator (and its HTTP client) is closed whatever happens."""
     from sqlalchemy import select
 
     from app.topics.store import apply_topics
     from app.translation.service import Translator
     from storage.models import Notice
 
-    limit = max(1, int(config.translation.max_per_minute))
-    report = Translator(config.translation).improve_partial(db, limit=limit)
+    per_minute = int(config.translation.max_per_minute or 0)
+    limit = max(1, min(50, per_minute or 50))
+    translator = Translator(config.translation)
+    try:
+        report = translator.improve_partial(db, limit=limit)
+    finally:
+        translator.close()
     if report.titles:
         with db.write() as session:
             ids = list(session.scalars(select(Notice.id).where(Notice.title.in_(report.titles))))
@@ -218,7 +168,7 @@ def add_translation_job(scheduler: Any, db: Any, config: Any) -> Any:
         return None
     return scheduler.add_job(
         improve_titles,
-        IntervalTrigger(minutes=1, jitter=5),
+        IntervalTrigger(minutes=TRANSLATE_EVERY_MINUTES, jitter=5, timezone=dt.UTC),
         args=[db, config],
         id=TRANSLATE_JOB_ID,
         name=f"Improve partial titles ({tr.provider})",

@@ -8,7 +8,6 @@ their name, and the change is logged for the other desktops' change feed.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 
 from sqlalchemy import select
@@ -16,7 +15,16 @@ from sqlalchemy.orm import Session
 
 from app.changes import Changes
 from storage import team
-from storage.models import TRIAGE_STATUSES, Notice, TranslationEntry
+from storage.models import TRIAGE_STATUSES, Notice
+
+# How each triage status is shown (the GUI translates these; the digest prints them).
+STATUS_LABELS = {
+    "new": "New",
+    "relevant": "Relevant",
+    "escalated": "Escalated",
+    "closed": "Closed",
+    "not_relevant": "Not relevant",
+}
 
 
 def _notices(session: Session, ids: Iterable[int]) -> list[Notice]:
@@ -73,34 +81,6 @@ def toggle(session: Session, ids: Iterable[int], name: str) -> Changes:
     on = team.is_read if name == "read" else (lambda n, u: u in team.flagged_by(n))
     value = not all(on(n, user) for n in notices)
     return set_state(session, [n.id for n in notices], **{name: value})
-
-
-def set_human_title(session: Session, notice_id: int, text: str) -> Changes:
-    """Store a user's English title: it wins over machine output and goes to translation memory."""
-    notice = session.get(Notice, notice_id)
-    if notice is None:
-        return Changes()
-    text = text.strip()
-    notice.title_en = text or None
-    notice.title_en_provider = "human" if text else None
-    notice.title_en_human = bool(text)
-    notice.title_en_complete = bool(text)
-    if text:
-        digest = hashlib.sha256(notice.title.encode("utf-8")).hexdigest()
-        entry = session.scalar(
-            select(TranslationEntry).where(
-                TranslationEntry.source_hash == digest,
-                TranslationEntry.provider == "human",
-                TranslationEntry.target_lang == "en",
-            )
-        )
-        if entry is None:
-            entry = TranslationEntry(
-                source_hash=digest, source_text=notice.title, provider="human", target_lang="en"
-            )
-            session.add(entry)
-        entry.translation, entry.human, entry.complete = text, True, True
-    return Changes(notices=frozenset({notice_id}))
 
 
 def save_note(session: Session, notice_id: int, text: str) -> Changes:

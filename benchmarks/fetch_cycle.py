@@ -20,8 +20,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.config import parse_config
+from app.demo.replay import ReplayServer
 from app.pipeline import PipelineHooks, run_cycle
-from app.replay import ReplayServer
 from storage.db import Database
 
 CONFIG = """

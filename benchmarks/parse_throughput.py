@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.replay import ReplayServer
+from app.demo.replay import ReplayServer
 from scrapers.base import get_source
 from tests.corpus import corpus_file, expected_details
 

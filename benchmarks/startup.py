@@ -35,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app.replay import ReplayServer  # noqa: E402
+from app.demo.replay import ReplayServer  # noqa: E402
 
 PACKAGES = ("app", "scrapers", "storage", "resources")
 CONFIG = "[fetch]\nretries = 0\nrecheck_hours = 8760\n"

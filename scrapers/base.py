@@ -30,9 +30,11 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar, Protocol, runtime_checkable
+from urllib.parse import urlsplit
 
 
 class HealthState(enum.StrEnum):
@@ -82,8 +84,25 @@ class LayoutError(ScrapeError):
     state = HealthState.BROKEN
 
 
-# ``ParseError`` is the name parsers raise; it means the same as LayoutError.
-ParseError = LayoutError
+def decode_json(text: str, url: str, *, what: str = "", status: int | None = None) -> Any:
+    """The one "decode a JSON body": BOM-tolerant; FetchError naming ``what`` (default: the host)
+    and the URL when the body is not JSON or is nested too deeply to read."""
+    what = what or urlsplit(url).hostname or url
+    try:
+        return json.loads(text.lstrip("\ufeff").strip())
+    except ValueError:
+        raise FetchError(
+            f"{what} did not return valid JSON for {url}; the site may be down or changed.",
+            url=url,
+            status=status,
+        ) from None
+    except RecursionError:
+        raise FetchError(
+            f"{what} answered {url} with JSON nested too deeply to read; the site may be "
+            "broken or hostile.",
+            url=url,
+            status=status,
+        ) from None
 
 
 class ParseBudgetExceeded(LayoutError):
@@ -230,22 +249,7 @@ class Response:
 
     def json(self) -> Any:
         """Parse the body as JSON (UTF-8 BOM stripped); FetchError when it is not JSON."""
-        import json
-
-        try:
-            return json.loads(self.text.lstrip("\ufeff"))
-        except ValueError as exc:
-            raise FetchError(
-                f"{self.url} did not return valid JSON ({exc}); the site may be down or changed.",
-                url=self.url,
-                status=self.status,
-            ) from exc
-        except RecursionError:
-            raise FetchError(
-                f"{self.url} returned JSON nested too deeply to read; the site may be broken.",
-                url=self.url,
-                status=self.status,
-            ) from None
+        return decode_json(self.text, self.url, status=self.status)
 
 
 class Fetcher(Protocol):
@@ -336,13 +340,13 @@ class BaseSource:
 # ---------------------------------------------------------------------------------------------
 # Registry
 
-_REGISTRY: dict[str, type] = {}
+_REGISTRY: dict[str, type[Source]] = {}
 
 
-def register(key: str):
+def register(key: str) -> Callable[[type[Source]], type[Source]]:
     """Class decorator: make a source available under ``key`` (must equal ``info.key``)."""
 
-    def deco(cls: type) -> type:
+    def deco(cls: type[Source]) -> type[Source]:
         if cls.info.key != key:
             raise ValueError(f"register({key!r}) on a source whose info.key is {cls.info.key!r}")
         _REGISTRY[key] = cls
@@ -355,7 +359,20 @@ def register(key: str):
 # HTTP client (httpx) for commands that make no request. A source module that uses them still
 # imports them itself.
 _HELPER_MODULES = frozenset(
-    {"base", "charset", "custom", "dom", "http", "jpaas", "readable", "text", "waf", "watchdog"}
+    {
+        "base",
+        "beijing",
+        "charset",
+        "custom",
+        "dom",
+        "http",
+        "jpaas",
+        "readable",
+        "retry",
+        "text",
+        "waf",
+        "watchdog",
+    }
 )
 
 

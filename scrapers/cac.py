@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from scrapers import dom
@@ -93,7 +93,7 @@ def page_params(content: bytes | str) -> dict[str, str]:
 def parse_list_page(content: bytes, url: str, channel: str = "") -> list[ListItem]:
     """Rows of a column's HTML page 1 (``li > a[title]`` + ``.times``)."""
     page = dom.parse_html(content)
-    rows = []
+    rows: list[Tag] = []
     for sel in _ROW_SELECTORS:
         rows = page.select(sel)
         if rows:
@@ -127,7 +127,7 @@ _ARTICLE = re.compile(r"/((?:19|20)\d{2})-(\d{2})/(\d{2})/c_\d+\.htm$")
 _BULLET = re.compile(r"^[»›·•\s]+")
 
 
-def url_date(url: str):
+def url_date(url: str) -> dt.date | None:
     """The publication day an article URL encodes (``/2026-09/18/c_….htm``), else None."""
     m = _ARTICLE.search(urlsplit(url).path)
     return parse_date(f"{m[1]}-{m[2]}-{m[3]}") if m else None
@@ -179,7 +179,7 @@ def parse_json_list(content: bytes, url: str, channel: str = "") -> list[ListIte
     return items
 
 
-def _json_rows(content: bytes, url: str) -> tuple[list, int | None]:
+def _json_rows(content: bytes, url: str) -> tuple[list[Any], int | None]:
     data = load_json(content, url)
     if not isinstance(data, dict) or not isinstance(data.get("list", []), list):
         raise LayoutError(

@@ -9,11 +9,9 @@ used: a server that defaults to ISO-8859-1 without knowing the content would gar
 from __future__ import annotations
 
 import codecs
-import json
 import re
-from urllib.parse import urlsplit
 
-from scrapers.base import FetchError
+from scrapers.base import decode_json
 
 _META_CHARSET = re.compile(
     rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]{2,40})""", re.I
@@ -107,17 +105,4 @@ def load_json(content: bytes, url: str) -> object:
     The charset is pinned to UTF-8 (JSON's own rule) so a ``<meta charset>`` quoted inside the
     data cannot mislead the sniffer.
     """
-    host = urlsplit(url).hostname or url
-    try:
-        return json.loads(decode_body(content, "application/json; charset=utf-8").lstrip("\ufeff"))
-    except ValueError as exc:
-        raise FetchError(
-            f"{host} did not return valid JSON for {url}; the site may be down or changed.",
-            url=url,
-        ) from exc
-    except RecursionError:
-        raise FetchError(
-            f"{host} answered {url} with JSON nested too deeply to read; the site may be "
-            "broken or hostile.",
-            url=url,
-        ) from None
+    return decode_json(decode_body(content, "application/json; charset=utf-8"), url)

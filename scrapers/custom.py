@@ -36,6 +36,7 @@ from scrapers.base import (
     SourceInfo,
     fetch_page,
 )
+from scrapers.beijing import beijing_date
 from scrapers.charset import load_json
 from scrapers.readable import main_text_block
 from scrapers.text import (
@@ -118,7 +119,7 @@ def served_date(headers: Any) -> dt.date:
             stamp = None
     if stamp is None or stamp.tzinfo is None:
         stamp = dt.datetime.now(dt.UTC)
-    return (stamp.astimezone(dt.UTC) + dt.timedelta(hours=8)).date()
+    return beijing_date(stamp)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -416,7 +417,7 @@ class CustomSource(BaseSource):
         parts = urlsplit(defn.list_url)
         caps = {"details", "attachments", "conditional", "custom"}
         caps.add("paging" if defn.next_page and defn.format == "html" else "removal")
-        self.info = SourceInfo(  # type: ignore[misc] - per instance: each definition differs
+        self.info = SourceInfo(  # type: ignore[misc]  # per instance: each definition differs
             key=defn.key,
             name_zh=defn.name,
             name_en=defn.name,

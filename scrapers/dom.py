@@ -19,7 +19,8 @@ from scrapers.charset import decode_body
 from scrapers.text import clean_text, normalise_label, safe_url
 
 if TYPE_CHECKING:
-    from bs4 import BeautifulSoup, PageElement, Tag
+    from bs4 import BeautifulSoup, Tag
+    from bs4.element import PageElement
 
 # bs4 (with soupsieve and lxml) is imported inside the functions that need its classes:
 # ``regwatch sources`` and ``items`` load the site modules (and so this one) but parse nothing,
@@ -89,7 +90,8 @@ def _lines(el: Tag, blocks: tuple[str, ...]) -> list[str]:
     ``insert_before`` costs a sibling scan each (quadratic on a page of 10,000 siblings), and
     recursion would overflow on a page nested 10,000 deep.
     """
-    from bs4 import CData, NavigableString, Tag
+    from bs4 import CData, Tag
+    from bs4.element import NavigableString
 
     text_types = (NavigableString, CData)  # what get_text() reads: no comments, scripts, doctypes
     block_set = frozenset(blocks)
@@ -161,7 +163,8 @@ def _label_of(el: Tag, wanted: frozenset[str] | None) -> str | None:
 
 def _value_after(el: Tag, wanted: frozenset[str] | None) -> str | None:
     """The value of a label element: its next sibling element, or the text after it."""
-    from bs4 import NavigableString, Tag
+    from bs4 import Tag
+    from bs4.element import NavigableString
 
     parts: list[str] = []
     for sib in el.next_siblings:

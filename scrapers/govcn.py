@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from scrapers import dom
@@ -34,6 +35,9 @@ from scrapers.text import (
     safe_url,
     split_names,
 )
+
+if TYPE_CHECKING:
+    from bs4 import BeautifulSoup
 
 FEEDS = {
     "zuixin": "https://www.gov.cn/zhengce/zuixin/ZUIXINZHENGCE.json",
@@ -99,7 +103,7 @@ def parse_gazette_issue(content: bytes, url: str, channel: str = "gongbao") -> l
     return items
 
 
-def _page_title(page, fields: dict[str, str], rules: list[str]) -> str:
+def _page_title(page: BeautifulSoup, fields: dict[str, str], rules: list[str]) -> str:
     if fields.get("标题"):
         rules.append("title:label 标题")
         return fields["标题"]

@@ -13,7 +13,6 @@ site, so sources cannot tell the replay server from the live sites.
 from __future__ import annotations
 
 import datetime as dt
-import email.utils
 import ipaddress
 import os
 import random
@@ -30,6 +29,12 @@ import httpx
 
 from scrapers.base import BlockedError, FetchError, Response
 from scrapers.charset import decode_body
+from scrapers.retry import (
+    Retry,
+    RetryPolicy,
+    parse_retry_after,
+    run_with_retries,
+)
 from scrapers.waf import block_reason, status_phrase
 from scrapers.watchdog import CANCELLED, Watch, Watchdog
 
@@ -137,21 +142,18 @@ class FetchStats:
     not_modified: int = 0
 
 
-def parse_retry_after(value: str | None, *, now: dt.datetime | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header (delta-seconds or HTTP-date), None if unusable."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    now = now or dt.datetime.now(dt.UTC)
-    return max(0.0, (when - now).total_seconds())
+MIRROR_ENV = "REGWATCH_MIRROR"
+
+
+def resolve_mirror(explicit: str | None, configured: str | None) -> str:
+    """The one precedence for the mirror base URL: an explicit value (``--mirror``, even ""),
+    else env REGWATCH_MIRROR, else config ``fetch.mirror``; "" means the live sites.
+
+    The pipeline, "Test now" and every client built from the config all go through here, so
+    they always ask the same server."""
+    if explicit is not None:
+        return explicit
+    return os.environ.get(MIRROR_ENV) or configured or ""
 
 
 def _is_loopback(url: str) -> bool:
@@ -162,13 +164,6 @@ def _is_loopback(url: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
-
-
-class _Retryable(Exception):
-    def __init__(self, error: FetchError, wait: float | None = None):
-        super().__init__(error.message)
-        self.error = error
-        self.wait = wait
 
 
 class _VerifyingContext(ssl.SSLContext):
@@ -263,16 +258,20 @@ class PoliteClient:
         self.validators: ValidatorStore = (
             validators if validators is not None else MemoryValidators()
         )
-        self.backoff = backoff
-        self.max_backoff = max_backoff
-        # A server's Retry-After is obeyed in full up to this many seconds (beyond max_backoff,
-        # which only caps our own guesses); a longer one ends this run for the host.
-        self.max_retry_after = max_retry_after
+        # A server's Retry-After is obeyed in full up to max_retry_after seconds (max_backoff
+        # only caps our own guesses); a longer one ends this run for the host.
+        self.retry = RetryPolicy(
+            retries=self.retries,
+            backoff=backoff,
+            max_backoff=max_backoff,
+            max_retry_after=max_retry_after,
+            rng=rng or random.Random(),
+        )
         self._come_back: dict[str, str] = {}  # host -> the sentence that ended its run
         self.sleep = sleep
         self.stats = FetchStats()
         self._stats_lock = threading.Lock()
-        self._rng = rng or random.Random()
+        self._rng = self.retry.rng
         self.spacer = HostSpacer(
             spacing, jitter, host_spacing, clock=clock, sleep=sleep, rng=self._rng
         )
@@ -294,8 +293,8 @@ class PoliteClient:
     @classmethod
     def from_config(cls, fetch: Any, **kwargs: Any) -> PoliteClient:
         """Build from a FetchConfig-like object (attributes spacing, jitter, timeout, retries,
-        max_bytes, mirror, proxy, user_agent, hosts{host: obj with .spacing}); env
-        REGWATCH_MIRROR applies when the config names no mirror."""
+        max_bytes, mirror, proxy, user_agent, hosts{host: obj with .spacing}); the mirror is
+        chosen by ``resolve_mirror`` (a ``mirror=`` keyword counts as the explicit value)."""
         hosts = getattr(fetch, "hosts", {}) or {}
         host_spacing = {
             h: float(v.spacing) for h, v in hosts.items() if getattr(v, "spacing", None) is not None
@@ -307,7 +306,7 @@ class PoliteClient:
             deadline=getattr(fetch, "deadline", None),
             retries=fetch.retries,
             max_bytes=fetch.max_bytes,
-            mirror=getattr(fetch, "mirror", "") or os.environ.get("REGWATCH_MIRROR", ""),
+            mirror=resolve_mirror(kwargs.pop("mirror", None), getattr(fetch, "mirror", "")),
             proxy=getattr(fetch, "proxy", ""),
             user_agent=getattr(fetch, "user_agent", ""),
             host_spacing=host_spacing,
@@ -428,26 +427,24 @@ class PoliteClient:
         host = real.host
         if host in self._come_back:
             raise FetchError(self._come_back[host], url=str(real))
-        attempts = self.retries + 1
+
+        def check() -> None:
+            if self.watchdog.cancelled():
+                raise self._stopped(CANCELLED, real)
+
+        def counted() -> None:
+            with self._stats_lock:
+                self.stats.retries += 1
+
         with self.spacer.slot(host):
-            for attempt in range(attempts):
-                if self.watchdog.cancelled():
-                    raise self._stopped(CANCELLED, real)
-                try:
-                    return self._send_once(method, real, body, headers, conditional)
-                except _Retryable as exc:
-                    if exc.wait is not None and exc.wait > self.max_retry_after:
-                        raise self._stop_host(host, exc.wait, exc.error) from None
-                    if attempt + 1 >= attempts:
-                        raise exc.error from None
-                    wait = exc.wait
-                    if wait is None:
-                        wait = self.backoff * (2**attempt) * (1 + self._rng.uniform(0, 0.25))
-                        wait = min(wait, self.max_backoff)
-                    with self._stats_lock:
-                        self.stats.retries += 1
-                    self._pause(wait, real)
-        raise AssertionError("unreachable")  # pragma: no cover
+            return run_with_retries(
+                lambda: self._send_once(method, real, body, headers, conditional),
+                self.retry,
+                pause=lambda seconds: self._pause(seconds, real),
+                too_long=lambda exc: self._stop_host(host, exc.wait or 0.0, exc.error),  # type: ignore[arg-type]
+                before=check,
+                on_retry=counted,
+            )
 
     def _pause(self, seconds: float, real: httpx.URL) -> None:
         """Back off for ``seconds``, in short steps when a stop may be requested meanwhile."""
@@ -517,7 +514,7 @@ class PoliteClient:
                 resp.status_code, decode_body(content, resp.headers.get("Content-Type"))
             )
             if reason is None:
-                raise _Retryable(
+                raise Retry(
                     FetchError(
                         f"HTTP {status_phrase(resp.status_code)} from {host} after {self.retries + 1} attempts; "
                         "the site is busy or having trouble, try again later.",
@@ -538,7 +535,7 @@ class PoliteClient:
         except httpx.TimeoutException:
             if watch.reason:
                 raise
-            raise _Retryable(
+            raise Retry(
                 FetchError(
                     f"{host} did not answer within {self.timeout:g} s after {self.retries + 1} attempts; "
                     "the site may be slow or unreachable from your network (try later or set a proxy).",
@@ -554,7 +551,7 @@ class PoliteClient:
                 if self.mirror
                 else "check your network or proxy settings."
             )
-            raise _Retryable(
+            raise Retry(
                 FetchError(
                     f"Could not connect to {where} after {self.retries + 1} attempts "
                     f"({type(exc).__name__}); {advice}",

@@ -25,6 +25,7 @@ from scrapers.base import (
     ListItem,
     ListPage,
     Notice,
+    decode_json,
 )
 from scrapers.charset import decode_body
 from scrapers.dom import (
@@ -144,10 +145,10 @@ def _read_query_data(raw: str) -> dict[str, str] | None:
 
 def _unit_html(content: bytes, url: str) -> str:
     """``data.html`` of a build/unit answer, with the failure modes named."""
-    text = decode_body(content).lstrip("\ufeff").strip()
+    text = decode_body(content)
     try:
-        data = json.loads(text)
-    except ValueError:
+        data = decode_json(text, url, what="The list API")
+    except FetchError:
         # A challenge served with HTTP 200 gets past the client's status-based checks.
         if block_reason(200, text) or block_reason(521, text):
             raise BlockedError(
@@ -155,10 +156,7 @@ def _unit_html(content: bytes, url: str) -> str:
                 "instead of data; wait a few hours, or try another network or a proxy.",
                 url=url,
             ) from None
-        raise FetchError(
-            f"The list API {url} did not return JSON; the site may be down or have changed.",
-            url=url,
-        ) from None
+        raise
     if not isinstance(data, dict):
         raise LayoutError(f"The list API {url} returned JSON of an unknown shape.", url=url)
     if data.get("success") is False:
@@ -183,7 +181,8 @@ def parse_unit_response(content: bytes, url: str) -> list[ListItem]:
 
 
 def _item(a: Tag, base: str, date: dt.date | None) -> ListItem | None:
-    url = safe_url(a.get("href") if isinstance(a.get("href"), str) else None, base)
+    href = a.get("href")
+    url = safe_url(href if isinstance(href, str) else None, base)
     if url is None:
         return None
     text = clean_title(a.decode_contents())
@@ -241,7 +240,7 @@ def parse_rows(html: str, base: str) -> list[ListItem]:
             is_time = time_li is not None and "nav04Left02_contenttime" in (
                 time_li.get("class") or []
             )
-            date = parse_date(time_li.get_text()) if is_time else None
+            date = parse_date(time_li.get_text()) if is_time and time_li is not None else None
             if (item := _item(a, base, date)) is not None:
                 items.append(item)
     if not items:

@@ -24,6 +24,7 @@ from scrapers.base import (
     ListPage,
     Notice,
     SourceInfo,
+    decode_json,
     register,
 )
 from scrapers.charset import decode_body
@@ -62,14 +63,7 @@ def search_params(page_no: int) -> dict[str, str]:
 
 def parse_search_response(content: bytes, url: str) -> list[ListItem]:
     """Rows of the search API: ``data.searchResult.dataResults[].groupData[0].data``."""
-    text = decode_body(content).lstrip("\ufeff")
-    try:
-        data: Any = json.loads(text)
-    except ValueError:
-        raise FetchError(
-            f"The MIIT policy search {url} did not return JSON; the site may be down or changed.",
-            url=url,
-        ) from None
+    data: Any = decode_json(decode_body(content), url, what="The MIIT policy search")
     if not isinstance(data, dict):
         raise LayoutError(
             f"The MIIT policy search {url} returned JSON of an unknown shape.", url=url

@@ -7,7 +7,6 @@ compare. Only some rows have a ``gbDetailed`` page: the list row alone must be e
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from typing import Any, ClassVar
@@ -17,12 +16,12 @@ from scrapers.base import (
     BaseSource,
     Channel,
     Fetcher,
-    FetchError,
     LayoutError,
     ListItem,
     ListPage,
     Notice,
     SourceInfo,
+    decode_json,
     register,
 )
 from scrapers.charset import decode_body
@@ -72,13 +71,7 @@ def state_filter(value: str) -> str:
 
 
 def _rows(content: bytes, url: str) -> tuple[list[dict[str, Any]], int | None]:
-    text = decode_body(content).lstrip("\ufeff").strip()
-    try:
-        data = json.loads(text)
-    except ValueError:
-        raise FetchError(
-            f"{url} did not return JSON; the standards platform may be down or changed.", url=url
-        ) from None
+    data = decode_json(decode_body(content), url, what="The standards platform")
     if not isinstance(data, dict) or not isinstance(data.get("rows"), list):
         raise LayoutError(f"{url} answered without a rows list: layout changed.", url=url)
     total = data.get("total")

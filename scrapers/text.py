@@ -11,6 +11,8 @@ import re
 import unicodedata
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
+from scrapers.beijing import beijing_date
+
 _WS = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")
 _TAG = re.compile(r"<[^>]*>")
 _BR = re.compile(r"<br\s*/?>", re.I)
@@ -125,7 +127,7 @@ def parse_date(value: str | int | float | None) -> dt.date | None:
     ):
         try:
             ms = int(value)
-            return (dt.datetime.fromtimestamp(ms / 1000, dt.UTC) + dt.timedelta(hours=8)).date()
+            return beijing_date(dt.datetime.fromtimestamp(ms / 1000, dt.UTC))
         except (ValueError, OverflowError, OSError):
             return None
     text = unicodedata.normalize("NFKC", str(value))

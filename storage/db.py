@@ -13,9 +13,9 @@ import logging
 import re
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
@@ -204,7 +204,10 @@ def known_revisions() -> tuple[set[str], str | None]:
 def head_revision() -> str:
     from alembic.script import ScriptDirectory
 
-    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    if head is None:  # pragma: no cover - the migrations ship with the package
+        raise RuntimeError("the database migrations have no single head revision")
+    return head
 
 
 def _sqlite_tables(path: Path) -> list[str] | None:
@@ -290,7 +293,7 @@ class Database:
         parsed = make_url(url)
         sqlite = parsed.get_backend_name() == "sqlite"
         if sqlite and not _is_memory(parsed.database):
-            path = Path(parsed.database)
+            path = Path(str(parsed.database))
             if path.is_dir():
                 raise DatabaseError(f"the database path {path} is a directory, not a file")
             foreign = foreign_sqlite_problem(path) if migrate else None
@@ -367,7 +370,7 @@ class Database:
         )
 
         @event.listens_for(engine, "connect")
-        def _on_connect(dbapi_conn, _record):
+        def _on_connect(dbapi_conn: Any, _record: Any) -> None:
             dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (below)
             cur = dbapi_conn.cursor()
             if parsed.database not in (None, "", ":memory:"):
@@ -378,7 +381,7 @@ class Database:
             cur.close()
 
         @event.listens_for(engine, "begin")
-        def _on_begin(conn):
+        def _on_begin(conn: Any) -> None:
             conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
@@ -459,11 +462,11 @@ class Database:
                 cfg.attributes["user"] = self.user
                 command.upgrade(cfg, "head")
         except SQLAlchemyError as exc:
-            known = (
+            described = (
                 describe_error(exc, display_name(self.url)) if isinstance(exc, DBAPIError) else None
             )
-            if known:
-                raise DatabaseError(known) from None
+            if described:
+                raise DatabaseError(described) from None
             raise DatabaseError(f"migrating the database {self.display_url} failed: {exc}") from exc
 
     def backup(self) -> Path | None:
@@ -480,7 +483,8 @@ class Database:
         while dest.exists():
             dest = src.with_name(f"{src.stem}.backup-{stamp}-{n}{src.suffix or '.sqlite3'}")
             n += 1
-        with sqlite3.connect(src) as s, sqlite3.connect(dest) as d:
+        # closing(): a sqlite3 connection's own "with" commits but leaves the file open.
+        with closing(sqlite3.connect(src)) as s, closing(sqlite3.connect(dest)) as d:
             s.backup(d)
         log.info("backed up %s to %s before migrating", src, dest)
         return dest

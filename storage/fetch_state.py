@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from storage.db import Database
 from storage.models import ChannelRecord, FetchRun, Notice, SourceRecord, Validator, utcnow
@@ -61,7 +62,7 @@ class BufferedValidators:
             self._pending.clear()
 
 
-def forget_validators(session, urls: list[str] | None = None) -> int:
+def forget_validators(session: Session, urls: list[str] | None = None) -> int:
     """Drop stored validators (all, or of ``urls``) so the next fetch is unconditional."""
     stmt = select(Validator)
     if urls is not None:
@@ -93,7 +94,7 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def start_run(session, source: str) -> FetchRun:
+def start_run(session: Session, source: str) -> FetchRun:
     run = FetchRun(source=source, outcome="running", channels={"_owner": run_owner()})
     session.add(run)
     session.flush()
@@ -101,7 +102,7 @@ def start_run(session, source: str) -> FetchRun:
 
 
 def interrupt_stale_runs(
-    session,
+    session: Session,
     *,
     stale_after: dt.timedelta = dt.timedelta(hours=6),
     now: dt.datetime | None = None,
@@ -142,7 +143,7 @@ def interrupt_stale_runs(
     return stale
 
 
-def _record_interrupted(session, run: FetchRun, now: dt.datetime) -> None:
+def _record_interrupted(session: Session, run: FetchRun, now: dt.datetime) -> None:
     """Say on the source's health record what a run that never finished had stored."""
     started = run.started_at
     new = session.scalar(
@@ -172,7 +173,7 @@ def _record_interrupted(session, run: FetchRun, now: dt.datetime) -> None:
 # Health records
 
 
-def source_record(session, key: str) -> SourceRecord:
+def source_record(session: Session, key: str) -> SourceRecord:
     rec = session.get(SourceRecord, key)
     if rec is None:
         rec = SourceRecord(key=key, state="never_run", message="", new_items=0)
@@ -181,7 +182,7 @@ def source_record(session, key: str) -> SourceRecord:
     return rec
 
 
-def channel_record(session, source_key: str, key: str) -> ChannelRecord:
+def channel_record(session: Session, source_key: str, key: str) -> ChannelRecord:
     rec = session.get(ChannelRecord, (source_key, key))
     if rec is None:
         source_record(session, source_key)
@@ -196,13 +197,13 @@ def channel_record(session, source_key: str, key: str) -> ChannelRecord:
 # List-walk frontiers
 
 
-def load_walk(session, source_key: str, key: str) -> dict[str, Any] | None:
+def load_walk(session: Session, source_key: str, key: str) -> dict[str, Any] | None:
     """The frontier an unfinished walk of this channel left behind, or None."""
     rec = session.get(ChannelRecord, (source_key, key))
     return dict(rec.walk) if rec is not None and rec.walk else None
 
 
-def save_walk(session, source_key: str, key: str, walk: dict[str, Any] | None) -> None:
+def save_walk(session: Session, source_key: str, key: str, walk: dict[str, Any] | None) -> None:
     """Persist (or clear, with None) a channel's walk frontier in the caller's transaction."""
     rec = session.get(ChannelRecord, (source_key, key))
     if rec is None:

@@ -179,7 +179,7 @@ class Notice(Base):
 
 @event.listens_for(Notice, "before_insert")
 @event.listens_for(Notice, "before_update")
-def _keep_sort_date(_mapper, _conn, notice: Notice) -> None:
+def _keep_sort_date(_mapper: Any, _conn: Any, notice: Notice) -> None:
     notice.refresh_sort_date()
 
 

@@ -11,11 +11,12 @@ import datetime as dt
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
 
 from storage.clean import check_url, clean_row_fields, clean_value
 from storage.models import Notice, NoticeVersion, utcnow
@@ -52,9 +53,14 @@ LIST_EXTRA_FIELDS = (
 _DATE_FIELDS = {"written_date", "published_date", "comment_deadline", "effective_date"}
 
 
+def _nfkc_squeezed(value: str | None, sep: str) -> str:
+    """NFKC with every whitespace run (incl. U+3000, NBSP, zero-width) replaced by ``sep``."""
+    return _WS.sub(sep, unicodedata.normalize("NFKC", value or "")).strip()
+
+
 def normalise_body(body: str | None) -> str:
     """The body as compared for edits: NFKC, whitespace collapsed (layout noise is no edit)."""
-    return _WS.sub(" ", unicodedata.normalize("NFKC", body or "")).strip()
+    return _nfkc_squeezed(body, " ")
 
 
 def content_hash(body: str | None) -> str | None:
@@ -73,7 +79,8 @@ def normalise_doc_number(value: str | None) -> str | None:
 
 
 def normalise_title(value: str | None) -> str:
-    return _WS.sub("", unicodedata.normalize("NFKC", value or ""))
+    """A title as compared for renames: NFKC, no whitespace at all."""
+    return _nfkc_squeezed(value, "")
 
 
 def _jsonable(value: Any) -> Any:
@@ -116,7 +123,7 @@ def _field_value(name: str, value: Any) -> Any:
 # Lookups
 
 
-def notices_by_url(session, urls: Iterable[str]) -> dict[str, Notice]:
+def notices_by_url(session: Session, urls: Iterable[str]) -> dict[str, Notice]:
     urls = list(dict.fromkeys(urls))
     out: dict[str, Notice] = {}
     for i in range(0, len(urls), 500):
@@ -142,7 +149,7 @@ class ListRow:
 
 
 def add_list_row(
-    session,
+    session: Session,
     source: str,
     channel: str,
     row: ListRow,
@@ -327,7 +334,7 @@ def detail_attempts(notice: Notice) -> int:
 
 
 def mark_missing_removed(
-    session,
+    session: Session,
     source: str,
     channel: str,
     present_urls: set[str],
@@ -369,13 +376,16 @@ def _dup_doc_number(notice: Notice) -> str | None:
     return normalise_doc_number(notice.doc_number)
 
 
-def _body_doc_number(notice: Notice) -> str | None:
-    from scrapers.text import extract_doc_number  # pure text helper; no app import
+# Finds the 文号 near the top of a body. The parsers own that rule (scrapers.text.
+# extract_doc_number); storage sits beside scrapers, not above it, so the caller passes it in.
+BodyDocNumber = Callable[[str | None], str | None]
 
-    return normalise_doc_number(extract_doc_number(notice.body, head_chars=300))
+
+def _no_body_doc_number(body: str | None) -> str | None:
+    return None
 
 
-def _same_document(a: Notice, b: Notice) -> bool:
+def _same_document(a: Notice, b: Notice, body_doc_number: BodyDocNumber) -> bool:
     """Same 文号 from both pages' metadata; or the same title and (date or 文号 in the body)."""
     da, db_ = _dup_doc_number(a), _dup_doc_number(b)
     if da and db_:
@@ -384,12 +394,21 @@ def _same_document(a: Notice, b: Notice) -> bool:
         return False
     if a.sort_date and a.sort_date == b.sort_date:
         return True
-    na, nb = da or _body_doc_number(a), db_ or _body_doc_number(b)
+    na = da or normalise_doc_number(body_doc_number(a.body))
+    nb = db_ or normalise_doc_number(body_doc_number(b.body))
     return bool(na and na == nb)
 
 
-def link_duplicates(session, notice_ids: Iterable[int]) -> list[int]:
+def link_duplicates(
+    session: Session,
+    notice_ids: Iterable[int],
+    *,
+    body_doc_number: BodyDocNumber = _no_body_doc_number,
+) -> list[int]:
     """Point copies of one document on different pages at the earliest-seen copy.
+
+    ``body_doc_number`` reads a 文号 from a body (the pipeline passes the parsers' rule); it is
+    asked only when a copy has no 文号 in its metadata and the titles are the same.
 
     Returns the ids whose ``duplicate_of_id`` changed. Order-independent: the copy with the
     earliest (first_seen, id) is the original whichever copy is linked first.
@@ -408,11 +427,11 @@ def link_duplicates(session, notice_ids: Iterable[int]) -> list[int]:
         candidates = session.scalars(
             select(Notice).where(or_(*conds), Notice.id != notice.id)
         ).all()
-        group = [notice] + [c for c in candidates if _same_document(notice, c)]
+        group = [notice] + [c for c in candidates if _same_document(notice, c, body_doc_number)]
         if len(group) < 2:
             continue
 
-        def seen(n: Notice):
+        def seen(n: Notice) -> tuple[dt.datetime, int]:
             first = n.first_seen
             if first is not None and first.tzinfo is None:
                 first = first.replace(tzinfo=dt.UTC)

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select, true
 from sqlalchemy.orm import Session, selectinload
 
+from storage.isotime import iso_utc
 from storage.models import (
     TRIAGE_STATUSES,
     Notice,
@@ -114,7 +115,7 @@ class NoticeFilter:
         return cls(matched=True, unread=True)
 
 
-def _state_flag(column, value: bool) -> ColumnElement[bool]:
+def _state_flag(column: Any, value: bool) -> ColumnElement[bool]:
     """A UserState boolean, treating a missing row as all-False."""
     cond = exists().where(UserState.notice_id == Notice.id, column.is_(True))
     return cond if value else ~cond
@@ -148,7 +149,9 @@ def where_clauses(f: NoticeFilter, session: Session) -> list[ColumnElement[bool]
     if f.status:
         if f.status not in TRIAGE_STATUSES:
             raise ValueError(f"unknown triage status {f.status!r}")
-        has = exists().where(UserState.notice_id == Notice.id, UserState.status == f.status)
+        has: ColumnElement[bool] = exists().where(
+            UserState.notice_id == Notice.id, UserState.status == f.status
+        )
         if f.status == "new":  # no user state yet means "new"
             has = or_(has, ~exists().where(UserState.notice_id == Notice.id))
         clauses.append(has)
@@ -187,9 +190,9 @@ def deadline_clause(kind: str, today: dt.date) -> ColumnElement[bool]:
 
 def select_notices(
     f: NoticeFilter, session: Session, *, sort: str = "date", descending: bool = True
-) -> Select:
+) -> Select[Any]:
     col = sort_expression(sort)
-    order = [col.desc().nulls_last() if descending else col.asc().nulls_last()]
+    order: list[Any] = [col.desc().nulls_last() if descending else col.asc().nulls_last()]
     order.append(Notice.id.desc() if descending else Notice.id.asc())
     stmt = select(Notice).where(and_(true(), *where_clauses(f, session))).order_by(*order)
     return stmt
@@ -254,12 +257,7 @@ def topic_names(notice: Notice) -> list[str]:
     return sorted({m.topic.name for m in notice.matches if m.topic is not None and m.topic.enabled})
 
 
-def _iso(value: dt.date | dt.datetime | None) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime) and value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value.isoformat()
+_iso = iso_utc
 
 
 def notice_to_json(notice: Notice, *, versions: int = 0, user: str = "") -> dict[str, Any]:

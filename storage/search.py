@@ -26,6 +26,7 @@ from sqlalchemy import (
     text,
     true,
 )
+from sqlalchemy.orm import Session
 
 from storage.models import Notice
 
@@ -177,7 +178,7 @@ def search_clause(query: str, conn: Connection) -> ColumnElement[bool]:
         return true()
     dialect = conn.dialect.name
     use_fts = fts_available(conn)
-    clauses = []
+    clauses: list[ColumnElement[bool]] = []
     for term in terms:
         if use_fts and len(term) >= 3:
             phrase = '"' + term.replace('"', '""') + '"'
@@ -210,7 +211,7 @@ def scan_clause(query: str, conn: Connection) -> ColumnElement[bool]:
     return and_(*(_term_clause(t, dialect, _like_any(t, dialect)) for t in terms))
 
 
-def search(session, query: str, limit: int | None = 200) -> list[Notice]:
+def search(session: Session, query: str, limit: int | None = 200) -> list[Notice]:
     """Notices matching ``query``, newest first."""
     stmt = (
         select(Notice)

@@ -7,7 +7,7 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from app.replay import default_corpus_dir, route_matches
+from app.demo.replay import default_corpus_dir, route_matches
 
 ROOT = default_corpus_dir()
 

@@ -51,3 +51,25 @@ def test_translation_job_exists_only_with_an_online_provider(sqlite_db):
     offline = _config()
     assert add_translation_job(scheduler, sqlite_db, offline) is None
     assert scheduler.get_job(TRANSLATE_JOB_ID) is None
+
+
+def test_one_improve_job_closes_its_translator_and_gui_uses_it(sqlite_db, monkeypatch):
+    """The GUI scheduler and the daemon share one job (id, body, interval); the body closes the
+    Translator even when nothing is improved."""
+    from app import scheduling
+
+    closed: list[Translator] = []
+    original = Translator.close
+
+    def close(self):
+        closed.append(self)
+        original(self)
+
+    monkeypatch.setattr(Translator, "close", close)
+    with FakeServer(FakeLLM({})) as srv:
+        report = improve_titles(sqlite_db, _config(srv.url))
+    assert report.improved == 0 and len(closed) == 1
+    scheduler = BackgroundScheduler(timezone="UTC")
+    job = add_translation_job(scheduler, sqlite_db, _config("http://127.0.0.1:9"))
+    assert job.func is scheduling.improve_titles
+    assert job.trigger.interval.total_seconds() == 60 * scheduling.TRANSLATE_EVERY_MINUTES

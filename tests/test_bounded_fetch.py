@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from app.replay import ReplayServer
+from app.demo.replay import ReplayServer
 from scrapers.base import FetchError, Response
 from scrapers.charset import decode_body, load_json, normalise_charset
 from scrapers.http import PoliteClient

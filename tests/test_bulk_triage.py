@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.bulk_triage import CHUNK, RowSelection, apply_to_selection, resolve_ids
-from app.sample_data import load_sample
+from app.demo.sample_data import load_sample
 from storage.queries import NoticeFilter, count_notices, list_notices
 
 

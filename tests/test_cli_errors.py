@@ -725,7 +725,7 @@ def test_gui_without_a_display_is_one_sentence_not_a_qt_abort(tmp_path, argv, di
 
 
 def test_ctrl_c_stops_a_fetch_quickly_and_keeps_the_database(env, tmp_path):
-    from app.replay import ReplayServer
+    from app.demo.replay import ReplayServer
 
     cfg = tmp_path / "slow.toml"
     cfg.write_text("[fetch]\nspacing = 1.0\njitter = 0.0\nmax_details = 20\n", encoding="utf-8")

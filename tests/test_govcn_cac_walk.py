@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.replay import ReplayServer
+from app.demo.replay import ReplayServer
 from scrapers.base import BlockedError, FetchError, LayoutError, ListItem, get_source
 from scrapers.http import PoliteClient
 from tests.corpus import expected

@@ -9,7 +9,7 @@ import threading
 import pytest
 
 from app.config import FetchConfig, HostConfig
-from app.replay import ReplayServer
+from app.demo.replay import ReplayServer
 from scrapers.base import BlockedError, FetchError
 from scrapers.charset import decode_body
 from scrapers.http import DEFAULT_USER_AGENT, PoliteClient, parse_retry_after
@@ -71,7 +71,19 @@ def test_query_params_and_form_post_reach_the_mirror(server):
 
 
 def test_same_host_requests_are_spaced_even_from_two_threads(server):
-    with make_client(server, spacing=0.05) as client:
+    """On a controlled clock: six requests from two threads go out a full spacing apart."""
+    import httpx
+
+    fake = FakeTime()
+    sent: list[float] = []
+
+    class Recording(httpx.HTTPTransport):
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            sent.append(fake.clock())  # inside the host's slot: the clock cannot move meanwhile
+            return super().handle_request(request)
+
+    opts = dict(spacing=5.0, clock=fake.clock, sleep=fake.sleep, transport=Recording())
+    with make_client(server, **opts) as client:
         threads = [
             threading.Thread(target=lambda: [client.get(ROBOTS) for _ in range(3)])
             for _ in range(2)
@@ -80,10 +92,9 @@ def test_same_host_requests_are_spaced_even_from_two_threads(server):
             t.start()
         for t in threads:
             t.join()
-    times = [r.at for r in server.requests]
-    assert len(times) == 6
-    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
-    assert min(gaps) >= 0.045, gaps
+    assert len(server.requests) == 6 and len(sent) == 6
+    times = sorted(sent)
+    assert [b - a for a, b in zip(times, times[1:], strict=False)] == [5.0] * 5
 
 
 def test_other_hosts_are_not_held_up_and_per_host_spacing_applies(server):

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 import pytest
 
-from app.replay import ReplayServer
+from app.demo.replay import ReplayServer
 from scrapers.base import (
     BlockedError,
     FetchError,
@@ -273,7 +273,7 @@ def test_api_success_false_is_a_fetch_error(server, client):
 
 def test_api_answering_html_is_a_fetch_error(server, client):
     server.override("www.miit.gov.cn", UNIT, body="<html><body>系统维护中</body></html>")
-    with pytest.raises(FetchError, match="did not return JSON") as err:
+    with pytest.raises(FetchError, match="did not return valid JSON") as err:
         walk("miit_tz", client)
     assert type(err.value) is FetchError
 

@@ -9,7 +9,7 @@ import sys
 import httpx
 import pytest
 
-from app.replay import ReplayServer, default_corpus_dir
+from app.demo.replay import ReplayServer, default_corpus_dir
 
 
 @pytest.fixture()

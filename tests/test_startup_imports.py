@@ -136,7 +136,7 @@ def test_markdown_export_loads_neither_spreadsheet_nor_calendar(tmp_path, seeded
 
 
 def test_a_no_change_fetch_loads_no_translation_topics_gui_or_migrations(tmp_path, seeded):
-    from app.replay import ReplayServer
+    from app.demo.replay import ReplayServer
 
     with ReplayServer(snapshot="t1") as srv:
         fetch = [*seeded, "fetch", "--mirror", srv.url, "--spacing", "0", "--source", "tc260"]

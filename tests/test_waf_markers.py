@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.replay import ReplayServer
+from app.demo.replay import ReplayServer
 from scrapers.base import BlockedError
 from scrapers.http import PoliteClient
 from scrapers.waf import block_reason

@@ -55,7 +55,7 @@ def prepare(tmp: Path, mirror: str):
 
 def start(tmp: Path, snapshot: str = "t1"):
     """The running replay server and the demo Context over it."""
-    from app.replay import ReplayServer
+    from app.demo.replay import ReplayServer
 
     server = ReplayServer(snapshot=snapshot).start()
     try:

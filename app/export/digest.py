@@ -20,12 +20,14 @@ from sqlalchemy import exists, or_
 from sqlalchemy.orm import Session
 
 from app.translation.issuer_names import IssuerName, issuer_names
+from app.translation.result import provenance_kind
+from app.triage import STATUS_LABELS
+from scrapers.beijing import beijing_today
 from storage.models import Notice, Topic, TopicMatch, UserState
 from storage.queries import NoticeFilter, list_notices
 
 OTHER_TOPIC = "Other"
 DEADLINE_SOON_DAYS = 14
-BEIJING = dt.timezone(dt.timedelta(hours=8), "CST")  # no DST in China
 
 # Used when the scraper registry does not know a source key (e.g. a retired source).
 SOURCE_NAMES = {
@@ -37,18 +39,6 @@ SOURCE_NAMES = {
     "tc260": "TC260 (National Cybersecurity Standardization Technical Committee)",
 }
 
-STATUS_LABELS = {
-    "new": "New",
-    "relevant": "Relevant",
-    "escalated": "Escalated",
-    "closed": "Closed",
-    "not_relevant": "Not relevant",
-}
-
-
-def beijing_today() -> dt.date:
-    """Deadlines are Beijing calendar dates, so "past" and "soon" are judged on Beijing's day."""
-    return dt.datetime.now(BEIJING).date()
 
 
 def safe_url(url: str | None) -> str | None:
@@ -66,15 +56,12 @@ def safe_url(url: str | None) -> str | None:
 
 def translation_label(provider: str | None, human: bool, complete: bool = True) -> str:
     """How far to trust the English title: empty for human translations."""
-    if human or provider == "human" or not provider:
+    kind = provenance_kind(provider)
+    if human or kind in (None, "human"):
         return ""
-    if provider in ("glossary", "offline"):
-        kind = "glossary translation"
-    elif provider == "dictionary":
-        kind = "dictionary translation"  # literal: words from the general dictionary
-    else:
-        kind = "machine translation"
-    return kind if complete else f"partial {kind}"
+    # dictionary: literal, words from the general dictionary
+    text = f"{kind} translation"
+    return text if complete else f"partial {text}"
 
 
 @dataclass(frozen=True)

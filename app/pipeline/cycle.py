@@ -8,7 +8,6 @@ keeps each host polite); their database writes are short transactions serialised
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -18,7 +17,7 @@ from app.pipeline.hooks import PipelineHooks, default_hooks
 from app.pipeline.report import CycleReport, ProgressEvent, SourceReport
 from app.pipeline.source_run import CycleSettings, SourceRun
 from scrapers.base import Channel, get_source, source_keys
-from scrapers.http import HostSpacer, PoliteClient
+from scrapers.http import HostSpacer, PoliteClient, resolve_mirror
 from storage import lease as fetch_lease
 from storage.db import Database
 from storage.fetch_state import BufferedValidators, interrupt_stale_runs
@@ -56,10 +55,8 @@ def enabled_channels(config: Any, source) -> list[Channel]:
 
 
 def effective_mirror(config: Any, mirror: str | None) -> str:
-    """--mirror, else env REGWATCH_MIRROR, else config ``fetch.mirror`` (empty: the live sites)."""
-    if mirror is not None:
-        return mirror
-    return os.environ.get("REGWATCH_MIRROR") or config.fetch.mirror or ""
+    """--mirror, else env REGWATCH_MIRROR, else config ``fetch.mirror`` (see resolve_mirror)."""
+    return resolve_mirror(mirror, config.fetch.mirror)
 
 
 def _as_check(cancel: Any) -> Callable[[], bool]:

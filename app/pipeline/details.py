@@ -12,18 +12,15 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from sqlalchemy import or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.pipeline.report import short_error
+from app.pipeline.run_view import CycleSettings, RunView
 from scrapers.base import BlockedError, ListItem, ScrapeError, as_scrape_error
 from storage.models import Notice
 from storage.notice_store import apply_detail, detail_attempts, detail_failed
-
-if TYPE_CHECKING:
-    from app.pipeline.source_run import CycleSettings, SourceRun
 
 log = logging.getLogger(__name__)
 
@@ -140,7 +137,7 @@ def _list_item(n: Notice) -> ListItem:
     return ListItem(url=n.url, title=n.title, date=n.list_date, channel=n.channel, extra=extra)
 
 
-def fetch_details(run: SourceRun, plan: DetailPlan) -> ScrapeError | None:
+def fetch_details(run: RunView, plan: DetailPlan) -> ScrapeError | None:
     """Fetch the planned detail pages; returns the BlockedError that stopped them, if any.
 
     A failing page keeps its list item (``detail_state="failed"``); a failing re-check keeps the
@@ -195,7 +192,7 @@ def fetch_details(run: SourceRun, plan: DetailPlan) -> ScrapeError | None:
     return None
 
 
-def _record_failure(run: SourceRun, nid: int, message: str, *, recheck: bool = False) -> None:
+def _record_failure(run: RunView, nid: int, message: str, *, recheck: bool = False) -> None:
     """Keep the list entry (and a re-checked notice's stored text); count the failure.
 
     A failed re-check loses nothing (the stored body stays), so it does not degrade the

@@ -12,15 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
+from app.pipeline.run_view import RunView
 from scrapers.base import BlockedError, FetchError, fetch_page
 from storage.models import Notice, utcnow
-
-if TYPE_CHECKING:
-    from app.pipeline.source_run import SourceRun
 
 # What a CMS prints instead of a withdrawn page (with HTTP 200): a short page saying so.
 _GONE_TEXT = re.compile(
@@ -64,7 +61,7 @@ def window_candidates(
     ]
 
 
-def probe_missing(run: SourceRun, windows: dict[str, dt.date]) -> int:
+def probe_missing(run: RunView, windows: dict[str, dt.date]) -> int:
     """Probe rows missing from the windows read this run; returns how many were removed."""
     budget = run.settings.probe_per_run
     removed = 0
@@ -94,7 +91,7 @@ def probe_missing(run: SourceRun, windows: dict[str, dt.date]) -> int:
     return removed
 
 
-def mark_removed(run: SourceRun, nid: int) -> bool:
+def mark_removed(run: RunView, nid: int) -> bool:
     with run.db.write() as session:
         notice = session.get(Notice, nid)
         if notice is None or notice.removed:

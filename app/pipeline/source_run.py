@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 
 from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -26,6 +25,7 @@ from app.pipeline.report import (
     combine_states,
     short_error,
 )
+from app.pipeline.run_view import CycleSettings
 from app.pipeline.walk import Frontier, Unconditional, WalkState
 from scrapers.base import (
     Channel,
@@ -36,6 +36,7 @@ from scrapers.base import (
     Source,
     as_scrape_error,
 )
+from scrapers.text import extract_doc_number
 from storage.clean import RowRejected
 from storage.db import Database
 from storage.fetch_state import (
@@ -63,33 +64,17 @@ OK, NO_NEW = HealthState.OK.value, HealthState.NO_NEW.value
 DEGRADED, CANCELLED = HealthState.DEGRADED.value, HealthState.CANCELLED.value
 
 
+def body_doc_number(body: str | None) -> str | None:
+    """The 文号 near the top of a body, for linking duplicate copies across sources."""
+    return extract_doc_number(body, head_chars=300)
+
+
 def _items(n: int) -> str:
     return f"{n} new item{'s' if n != 1 else ''}"
 
 
 class Cancelled(Exception):
     """The user (or shutdown) asked the cycle to stop; raised between requests."""
-
-
-@dataclass
-class CycleSettings:
-    max_details: int = 50
-    first_run_days: int = 30
-    first_run_max: int = 50
-    recheck_days: int = 30
-    recheck_hours: int = 24
-    max_detail_attempts: int = 3
-    parse_budget: float = 30.0  # seconds a source may spend on one page between requests
-    recheck_period_days: int = 30  # every stored notice's page is re-checked this often...
-    recheck_per_run: int = 3  # ...a few per run, oldest-checked first
-    probe_per_run: int = 5  # detail pages probed per run for items gone from a paged list
-    started_at: dt.datetime | None = None  # cycle start (UTC): "not yet tried in this cycle"
-
-    @property
-    def today(self) -> dt.date:
-        # Beijing calendar date: list dates are Beijing dates.
-        start = self.started_at or utcnow()
-        return (start + dt.timedelta(hours=8)).date()
 
 
 class SourceRun:
@@ -434,7 +419,7 @@ class SourceRun:
         now = utcnow()
         with self.db.write() as session:
             touched = list(dict.fromkeys(rep.new_ids + rep.changed_ids + rep.detailed_ids))
-            link_duplicates(session, touched)
+            link_duplicates(session, touched, body_doc_number=body_doc_number)
             self.hooks.matched(session, list(dict.fromkeys(rep.detailed_ids + rep.changed_ids)))
             for ch in chans:
                 rec = channel_record(session, self.key, ch.key)

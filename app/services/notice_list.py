@@ -45,7 +45,7 @@ class SidebarCounts:
 
 def read_counts(db: Database, config: Config | None, today: dt.date | None = None) -> SidebarCounts:
     """All sidebar numbers in one worker call (a handful of indexed COUNTs)."""
-    from app.commands.sources import source_health
+    from app.source_health import source_health
 
     with db.read() as s:
         unread = ~read_clause(session_user(s))
@@ -67,7 +67,7 @@ def read_counts(db: Database, config: Config | None, today: dt.date | None = Non
                 select(Notice.source, func.count()).where(unread).group_by(Notice.source)
             ).all()
         )
-        health = source_health(s, config)
+        health = [h.as_json() for h in source_health(s, config)]
         return SidebarCounts(
             inbox=count_notices(NoticeFilter.inbox(), s),
             all=count_notices(NoticeFilter(), s),

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from app.topics.aliases import Glossary
 from app.topics.matcher import Matcher, TopicHit
+from app.topics.queries import list_topics
 from app.topics.rows import batches, needed_columns, reader
 from storage.models import Notice, Setting, Topic, TopicMatch, utcnow
 
@@ -119,8 +120,6 @@ def apply_topics(
     Call it when notices arrive, when their English title arrives, and after a topic is created
     or edited (``topics=[id]``: "re-apply to history"; ``result.added`` is the new-match count).
     """
-    from app.topics.store import list_topics
-
     t0 = time.perf_counter()
     session.flush()  # rows are read on the session's connection, bypassing autoflush
     result = ApplyResult()

@@ -13,14 +13,31 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from app.topics.ast import NOTICE_FIELDS, And, Node, Not, Or, Term
 from app.topics.guards import drop_masked
-from app.topics.normalise import LATIN_CHARS, OffsetMap, normalise
+from app.topics.normalise import LATIN_CHARS, OffsetMap, field_starts, normalise
 
-if TYPE_CHECKING:
-    from app.topics.matcher import CompiledTopic, Matcher
+
+class MatcherView(Protocol):
+    """What explanations read of a compiled ``app.topics.matcher.Matcher`` (a Protocol, so this
+    module, which the matcher imports, does not import the matcher back)."""
+
+    terms: Sequence[Any]  # TermInfo by term id
+    pattern_text: Sequence[str]
+    all_patterns: Any  # the Aho-Corasick automaton over pattern_text
+    maskable: Any
+
+
+class CompiledView(Protocol):
+    """What a TopicHit reads of a ``matcher.CompiledTopic``."""
+
+    topic: Any
+    plan: tuple[Any, ...]
+    literal: tuple[int, ...]
+    excluded: tuple[tuple[int, str], ...]
+
 
 MAX_REGEX_SPANS = 50
 _NONE: list[tuple[int, int, int, bool]] = []
@@ -67,7 +84,7 @@ class Batch:
     """A batch of notices as the fast path saw them: their texts, which notices each term fired
     in, and which topics matched which notices. Per-notice detail is built only when asked."""
 
-    def __init__(self, matcher: Matcher, texts: Sequence[tuple[str, ...]], fired):
+    def __init__(self, matcher: MatcherView, texts: Sequence[tuple[str, ...]], fired):
         self.matcher = matcher
         self.texts = texts
         self.fired = fired  # term id -> set of notice indexes (a defaultdict)
@@ -104,7 +121,7 @@ class Batch:
 class NoticeScan:
     """One notice as the matcher saw it; computes positions on demand."""
 
-    def __init__(self, matcher: Matcher, texts: Sequence[str], norm: str):
+    def __init__(self, matcher: MatcherView, texts: Sequence[str], norm: str):
         self.matcher = matcher
         self.texts = texts
         self.norm = norm  # normalised fields joined by NUL
@@ -121,8 +138,6 @@ class NoticeScan:
     @cached_property
     def starts(self) -> list[int]:
         """Character offset of each field in ``norm``."""
-        from app.topics.matcher import field_starts
-
         return field_starts(self.norm)
 
     def regex_spans(self, tid: int, first_only: bool = False) -> list[tuple[int, int, int]]:
@@ -248,7 +263,7 @@ class TopicHit:
 
     __slots__ = ("_batch", "_ct", "_fired", "_hits", "_n")
 
-    def __init__(self, compiled: CompiledTopic, batch: Batch, n: int):
+    def __init__(self, compiled: CompiledView, batch: Batch, n: int):
         self._ct = compiled
         self._batch = batch
         self._n = n

@@ -134,16 +134,6 @@ def notice_fields(notice: Any) -> tuple[str, ...]:
     )
 
 
-def field_starts(joined: str) -> list[int]:
-    """Offset of each field in NUL-joined text."""
-    starts = [0]
-    i = joined.find("\0")
-    while i >= 0:
-        starts.append(i + 1)
-        i = joined.find("\0", i + 1)
-    return starts
-
-
 # ---------------------------------------------------------------------------------------------
 # Compilation
 

@@ -35,6 +35,16 @@ def normalise(text: str) -> str:
     return text
 
 
+def field_starts(joined: str) -> list[int]:
+    """Offset of each field in NUL-joined text."""
+    starts = [0]
+    i = joined.find("\0")
+    while i >= 0:
+        starts.append(i + 1)
+        i = joined.find("\0", i + 1)
+    return starts
+
+
 def is_latin_alnum(ch: str) -> bool:
     """A character that glues a Latin word together (so a boundary is anything else, incl. CJK)."""
     if ch.isascii():

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from app.topics.apply import MAX_HITS_STORED, ApplyResult, apply_topics
 from app.topics.errors import TopicError
 from app.topics.pack import TopicSpec, default_topics, dumps_pack
+from app.topics.queries import list_topics
 from app.topics.trial import QueryTest, SampleHit, test_query
 from storage.models import DEFAULT_TOPICS_INSTALLED, Setting, Topic, TopicMatch
 
@@ -27,14 +28,6 @@ _EDITABLE = {"name", "query", "enabled", "notify", "colour", "sources", "descrip
 
 # ---------------------------------------------------------------------------------------------
 # CRUD
-
-
-def list_topics(session: Session, *, enabled_only: bool = False) -> list[Topic]:
-    """Topics in the user's order."""
-    stmt = select(Topic).order_by(Topic.position, Topic.id)
-    if enabled_only:
-        stmt = stmt.where(Topic.enabled.is_(True))
-    return list(session.scalars(stmt))
 
 
 def get_topic(session: Session, name: str) -> Topic:

@@ -49,10 +49,6 @@ class OfflineEngine:
         self.frames = Frames(self.composer, self.issuers)
         self.composer.nested = self._nested
 
-    @property
-    def version(self) -> str:
-        return self.lex.version
-
     def translate(self, title: str, overrides: dict[str, str] | None = None) -> Translation:
         """English for one title; ``complete`` is False when Chinese had to be kept.
 

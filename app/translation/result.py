@@ -37,10 +37,24 @@ class Translation:
         return provenance_label(self.provider)
 
 
-def provenance_label(provider: str | None) -> str:
-    """``glossary`` / ``dictionary`` / ``machine (<provider>)`` / ``human`` for a stored name."""
-    if not provider or provider == OFFLINE:
+def provenance_kind(provider: str | None) -> str | None:
+    """What kind of English a stored provider name stands for: ``glossary`` (the offline engine,
+    also stored as ``offline`` by old versions), ``dictionary``, ``human``, ``machine``, or None
+    when there is no English at all. The one mapping every label is derived from."""
+    if not provider:
+        return None
+    if provider in (OFFLINE, "offline"):
         return "glossary"
     if provider in (HUMAN, DICTIONARY):
         return provider
-    return f"machine ({provider})"
+    return "machine"
+
+
+def provenance_label(provider: str | None, complete: bool = True) -> str:
+    """``untranslated`` / ``glossary`` / ``dictionary`` / ``machine (<provider>)`` / ``human``,
+    with ``, partial`` when Chinese remains (never for a human translation)."""
+    kind = provenance_kind(provider)
+    if kind is None:
+        return "untranslated"
+    label = f"machine ({provider})" if kind == "machine" else kind
+    return label if complete or kind == HUMAN else f"{label}, partial"

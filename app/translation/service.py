@@ -18,7 +18,8 @@ from sqlalchemy import select
 
 from app.translation import memory
 from app.translation.engine import OfflineEngine, default_engine
-from app.translation.providers.base import Provider, ProviderSettings, provider_class
+from app.translation.providers.base import Provider, ProviderSettings
+from app.translation.providers.catalog import provider_class
 from app.translation.providers.errors import ProviderError, RejectedOutput
 from app.translation.providers.keys import get_key
 from app.translation.result import DICTIONARY, OFFLINE, OFFLINE_PROVIDERS, Translation
@@ -82,12 +83,7 @@ class BodyTranslation:
 def settings_for(config, name: str) -> ProviderSettings:
     """ProviderSettings from app.config.TranslationConfig's [translation.providers.<name>]."""
     pc = config.providers.get(name) if config is not None else None
-    if pc is None:
-        return ProviderSettings()
-    return ProviderSettings(
-        base_url=pc.base_url, model=pc.model, region=pc.region, app_id=pc.app_id,
-        timeout=pc.timeout, proxy=getattr(pc, "proxy", ""), retries=getattr(pc, "retries", 2),
-    )  # fmt: skip
+    return ProviderSettings.from_config(pc)
 
 
 def create_provider(name: str, config=None, *, key: str | None = None) -> Provider:

@@ -25,9 +25,7 @@ _FOLD = str.maketrans(
         "–": "—",
         "～": "—",
         "~": "—",
-        "：": "：",
         "＋": "+",
-        "，": "，",
         "・": "·",
     }
 )
@@ -47,7 +45,7 @@ def normalise(text: str) -> str:
     if "“" in text and "”" not in text:
         parts = text.split("“")
         text = parts[0] + "".join(("“" if i % 2 else "”") + p for i, p in enumerate(parts[1:]))
-    return text.replace("——", "——")
+    return text
 
 
 def source_hash(text: str) -> str:

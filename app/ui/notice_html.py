@@ -12,12 +12,11 @@ import re
 from html import escape
 from urllib.parse import urlsplit
 
-from app.translation.result import provenance_label as translation_label
+from app.translation.result import provenance_label
 from app.ui.notice_detail import NoticeDetail
 from storage.search import search_terms
 
 SEARCH_COLOUR = "#facc15"  # search hits: stronger than the topic tints, so they stand out
-PROVENANCE = {"glossary": "glossary", "dictionary": "dictionary", "human": "human"}
 
 
 def is_web_url(url: str) -> bool:
@@ -30,17 +29,6 @@ def is_web_url(url: str) -> bool:
 
 # The pane's link that opens Settings on the translation provider (handled by DetailPane).
 SETTINGS_TRANSLATION = "settings-translation"
-
-
-def provenance_label(provider: str | None, complete: bool) -> str:
-    """glossary / dictionary / machine (provider) / human, as the translation service labels it."""
-    if not provider:
-        return "untranslated"
-    if provider in PROVENANCE:
-        label = PROVENANCE[provider]
-    else:
-        label = f"machine ({provider})"
-    return label if complete or provider == "human" else f"{label}, partial"
 
 
 def spans_for(text: str, terms: list[dict], field: str) -> list[tuple[int, int, str]]:
@@ -289,7 +277,7 @@ def render(
     else:
         h.append(f"<p><i>{escape(tr('The text has not been fetched yet.'))}</i></p>")
     if body_en is not None:
-        label = translation_label(body_en.provider)
+        label = provenance_label(body_en.provider)
         if not body_en.complete:
             label += ", partial"
         h.append(

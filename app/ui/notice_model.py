@@ -26,17 +26,10 @@ from app.services.notice_rows import (  # noqa: F401  (re-exported: the list's r
     row_index,
     rows_for,
 )
+from app.triage import STATUS_LABELS
 from app.ui.ops import Op, TaskManager
 from storage.db import Database
 from storage.queries import CLOSING_DAYS, NoticeFilter, count_notices
-
-STATUS_LABELS = {
-    "new": "New",
-    "relevant": "Relevant",
-    "escalated": "Escalated",
-    "closed": "Closed",
-    "not_relevant": "Not relevant",
-}
 
 
 def deadline_text(deadline: dt.date | None, today: dt.date, tr=lambda s: s) -> str:

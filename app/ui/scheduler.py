@@ -4,10 +4,8 @@
   in Beijing time, coalesced after sleep). A job only emits ``due``; the fetch itself goes
   through the GUI's FetchController (the same path as "Fetch now"), on the network pool.
 - the e-mail digest: ``app.export.schedule.add_digest_job`` (daily/weekly, when enabled).
-- improving partial English titles with the configured online provider
-  (``Translator.improve_partial``), when a non-offline provider is set and
-  ``translation.improve_partial`` is on; the Translator's own rate limit
-  (``translation.max_per_minute``) spaces the provider calls.
+- improving partial English titles with the configured online provider:
+  ``app.scheduling.add_translation_job`` (the same job as the daemon's; it re-matches topics).
 
 APScheduler runs job bodies in its own thread pool, never on the GUI thread; results and errors
 come back as queued signals.
@@ -17,35 +15,26 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any
 
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
 from apscheduler.schedulers.background import BackgroundScheduler
-from apscheduler.triggers.interval import IntervalTrigger
 from PySide6.QtCore import QObject, Signal
 
 from app.config import Config
 from app.export.schedule import JOB_ID as DIGEST_JOB
 from app.export.schedule import add_digest_job
-from app.scheduling import JOB_PREFIX, add_fetch_jobs, last_fetch_times
+from app.scheduling import (
+    JOB_PREFIX,
+    TRANSLATE_JOB_ID,
+    add_fetch_jobs,
+    add_translation_job,
+    last_fetch_times,
+)
 from storage.db import Database
 
 log = logging.getLogger(__name__)
 
-IMPROVE_JOB = "translation:improve-partial"
-IMPROVE_MINUTES = 15
-
-
-def improve_titles(db: Database, config: Config) -> Any:
-    """One round of improving partial titles through the configured provider."""
-    from app.translation.service import Translator
-
-    per_round = max(1, min(50, config.translation.max_per_minute or 50))
-    translator = Translator(config.translation)
-    try:
-        return translator.improve_partial(db, limit=per_round)
-    finally:
-        translator.close()
+IMPROVE_JOB = TRANSLATE_JOB_ID
 
 
 class FetchScheduler(QObject):
@@ -95,20 +84,7 @@ class FetchScheduler(QObject):
             add_digest_job(self._scheduler, self._db, lambda: self.config().email)
         except Exception as exc:  # a bad schedule time in the config: say so, keep fetching
             self.job_failed.emit(DIGEST_JOB, getattr(exc, "message", None) or str(exc))
-        tr = config.translation
-        if tr.provider != "offline" and tr.improve_partial:
-            self._scheduler.add_job(
-                lambda: improve_titles(self._db, self.config()),
-                IntervalTrigger(minutes=IMPROVE_MINUTES, timezone=dt.UTC),
-                id=IMPROVE_JOB,
-                name="Improve partial English titles",
-                replace_existing=True,
-                coalesce=True,
-                max_instances=1,
-                next_run_time=dt.datetime.now(dt.UTC) + dt.timedelta(minutes=1),
-            )
-        elif self._scheduler.get_job(IMPROVE_JOB) is not None:
-            self._scheduler.remove_job(IMPROVE_JOB)
+        add_translation_job(self._scheduler, self._db, config)
 
     def _on_event(self, event) -> None:
         if event.job_id.startswith(JOB_PREFIX):

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from app.config import parse_config
+from app.demo.replay import ReplayServer, default_corpus_dir
 from app.pipeline import PipelineHooks, run_cycle
-from app.replay import ReplayServer, default_corpus_dir
 from storage.db import Database, normalise_url
 from tests.pipeline_sources import register_test_sources, unregister_test_sources
 

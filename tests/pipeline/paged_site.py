@@ -11,7 +11,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 
-from app.replay import ReplayServer
+from app.demo.replay import ReplayServer
 from tests.pipeline_sources import PagedSource
 
 HOST = PagedSource.HOST

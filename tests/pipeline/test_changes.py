@@ -8,7 +8,7 @@ import json
 from sqlalchemy import select
 
 from app.config import parse_config
-from app.replay import default_corpus_dir
+from app.demo.replay import default_corpus_dir
 from storage.models import Notice, NoticeVersion
 from tests.pipeline.conftest import TEST_CONFIG
 

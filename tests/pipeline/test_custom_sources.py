@@ -16,8 +16,8 @@ from sqlalchemy import select
 
 from app.cli import main as cli_main
 from app.config import parse_config
+from app.demo.replay import ReplayServer
 from app.pipeline import PipelineHooks, run_cycle
-from app.replay import ReplayServer
 from app.services import test_source as check_source
 from scrapers.base import set_custom_sources
 from storage.models import ChannelRecord, Notice, SourceRecord

@@ -7,7 +7,7 @@ import json
 from sqlalchemy import select
 
 from app.config import parse_config
-from app.replay import default_corpus_dir
+from app.demo.replay import default_corpus_dir
 from storage.models import ChannelRecord, FetchRun, Notice, SourceRecord
 from tests.pipeline.conftest import TEST_CONFIG
 
@@ -132,12 +132,12 @@ def test_failed_detail_is_filled_by_a_later_cycle(db, server, fetch):
 
 
 def test_sources_json_lists_channels_with_their_states(db, server, fetch, capsys):
-    from app.commands.sources import source_health
+    from app.source_health import source_health
 
     server.override("www.gov.cn", ZUIXIN, body="[]", headers={"Content-Type": "application/json"})
     fetch(db, ["govcn"])
     with db.read() as s:
-        rows = {r["key"]: r for r in source_health(s, parse_config(TEST_CONFIG))}
+        rows = {h.key: h.as_json() for h in source_health(s, parse_config(TEST_CONFIG))}
     gov = rows["govcn"]
     assert gov["state"] == "broken"
     states = {c["key"]: c["state"] for c in gov["channels"]}

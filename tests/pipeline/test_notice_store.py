@@ -6,6 +6,7 @@ import datetime as dt
 
 from sqlalchemy import select
 
+from app.pipeline.source_run import body_doc_number
 from storage.models import Notice
 from storage.notice_store import link_duplicates, normalise_doc_number
 
@@ -66,7 +67,7 @@ def test_title_plus_doc_number_in_the_body_links_when_dates_differ(db):
                 body="国标委联〔2020〕35号\n各有关单位：……")  # fmt: skip
         c = add(s, "https://other.example/1", "另一个通知", seen=2,
                 body="根据国标委联〔2020〕35号的要求……")  # fmt: skip
-        link_duplicates(s, [a, b, c])
+        link_duplicates(s, [a, b, c], body_doc_number=body_doc_number)
     got = dup_of(db)
     assert got["https://sac.example/1"] == "https://gov.example/1"
     assert got["https://other.example/1"] is None

@@ -91,7 +91,7 @@ def test_database_errors_are_one_short_line_without_sql(sqlite_db):
 
 
 def test_a_cancelled_run_is_recorded_with_what_it_stored(db, server, fetch, site, capsys):
-    from app.commands.sources import source_health
+    from app.source_health import source_health
 
     site.publish(10)
     site.serve()
@@ -108,7 +108,7 @@ def test_a_cancelled_run_is_recorded_with_what_it_stored(db, server, fetch, site
         src = s.get(SourceRecord, "tpaged")
         chan = s.get(ChannelRecord, ("tpaged", "news"))
         run = s.scalar(select(FetchRun))
-        health = {h["key"]: h for h in source_health(s)}
+        health = {h.key: h.as_json() for h in source_health(s)}
     assert src.state == "cancelled" and "5 new items" in src.message
     assert chan.state == "cancelled" and run.outcome == "cancelled" and run.new_items == 5
     assert health["tpaged"]["state"] == "cancelled"
@@ -139,9 +139,9 @@ def test_sources_json_states_are_the_documented_ones(db, server, fetch, site, tm
     url = db.url if hasattr(db, "url") else None
     assert url is None or url
     with db.read() as s:
-        from app.commands.sources import source_health
+        from app.source_health import source_health
 
-        rows = source_health(s)
+        rows = [h.as_json() for h in source_health(s)]
     assert {r["state"] for r in rows} <= STATES
     assert all(c["state"] in STATES for r in rows for c in r["channels"])
     assert json.dumps(rows)  # plain data

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.config import Config
-from app.sample_data import load_sample
+from app.demo.sample_data import load_sample
 from storage.db import Database
 from tests.ui.thread_guard import is_thread_warning
 
@@ -70,7 +70,7 @@ def window(qtbot, seeded_db, config, tasks):
 @pytest.fixture
 def replay():
     """The offline corpus on a real socket (snapshot t1)."""
-    from app.replay import ReplayServer
+    from app.demo.replay import ReplayServer
 
     with ReplayServer(snapshot="t1") as server:
         yield server

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from app.config import load_config
 from app.custom_sources import COMMUNITY_NOTE, community_definitions, loads_pack
-from app.replay import ReplayServer
+from app.demo.replay import ReplayServer
 from scrapers.custom import CustomDefinition
 
 SITE = Path(__file__).resolve().parents[1] / "fixtures" / "custom_site"

@@ -233,7 +233,7 @@ def test_sources_dialog_rejects_bad_office_hours(qtbot, seeded_db, config, tasks
 
 
 def test_sources_test_now_shows_parsed_rows_from_the_replay_server(qtbot, seeded_db, config, tasks):
-    from app.replay import ReplayServer
+    from app.demo.replay import ReplayServer
     from app.ui.dialogs.sources import SourcesDialog
 
     with ReplayServer(snapshot="t1") as server:

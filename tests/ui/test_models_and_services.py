@@ -341,3 +341,15 @@ def test_the_qt_binding_keeps_singleton_refcounts(qapp):
         probe.ping.emit()
     assert none_before - sys.getrefcount(None) < 100
     assert true_before - sys.getrefcount(True) < 100
+
+
+def test_gui_improve_job_is_the_shared_one(qtbot, seeded_db, config):
+    from app import scheduling
+    from app.ui.scheduler import IMPROVE_JOB, FetchScheduler
+
+    config.translation.provider = "deepl"
+    sched = FetchScheduler(seeded_db)
+    sched.apply(config)
+    job = sched.scheduler.get_job(IMPROVE_JOB)
+    assert IMPROVE_JOB == scheduling.TRANSLATE_JOB_ID and job.func is scheduling.improve_titles
+    sched.shutdown()

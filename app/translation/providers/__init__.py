@@ -1,12 +1,7 @@
 """Online translation providers behind one interface (see base.Provider), keys in the keyring."""
 
-from app.translation.providers.base import (
-    Provider,
-    ProviderSettings,
-    provider_class,
-    provider_names,
-    register,
-)
+from app.translation.providers.base import Provider, ProviderSettings, register
+from app.translation.providers.catalog import provider_class, provider_names
 from app.translation.providers.errors import (
     AuthError,
     BadResponse,

@@ -1,7 +1,7 @@
 """One interface for every online provider: translate texts, test the connection.
 
 A provider is a thin httpx client registered by name. The shared ``_send`` gives all of them
-the same timeouts, proxy, retries (429/5xx/timeouts, with backoff and Retry-After) and typed
+the same timeouts, proxy, retries (``scrapers.retry``, the fetcher's loop) and typed
 errors; each subclass only builds its request and reads its vendor's answer and error shapes.
 """
 
@@ -11,11 +11,12 @@ import json
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar
 
 import httpx
 
+from app.config import ProviderConfig
 from app.secrets import translation_key_env
 from app.translation.providers.errors import (
     AuthError,
@@ -27,11 +28,13 @@ from app.translation.providers.errors import (
     RateLimited,
     RejectedOutput,
     ServerError,
-    UnknownProvider,
 )
 from app.translation.text import cjk_ratio
+from scrapers.retry import Retry, RetryPolicy, parse_retry_after, run_with_retries
 
 USER_AGENT = "regwatch/0.1 (+translation)"
+MAX_BACKOFF = 10.0  # cap on our own waits between attempts
+MAX_RETRY_AFTER = 60.0  # a vendor asking for a longer pause gets the error at once
 REGISTRY: dict[str, type[Provider]] = {}
 
 
@@ -45,18 +48,18 @@ def register(name: str) -> Callable[[type[Provider]], type[Provider]]:
 
 
 @dataclass
-class ProviderSettings:
-    """What a provider needs; built from the config's [translation.providers.<name>]."""
+class ProviderSettings(ProviderConfig):
+    """What a provider needs: every field of the config's [translation.providers.<name>]
+    (``ProviderConfig``, declared once there) plus what only code sets."""
 
-    base_url: str = ""
-    model: str = ""
-    region: str = ""
-    app_id: str = ""
-    timeout: float = 20.0
-    proxy: str = ""
-    retries: int = 2
     backoff: float = 0.5  # seconds before the first retry, doubled each time
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_config(cls, config: ProviderConfig | None) -> ProviderSettings:
+        if config is None:
+            return cls()
+        return cls(**{f.name: getattr(config, f.name) for f in fields(ProviderConfig)})
 
 
 class Provider:
@@ -80,6 +83,13 @@ class Provider:
                 f"variable {translation_key_env(self.name)}"
             )
         self.requests = 0
+        self.sleep: Callable[[float], None] = time.sleep
+        self.retry = RetryPolicy(
+            retries=max(0, settings.retries),
+            backoff=settings.backoff,
+            max_backoff=MAX_BACKOFF,
+            max_retry_after=MAX_RETRY_AFTER,
+        )
         self._client = httpx.Client(
             timeout=httpx.Timeout(settings.timeout),
             proxy=settings.proxy or None,
@@ -129,36 +139,31 @@ class Provider:
     # -- HTTP with retries -------------------------------------------------------------------
 
     def _send(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
-        last: ProviderError | None = None
-        for attempt in range(self.settings.retries + 1):
-            if attempt:
-                time.sleep(self._delay(attempt, last))
-            self.requests += 1
-            try:
-                response = self._client.request(method, url, **kwargs)
-            except httpx.TimeoutException:
-                last = ProviderTimeout(
+        """One request with the shared retry loop (scrapers.retry): 429/5xx/timeouts are retried
+        with jittered backoff; a Retry-After longer than ``max_retry_after`` is not waited for."""
+        return run_with_retries(
+            lambda: self._attempt(method, url, **kwargs), self.retry, pause=self.sleep
+        )
+
+    def _attempt(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        self.requests += 1
+        try:
+            response = self._client.request(method, url, **kwargs)
+        except httpx.TimeoutException:
+            raise Retry(
+                ProviderTimeout(
                     f"{self.name} did not answer within {self.settings.timeout:g} seconds"
                 )
-                continue
-            except httpx.TransportError as exc:
-                last = ProviderUnavailable(f"cannot reach {self.name} at {url}: {exc}")
-                continue
-            error = self._error(response)
-            if error is None:
-                return response
-            error.retry_after = response.headers.get("Retry-After")
-            if not error.retryable:
-                raise error
-            last = error
-        assert last is not None
-        raise last
-
-    def _delay(self, attempt: int, error: ProviderError | None) -> float:
-        retry_after = error.retry_after if error else None
-        if retry_after and retry_after.isdigit():
-            return min(float(retry_after), 10.0)
-        return self.settings.backoff * 2 ** (attempt - 1)
+            ) from None
+        except httpx.TransportError as exc:
+            raise Retry(ProviderUnavailable(f"cannot reach {self.name} at {url}: {exc}")) from None
+        error = self._error(response)
+        if error is None:
+            return response
+        error.retry_after = response.headers.get("Retry-After")
+        if not error.retryable:
+            raise error
+        raise Retry(error, parse_retry_after(error.retry_after))
 
     def _error(self, response: httpx.Response) -> ProviderError | None:
         """The typed error of a response, or None if it is a success. Vendors refine this."""
@@ -216,30 +221,3 @@ def check_output(source: str, text: str, provider: str) -> str:
     if len(text) > 60 + 8 * len(source):
         raise RejectedOutput(f"{provider} returned a translation far longer than the source")
     return text
-
-
-def provider_class(name: str) -> type[Provider]:
-    _load_all()
-    try:
-        return REGISTRY[name]
-    except KeyError:
-        known = ", ".join(sorted(["offline", *REGISTRY]))
-        raise UnknownProvider(f"unknown translation provider '{name}' (known: {known})") from None
-
-
-def provider_names() -> list[str]:
-    _load_all()
-    return sorted(REGISTRY)
-
-
-def _load_all() -> None:
-    from app.translation.providers import (  # noqa: F401  (registers the classes)
-        baidu,
-        deepl,
-        google,
-        libretranslate,
-        microsoft,
-        openai,
-        tencent,
-        youdao,
-    )

@@ -66,7 +66,7 @@ class SourcesDialog(QDialog):
         self, db: Database, config: Config, tasks: TaskManager, parent: QWidget | None = None
     ):
         super().__init__(parent)
-        from app.commands.sources import source_health
+        from app.source_health import source_health
 
         self.setWindowTitle(self.tr("Sources"))
         self.resize(1100, 640)
@@ -76,7 +76,7 @@ class SourcesDialog(QDialog):
         self._intervals: dict[str, int] = {}
         self.custom: dict[str, CustomDefinition] = dict(config.custom_sources)
         with db.read() as s:
-            self.health = source_health(s, config)
+            self.health = [h.as_json() for h in source_health(s, config)]
 
         self.tree = QTreeWidget(self)
         self.tree.setHeaderLabels([self.tr("Source / channel"), self.tr("State")])

@@ -17,9 +17,10 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.demo.replay import default_corpus_dir
 from storage.models import Notice, NoticeVersion, SourceRecord, Topic, TopicMatch
 
-CORPUS = Path(__file__).resolve().parent.parent / "resources" / "sites"
+CORPUS = default_corpus_dir()
 
 
 @dataclass(frozen=True)
