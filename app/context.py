@@ -24,7 +24,7 @@ class Context:
     def user(self) -> str:
         """Who acts (team mode): --user / REGWATCH_USER, else ``general.user``, else the login."""
         from app.errors import UserError
-        from storage.team import login_name, user_problem
+        from storage.users import login_name, user_problem
 
         name = (self._user or "").strip() or self.config.general.user.strip() or login_name()
         problem = user_problem(name)

@@ -9,4 +9,4 @@ command imports this package before any module that imports httpx.
 
 import sys
 
-sys.modules.setdefault("httpx._main", None)
+sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]  # None blocks the import

@@ -176,6 +176,10 @@ class _VerifyingContext(ssl.SSLContext):
     default: certifi, or SSL_CERT_FILE/SSL_CERT_DIR when the environment is trusted.
     """
 
+    _trust_env: bool
+    _cas_lock: threading.Lock
+    _cas_loaded: bool
+
     def __new__(cls, trust_env: bool) -> _VerifyingContext:
         ctx = super().__new__(cls, ssl.PROTOCOL_TLS_CLIENT)  # verifies certificate + host name
         ctx._trust_env = trust_env

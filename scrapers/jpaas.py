@@ -269,7 +269,8 @@ _ROW_DATE_CLASSES = frozenset({"doctime", "contentRight01time"})
 
 
 def _classes(tag: Tag) -> list[str]:
-    return tag.get("class") or []
+    value: str | list[str] = tag.get("class") or []
+    return [value] if isinstance(value, str) else list(value)
 
 
 def _is_row_date(tag: Tag) -> bool:

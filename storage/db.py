@@ -254,16 +254,16 @@ class Database:
     """One database: ``read()`` and ``write()`` sessions, migrated on open."""
 
     def __init__(self, url: str, engine: Engine, write_engine: Engine, user: str | None = None):
-        from storage.team import login_name
+        from storage.users import login_name
 
         self.url = url
         self.engine = engine
         self.write_engine = write_engine
         # Who acts through this handle (team mode): every session carries it (storage/team.py).
         self.user = user or login_name()
-        self._makers: dict[bool, sessionmaker] = {}
+        self._makers: dict[bool, sessionmaker[Session]] = {}
 
-    def _sessions(self, write: bool) -> sessionmaker:
+    def _sessions(self, write: bool) -> sessionmaker[Session]:
         """The ORM session factory, made on first use: a command that reads with Core alone
         (``regwatch sources``) never imports the ORM, a large share of its start-up cost."""
         if write not in self._makers:

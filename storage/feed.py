@@ -11,10 +11,16 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func, select
 
 from storage.models import ChangeRecord
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from storage.db import Database
 
 CHANNEL = "regwatch_changes"
 POLL_SECONDS = 3.0  # SQLite: how often the log is read ("within a few seconds")
@@ -34,11 +40,11 @@ class FeedEvent:
 class ChangeFeed:
     """Reads the change log of one database from "now" on (one reader per thread)."""
 
-    def __init__(self, db, *, poll_seconds: float = POLL_SECONDS):
+    def __init__(self, db: Database, *, poll_seconds: float = POLL_SECONDS):
         self._db = db
         self._poll = poll_seconds
         self._stop = threading.Event()
-        self._listener = None  # PostgreSQL: the pooled DBAPI connection that LISTENs
+        self._listener: Any = None  # PostgreSQL: the pooled DBAPI connection that LISTENs
         self.last_id = self._latest_id()
 
     def _latest_id(self) -> int:
@@ -77,7 +83,7 @@ class ChangeFeed:
     def _listen_once(self, timeout: float) -> None:
         if self._listener is None:
             raw = self._db.engine.raw_connection()
-            conn = raw.driver_connection
+            conn: Any = raw.driver_connection  # psycopg 3 (PostgreSQL only)
             conn.autocommit = True
             conn.execute(f"LISTEN {CHANNEL}")
             self._listener = raw
@@ -104,9 +110,10 @@ class ChangeFeed:
             self._listener = None
 
 
-def prune(session, keep: int = KEEP_ROWS) -> int:
+def prune(session: Session, keep: int = KEEP_ROWS) -> int:
     """Drop all but the newest ``keep`` log rows; returns how many went."""
     newest = session.scalar(select(func.max(ChangeRecord.id))) or 0
     if newest <= keep:
         return 0
-    return session.execute(delete(ChangeRecord).where(ChangeRecord.id <= newest - keep)).rowcount
+    result = session.execute(delete(ChangeRecord).where(ChangeRecord.id <= newest - keep))
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -24,10 +24,14 @@ import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, update
 
 from storage.models import FetchLease, utcnow
+
+if TYPE_CHECKING:
+    from storage.db import Database
 
 LEASE_NAME = "fetch"
 PG_LOCK_KEY = 0x7265_6777  # "regw": the advisory lock id of the fetch lease
@@ -74,7 +78,7 @@ class Lease:
 
     def __init__(
         self,
-        db,
+        db: Database,
         user: str,
         *,
         ttl: float = TTL_SECONDS,
@@ -90,7 +94,7 @@ class Lease:
         self.clock = clock
         self.token = uuid.uuid4().hex
         self.other: LeaseHolder | None = None  # who had it when acquire() failed
-        self._pg = None  # PostgreSQL: the pooled connection holding the advisory lock
+        self._pg: Any = None  # PostgreSQL: the pooled connection holding the advisory lock
         self._stop = threading.Event()
         self._refresher: threading.Thread | None = None
 
@@ -125,7 +129,7 @@ class Lease:
     def _acquire_pg(self) -> bool:
         raw = self.db.engine.raw_connection()
         try:
-            conn = raw.driver_connection
+            conn: Any = raw.driver_connection  # psycopg 3 (PostgreSQL only)
             conn.autocommit = True
             got = conn.execute("SELECT pg_try_advisory_lock(%s)", (PG_LOCK_KEY,)).fetchone()[0]
         except BaseException:
@@ -165,7 +169,7 @@ class Lease:
 
     def refresh(self, progress: str | None = None) -> bool:
         """Extend the lease (and note progress); False when it was lost (expired and taken)."""
-        values: dict = {"expires_at": self.clock() + dt.timedelta(seconds=self.ttl)}
+        values: dict[str, Any] = {"expires_at": self.clock() + dt.timedelta(seconds=self.ttl)}
         if progress is not None:
             values["progress"] = progress[:500]
         with self.db.write() as s:
@@ -174,7 +178,7 @@ class Lease:
                 .where(FetchLease.name == LEASE_NAME, FetchLease.token == self.token)
                 .values(values)
             )
-            return bool(done.rowcount)
+            return bool(getattr(done, "rowcount", 0))
 
     def _start_refresher(self) -> None:
         if self._refresher is not None:
@@ -210,7 +214,7 @@ class Lease:
             self._pg = None
 
     @staticmethod
-    def _give_back(raw) -> None:
+    def _give_back(raw: Any) -> None:
         """Return a pooled connection as the pool lent it (transactions, not autocommit)."""
         try:
             raw.driver_connection.autocommit = False
@@ -228,7 +232,7 @@ _held: dict[int, tuple[Lease, int]] = {}
 _held_guard = threading.Lock()
 
 
-def enter(db, user: str, **kw) -> Lease:
+def enter(db: Database, user: str, **kw: Any) -> Lease:
     """The process's lease on ``db`` (taken now, or already held by another cycle here).
 
     Returns a Lease whose ``other`` is set when another process holds it (then nothing was

@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session, selectinload
 
 from storage.isotime import iso_utc
 from storage.models import (
-    TRIAGE_STATUSES,
     Notice,
     NoticeNote,
     NoticeVersion,
@@ -25,6 +24,7 @@ from storage.models import (
     UserState,
 )
 from storage.search import search_clause
+from storage.statuses import TRIAGE_STATUSES
 from storage.team import (
     flagged_by,
     flagged_by_clause,
@@ -48,13 +48,13 @@ DEADLINE_FILTERS = ("open", "closing", "closed")  # NoticeFilter.deadline values
 CLOSING_DAYS = 14  # "closing soon": the comment deadline is within this many days
 
 
-def _state_value(column, default):
+def _state_value(column: Any, default: Any) -> ColumnElement[Any]:
     """A notice's UserState column as a correlated scalar (``default`` without a state row)."""
     value = select(column).where(UserState.notice_id == Notice.id).scalar_subquery()
     return func.coalesce(value, default)
 
 
-def sort_expression(sort: str) -> ColumnElement[Any]:
+def sort_expression(sort: str) -> Any:  # a column or an SQL expression to ORDER BY
     """The ORDER BY expression of a list column: the plain columns, plus the triage columns
     (status in workflow order, flag, read, note) and the first matching topic's name."""
     if sort in SORT_COLUMNS:

@@ -14,16 +14,14 @@ not load 100,000 objects.
 from __future__ import annotations
 
 import datetime as dt
-import getpass
-import os
 from collections.abc import Iterable, Sequence
 
 from sqlalchemy import delete, exists, func, insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import Exists
 
 from storage import feed
 from storage.models import (
-    TRIAGE_STATUSES,
     ChangeRecord,
     Notice,
     NoticeFlag,
@@ -33,29 +31,10 @@ from storage.models import (
     UserState,
     utcnow,
 )
+from storage.statuses import TRIAGE_STATUSES
+from storage.users import USER_MAX, login_name, user_problem  # noqa: F401 (re-exported)
 
 CHUNK = 500  # ids per statement: well under SQLite's bound-parameter limit
-USER_MAX = 100  # users.name length
-
-
-def login_name() -> str:
-    """The OS login name (the default user), or "user" where the OS cannot say."""
-    try:
-        name = getpass.getuser()
-    except (KeyError, OSError, ImportError):  # no passwd entry (containers), no env
-        name = ""
-    return (name or os.environ.get("USERNAME", "") or "user").strip()[:USER_MAX] or "user"
-
-
-def user_problem(name: str) -> str | None:
-    """Why ``name`` cannot be a user name (one sentence), or None."""
-    if not name.strip():
-        return "the user name is empty (give --user NAME, REGWATCH_USER or general.user)"
-    if len(name) > USER_MAX:
-        return f"the user name is longer than {USER_MAX} characters"
-    if "@" in name or any(c.isspace() for c in name.strip()):
-        return f"the user name '{name}' may not contain spaces or '@' (try '{name.split()[0]}')"
-    return None
 
 
 def session_user(session: Session) -> str:
@@ -120,12 +99,12 @@ def _iso(value: dt.datetime | None) -> str | None:
     return value.isoformat()
 
 
-def read_clause(user: str):
+def read_clause(user: str) -> Exists:
     """True for notices ``user`` has read."""
     return exists().where(NoticeRead.notice_id == Notice.id, NoticeRead.user == user)
 
 
-def flagged_by_clause(user: str):
+def flagged_by_clause(user: str) -> Exists:
     """True for notices ``user`` flagged."""
     return exists().where(NoticeFlag.notice_id == Notice.id, NoticeFlag.user == user)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from app.sample_data import load_sample
+from app.demo.sample_data import load_sample
 from sqlalchemy import select
 
 from app.services.notice_list import mark_view_read, read_counts, set_notice_state

@@ -151,7 +151,7 @@ def test_a_no_change_fetch_loads_no_translation_topics_gui_or_migrations(tmp_pat
 def test_a_no_change_jpaas_fetch_compiles_no_css_selector(tmp_path, seeded):
     """MIIT's rows are read with find(), not select(): the first selector a process compiles
     costs soupsieve's whole pattern set, more than the rest of a no-change MIIT cycle."""
-    from app.replay import ReplayServer
+    from app.demo.replay import ReplayServer
 
     with ReplayServer(snapshot="t1") as srv:
         fetch = [*seeded, "fetch", "--mirror", srv.url, "--spacing", "0", "--source", "miit"]

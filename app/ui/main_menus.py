@@ -3,7 +3,7 @@ visible in a menu (Ctrl+F included) and the window module keeps to behaviour."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QToolBar
@@ -11,8 +11,9 @@ from PySide6.QtWidgets import QToolBar
 from app.ui.list_view import ListLayout
 from app.ui.notice_model import STATUS_LABELS
 
-if TYPE_CHECKING:
-    from app.ui.main_window import MainWindow
+# The window these are built for (app.ui.main_window.MainWindow, which imports this module:
+# typed loosely so the two modules do not import each other).
+MainWindow = Any
 
 
 def _action(w: MainWindow, text: str, slot, shortcut=None) -> QAction:
