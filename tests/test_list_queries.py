@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from app.demo.sample_data import load_sample
 from sqlalchemy import select
 
+from app.demo.sample_data import load_sample
 from app.services.notice_list import mark_view_read, read_counts, set_notice_state
 from storage.models import TRIAGE_STATUSES, Notice, Topic, TopicMatch
 from storage.queries import NoticeFilter, count_notices, list_notices

@@ -16,7 +16,8 @@ from app.translation.lead_title import lead_parts, lead_title
 from storage.models import Notice, TopicMatch
 from storage.queries import NoticeFilter, select_notices
 from storage.search import scan_clause
-from storage.team import is_read, login_name, session_user
+from storage.team import is_read, session_user
+from storage.users import login_name
 
 
 @dataclass(frozen=True)

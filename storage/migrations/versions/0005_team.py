@@ -23,7 +23,7 @@ depends_on = None
 def _first_user() -> str:
     name = context.config.attributes.get("user")
     if not name:
-        from storage.team import login_name
+        from storage.users import login_name
 
         name = login_name()
     return name
