@@ -111,7 +111,7 @@ class TranslationConfig:
 class EmailScheduleConfig:
     enabled: bool = False
     frequency: str = "daily"  # daily | weekly
-    time: str = "08:30"
+    time: str = "08:30"  # local time (this computer's time zone), not UTC
     weekday: str = "mon"
     topics: list[str] = field(default_factory=list)  # empty: flagged items not yet sent
 
@@ -536,7 +536,7 @@ attach = []                # formats attached to digest emails: "csv", "xlsx", "
 [email.schedule]
 enabled = false
 frequency = "daily"        # daily | weekly
-time = "08:30"
+time = "08:30"             # local time (this computer's time zone), not UTC or Beijing time
 weekday = "mon"
 topics = []                # empty: flagged items not yet sent
 

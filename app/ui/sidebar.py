@@ -16,8 +16,10 @@ from sqlalchemy import func, select
 
 from app.config import Config
 from app.ui.icons import ALARMING, HEALTH_COLOURS, NOTABLE, dot, health_icon
+from app.ui.labels import channel_label, health_label, tr
 from app.ui.notice_model import nonempty
 from app.ui.ops import Op, TaskManager
+from app.ui.times import local_time
 from storage.db import Database
 from storage.models import Notice, Topic, TopicMatch, UserState
 from storage.queries import NoticeFilter, count_notices
@@ -96,16 +98,26 @@ def read_counts(db: Database, config: Config | None) -> SidebarCounts:
 
 
 def health_tooltip(h: dict) -> str:
-    lines = [f"{h['name']} — {h['state'].replace('_', ' ')}"]
+    """A source's state, message and last runs (local time with zone), in the UI language;
+    failing channels by their names, never their keys."""
+    lines = [f"{h['name']} — {health_label(h['state'])}"]
     if h.get("message"):
         lines.append(h["message"])
-    lines.append(f"Last run: {(h.get('last_run') or 'never')[:16].replace('T', ' ')}")
-    lines.append(f"Last successful run: {(h.get('last_ok') or 'never')[:16].replace('T', ' ')}")
+    never = tr("never")
+    lines.append(
+        tr("Last run: {when}").replace("{when}", local_time(h.get("last_run"), never=never))
+    )
+    lines.append(
+        tr("Last successful run: {when}").replace(
+            "{when}", local_time(h.get("last_ok"), never=never)
+        )
+    )
     bad = [c for c in h.get("channels", []) if c["state"] in ALARMING | NOTABLE]
     for c in bad:
-        lines.append(f"  {c['key']}: {c['state']} — {c['message']}")
+        name = channel_label(h.get("key", ""), c["key"])
+        lines.append(f"  {name}: {health_label(c['state'])} — {c['message']}")
     if not h.get("enabled", True):
-        lines.append("(disabled)")
+        lines.append(tr("(disabled)"))
     return "\n".join(lines)
 
 
@@ -211,7 +223,7 @@ class Sidebar(QTreeWidget):
             item = self._child(root, kind, key, name)
             item.setIcon(0, dot(colour if enabled else "#d1d5db"))
             self._label(item, name, unread)
-            item.setToolTip(0, name if enabled else f"{name} (disabled)")
+            item.setToolTip(0, name if enabled else f"{name} {self.tr('(disabled)')}")
         self._prune(root, {r[0] for r in rows})
 
     def _sync_sources(self, rows: tuple[dict, ...]) -> None:
@@ -222,7 +234,7 @@ class Sidebar(QTreeWidget):
             item.setIcon(0, health_icon(state))
             text = f"{name}  ({h['unread']})" if h["unread"] else name
             if state in ALARMING | NOTABLE:
-                text = f"{text} — {state}"
+                text = f"{text} — {health_label(state)}"
             item.setText(0, text)
             f = item.font(0)
             f.setBold(state in ALARMING)
