@@ -194,6 +194,17 @@ class TopicsDialog(QDialog):
         Op(self._tasks, lambda: corpus_cache.warm(self._db), kind="read").failure(
             lambda _exc: None  # a failed warm-up only means the first test reads the database
         ).run_in_background()
+        self.finished.connect(self._release_history)
+
+    def _release_history(self, _result: int = 0) -> None:
+        """The history's normalised text is only for this editor: give its memory back when
+        the editor closes (in the read pool, after a warm-up or test still running)."""
+        from app.topics import corpus_cache
+
+        db = self._db
+        Op(self._tasks, lambda: corpus_cache.release(db), kind="read").failure(
+            lambda _exc: None  # keeping the memory is harmless
+        ).run_in_background()
 
     # -- list ---------------------------------------------------------------------------------
 
