@@ -12,6 +12,8 @@ from html import escape
 from urllib.parse import urlsplit
 
 from app.translation.result import provenance_label as translation_label
+from app.ui.labels import source_name as registry_source_name
+from app.ui.labels import ui_language
 from app.ui.notice_detail import NoticeDetail
 from app.ui.times import local_date, local_time
 
@@ -284,7 +286,8 @@ def render(d: NoticeDetail, *, source_name: str = "", tr=lambda s: s, body_en=No
         h.append(f"<h4>{escape(tr('Also published on'))}</h4><ul>")
         for source, title, url in d.duplicates:
             link = f'<a href="{escape(url)}">{escape(url)}</a>' if is_web_url(url) else escape(url)
-            h.append(f"<li>{escape(source)}: {escape(title)}<br>{link}</li>")
+            name = registry_source_name(source, short=True, language=ui_language())
+            h.append(f"<li>{escape(name)}: {escape(title)}<br>{link}</li>")
         h.append("</ul>")
     if d.versions:
         h.append(f"<h4>{escape(tr('Versions'))} ({len(d.versions)})</h4>")

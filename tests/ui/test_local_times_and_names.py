@@ -254,3 +254,20 @@ def test_document_number_label_is_not_doubled_in_chinese():
 
     assert _doc_number_label(lambda s: s) == "Document number (文号)"
     assert _doc_number_label(lambda s: {"Document number": "文号"}.get(s, s)) == "文号"
+
+
+def test_also_published_on_names_the_source_not_its_key(qtbot, seeded_db):
+    from dataclasses import replace
+
+    from sqlalchemy import select
+
+    from app.ui.notice_detail import load_detail
+    from app.ui.notice_html import render
+    from storage.models import Notice
+
+    with seeded_db.read() as s:
+        nid = s.scalars(select(Notice.id).limit(1)).one()
+        d = load_detail(s, nid)
+    d = replace(d, duplicates=(("govcn", "关于…的通知", "https://www.gov.cn/x.htm"),))
+    html = render(d)
+    assert "gov.cn: 关于…的通知" in html and "govcn:" not in html
