@@ -67,27 +67,46 @@ def main() -> int:
     w.sidebar.select_kind("all")
     settle(lambda: w.model.rowCount() > 0)
     before = rss_mb()
+    print(f"main window up: {before:.0f} MB", flush=True)
 
     dlg = TopicsDialog(db, tasks, w)
     dlg.show()
     warm = settle(lambda: corpus_cache.cached(db) is not None)
+    print(f"history loaded in {warm:.1f} s: {rss_mb():.0f} MB", flush=True)
     dlg.query.setPlainText("人工智能 OR security")
     settle(lambda: dlg.last_test is not None)
     opened = rss_mb()
     snapshot = corpus_cache.cached(db)
     snap_mb = snapshot.nbytes / 2**20 if snapshot is not None else 0.0
+    del snapshot  # hold no reference of our own
 
-    dlg.done(0)
+    from PySide6.QtWidgets import QDialog
+
+    QDialog.done(dlg, 0)  # Close, without the "discard the typed query?" question
     dlg.deleteLater()
     if not args.keep:
         settle(lambda: corpus_cache.cached(db) is None)
     settle()
     after = rss_mb()
+    end = time.perf_counter() + 4
+    while time.perf_counter() < end:  # a few seconds of an idle GUI (the delayed trim)
+        app.processEvents()
+        time.sleep(0.05)
+    later = rss_mb()
+    if os.environ.get("DIAG"):
+        import gc
+
+        big = [o for o in gc.get_objects() if type(o).__name__ in ("Corpus", "HistoryTest")]
+        print("alive:", [type(o).__name__ for o in big])
+        for o in big[:2]:
+            print([type(r).__name__ for r in gc.get_referrers(o)][:8])
+        corpus_cache.trim_heap()
+        print(f"after a GUI-thread trim: {rss_mb():.0f} MB")
     print(f"RSS before the dialog:   {before:6.0f} MB")
     print(
         f"RSS with it open:        {opened:6.0f} MB (snapshot {snap_mb:.0f} MB, warm-up {warm:.1f} s)"
     )
-    print(f"RSS after closing it:    {after:6.0f} MB")
+    print(f"RSS after closing it:    {after:6.0f} MB (4 s later {later:.0f} MB)")
     w.close()
     tasks.shutdown()
     db.close()
