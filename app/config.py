@@ -118,7 +118,7 @@ class TranslationConfig:
 class EmailScheduleConfig:
     enabled: bool = False
     frequency: str = "daily"  # daily | weekly
-    time: str = "08:30"
+    time: str = "08:30"  # local time (this computer's time zone), not UTC
     weekday: str = "mon"
     topics: list[str] = field(default_factory=list)  # empty: flagged items not yet sent
 
@@ -514,7 +514,7 @@ _NOTES: dict[str, str] = {
     "email.attach": 'formats attached to digest emails: "csv", "xlsx", "ics", "md", "html"',
     "email.schedule.enabled": "",
     "email.schedule.frequency": "",
-    "email.schedule.time": "",
+    "email.schedule.time": "local time (this computer's time zone), not UTC or Beijing time",
     "email.schedule.weekday": "",
     "email.schedule.topics": "empty: flagged items not yet sent",
     "notifications.enabled": "",

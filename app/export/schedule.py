@@ -1,6 +1,8 @@
 """The scheduled digest: an APScheduler 3 job that emails, daily or weekly at a set time, the
 flagged items not sent before (or the new items of chosen topics).
 
+``email.schedule.time`` is local time (this computer's zone), not UTC.
+
 The job reads the config through a callable each time it fires, so settings changed in the GUI
 apply without re-adding the job. Failures propagate to the scheduler (EVENT_JOB_ERROR), which
 the GUI and ``regwatch daemon`` report; nothing is marked as sent then.
@@ -38,14 +40,24 @@ def _hour_minute(value: str) -> tuple[int, int]:
     return hour, minute
 
 
+def local_zone() -> dt.tzinfo:
+    """This computer's time zone (from ``TZ`` or the system settings), DST rules included."""
+    import tzlocal
+
+    tzlocal.reload_localzone()  # TZ may have changed since the last call (tests, a move)
+    return tzlocal.get_localzone()
+
+
 def digest_trigger(schedule: EmailScheduleConfig, timezone: dt.tzinfo | None = None) -> CronTrigger:
-    """A cron trigger at ``schedule.time`` every day, or on ``schedule.weekday`` every week."""
+    """A cron trigger at ``schedule.time`` every day, or on ``schedule.weekday`` every week.
+
+    The time is the user's wall-clock time: in this computer's zone unless ``timezone`` is
+    given, whatever zone the scheduler itself keeps (the GUI and the daemon keep UTC)."""
     hour, minute = _hour_minute(schedule.time)
     kwargs: dict[str, object] = {"hour": hour, "minute": minute}
     if schedule.frequency == "weekly":
         kwargs["day_of_week"] = schedule.weekday
-    if timezone is not None:
-        kwargs["timezone"] = timezone
+    kwargs["timezone"] = timezone if timezone is not None else local_zone()
     return CronTrigger(**kwargs)
 
 
@@ -103,7 +115,7 @@ def add_digest_job(
         return None
     return scheduler.add_job(
         run_scheduled_digest,
-        trigger=digest_trigger(email.schedule, getattr(scheduler, "timezone", None)),
+        trigger=digest_trigger(email.schedule),  # local wall-clock time
         args=[db, config],
         id=job_id,
         name="Email digest",

@@ -18,6 +18,7 @@ class SourceTest:
     message: str
     channel: str = ""
     rows: tuple[tuple[str, str, str], ...] = ()  # (date, title, url)
+    found: int = 0  # rows on the first list page (``rows`` keeps at most 50)
 
 
 def test_source(
@@ -43,4 +44,6 @@ def test_source(
     if page is None or not page.items:
         return SourceTest(HealthState.BROKEN.value, "the first list page has no rows", chan.key)
     rows = tuple((i.date.isoformat() if i.date else "", i.title, i.url) for i in page.items[:50])
-    return SourceTest(HealthState.OK.value, f"{len(page.items)} rows on page 1", chan.key, rows)
+    return SourceTest(
+        HealthState.OK.value, f"{len(page.items)} rows on page 1", chan.key, rows, len(page.items)
+    )

@@ -25,7 +25,8 @@ outside the lock.
 
 Known limit: a snapshot built inside a transaction that wrote notices and then rolled back could
 keep the rolled-back text of an updated row if another commit follows before the next check.
-Only the topic editor's read sessions use the cache in the app.
+Only the topic editor's read sessions use the cache in the app, and it ``release``s the snapshot
+when it closes: the memory lives only while the editor is open.
 """
 
 from __future__ import annotations
@@ -238,11 +239,15 @@ class _Entry:
 
 _entries: dict[Any, _Entry] = {}
 _entries_lock = threading.Lock()
+_released: set[Any] = set()  # databases whose editor closed: answer queries, keep nothing
 
 
 def _key(session: Session) -> Any:
     bind = session.get_bind()
-    engine = getattr(bind, "engine", bind)
+    return _engine_key(getattr(bind, "engine", bind))
+
+
+def _engine_key(engine: Any) -> Any:
     url = engine.url
     database = url.database or ""
     if url.get_backend_name() == "sqlite" and (
@@ -288,15 +293,61 @@ def corpus(session: Session) -> Corpus | None:
             entry.corpus = None
             entry.too_big_at = signature[0]
             return None
-        entry.corpus, entry.too_big_at = fresh, None
+        key = _key(session)
+        with _entries_lock:
+            keep = _entries.get(key) is entry and key not in _released
+        entry.corpus, entry.too_big_at = (fresh if keep else None), None
         return fresh
 
 
 def warm(db: Any) -> Corpus | None:
     """Load (or refresh) the cache for ``db`` (a storage Database), e.g. in a background thread
     when the topic editor opens, so the first query test does not pay for the loading."""
+    with _entries_lock:
+        _released.discard(_engine_key(db.engine))
     with db.read() as session:
         return corpus(session)
+
+
+def cached(db: Any) -> Corpus | None:
+    """The snapshot held for ``db`` right now, without loading or checking it (inspection)."""
+    with _entries_lock:
+        entry = _entries.get(_engine_key(db.engine))
+    return entry.corpus if entry is not None else None
+
+
+def release(db: Any) -> bool:
+    """Forget ``db``'s snapshot and give its memory back to the system: the topic editor (its
+    only user) calls this when it closes, so the normalised copy of the history (hundreds of
+    MB on 100k notices) lives only while the editor is open. A load still running finishes
+    into the forgotten entry, which is then collected; later queries are answered without
+    keeping a snapshot until ``warm`` (the editor opening again). True if there was one."""
+    key = _engine_key(db.engine)
+    with _entries_lock:
+        entry = _entries.pop(key, None)
+        _released.add(key)  # a query still running (or queued) does not load it back
+    if entry is None:
+        return False
+    entry.corpus = None  # without the lock: a running load keeps its own reference
+    trim_heap()
+    return True
+
+
+def trim_heap() -> None:
+    """Return freed heap pages to the operating system (glibc keeps them otherwise, and the
+    process would stay at its peak size after a big load); a no-op elsewhere."""
+    import gc
+
+    gc.collect()
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import ctypes.util
+
+        try:
+            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+            libc.malloc_trim(0)
+        except (OSError, AttributeError):  # musl or another libc without malloc_trim
+            pass
 
 
 def clear() -> None:
@@ -304,6 +355,7 @@ def clear() -> None:
     with _entries_lock:
         entries = list(_entries.values())
         _entries.clear()
+        _released.clear()
     for e in entries:
         with e.lock:
             e.corpus = None

@@ -20,16 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.labels import health_label, source_label, tr
-
-
-def _local(t: dt.datetime, today: dt.date | None = None) -> str:
-    """ "14:05 CET" today, "2025-03-01 14:05 CET" on another day: local time, with its zone,
-    so it never reads as UTC or Beijing time."""
-    t = t.astimezone()
-    today = today or dt.datetime.now().astimezone().date()
-    when = t.strftime("%H:%M") if t.date() == today else t.strftime("%Y-%m-%d %H:%M")
-    zone = t.strftime("%Z") or t.strftime("UTC%z")
-    return f"{when} {zone}"
+from app.ui.times import local_time
 
 
 def failure_summary(report, names: dict[str, str]) -> str:
@@ -177,12 +168,12 @@ class FetchStatus(QWidget):
         """ "Last fetch 14:05 · next 15:05"; before any fetch, or with nothing scheduled (no
         enabled source, or the demo), a sentence instead of a bare "—"."""
         done = (
-            self.tr("Last fetch {last}").replace("{last}", _local(last))
+            self.tr("Last fetch {last}").replace("{last}", local_time(last, short=True))
             if last
             else self.tr("Not fetched yet")
         )
         due = (
-            self.tr("next {next}").replace("{next}", _local(nxt))
+            self.tr("next {next}").replace("{next}", local_time(nxt, short=True))
             if nxt
             else self.tr("no automatic fetch scheduled")
         )

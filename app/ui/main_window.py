@@ -631,6 +631,7 @@ class MainWindow(QMainWindow):
         dlg.exec()
         if dlg.changed:
             self.apply_changes(Changes(topics=True))
+        dlg.deleteLater()  # not kept as a child of the window with what it loaded
 
     def email_dialog(self):
         """The "Email flagged…" dialog, wired to refresh the rows it marks as sent."""

@@ -60,7 +60,8 @@ class NoticeDetail:
     topics: tuple[TopicHit, ...] = ()
     versions: tuple[VersionDiff, ...] = ()
     duplicates: tuple[tuple[str, str, str], ...] = field(default=())  # (source, title, url)
-    exported: str = ""  # "2026-11-24 to a@example.eu" once emailed in a digest
+    exported_at: dt.datetime | None = None  # UTC, once emailed in a digest
+    exported_to: str = ""  # where it went ("a@example.eu")
     title_en_label: str = ""  # glossary | dictionary | machine (provider) | human
     extra: tuple[tuple[str, str], ...] = ()  # source-specific fields; internal (_x) ones left out
     # team mode: who flagged, who set the status, every note with its author (oldest first)
@@ -150,11 +151,8 @@ def load_detail(session: Session, notice_id: int) -> NoticeDetail | None:
         versions=tuple(versions),
         duplicates=tuple((d.source, d.title, d.url) for d in dup_rows),
         title_en_label=notice_label(n) if n.title_en else "",
-        exported=(
-            f"{st.exported_at:%Y-%m-%d %H:%M} UTC to {st.exported_to or ''}".strip()
-            if st and st.exported_at
-            else ""
-        ),
+        exported_at=st.exported_at if st else None,
+        exported_to=(st.exported_to or "") if st else "",
         extra=visible_extra(n.extra),
     )
 
@@ -198,8 +196,10 @@ EXTRA_LABELS: dict[str, str | None] = {
 def visible_extra(extra: dict | None) -> tuple[tuple[str, str], ...]:
     """The notice's ``extra`` fields a reader should see, labelled (``EXTRA_LABELS``): keys
     starting with ``_`` are the pipeline's own bookkeeping; fields the pane shows already, site
-    ids, empty values and nested structures are left out."""
-    out = []
+    ids, empty values and nested structures are left out. A field a source stores under both an
+    English and a Chinese key (std.samr's ``std_form`` and ``制修订``) is shown once, under the
+    label that names the Chinese term."""
+    out: dict[str, tuple[str, str]] = {}  # base label ("New or revision") → (label, value)
     for key, value in (extra or {}).items():
         key = str(key)
         if key.startswith("_") or value in (None, "", [], {}):
@@ -212,6 +212,10 @@ def visible_extra(extra: dict | None) -> tuple[tuple[str, str], ...]:
             label = key.replace("_", " ").capitalize()
         if isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
             value = ", ".join(str(v) for v in value)
-        if isinstance(value, str | int | float):
-            out.append((label, str(value)))
-    return tuple(out)
+        if not isinstance(value, str | int | float):
+            continue
+        base = label.split(" (", 1)[0]
+        if base in out and "(" in out[base][0] and "(" not in label:
+            continue  # the Chinese-keyed twin is already shown
+        out[base] = (label, str(value))
+    return tuple(out.values())

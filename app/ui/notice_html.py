@@ -13,7 +13,10 @@ from html import escape
 from urllib.parse import urlsplit
 
 from app.translation.result import provenance_label
+from app.ui.labels import source_name as registry_source_name
+from app.ui.labels import ui_language
 from app.ui.notice_detail import NoticeDetail
+from app.ui.times import local_date, local_time
 from storage.search import search_terms
 
 SEARCH_COLOUR = "#facc15"  # search hits: stronger than the topic tints, so they stand out
@@ -29,6 +32,36 @@ def is_web_url(url: str) -> bool:
 
 # The pane's link that opens Settings on the translation provider (handled by DetailPane).
 SETTINGS_TRANSLATION = "settings-translation"
+
+
+def provenance_text(label: str, tr=lambda s: s) -> str:
+    """A provenance label for the reader: "machine (deepl), partial" → "machine (DeepL),
+    partial", translated; provider keys never reach the screen."""
+    base, partial = label, ""
+    if base.endswith(", partial"):
+        base, partial = base.removesuffix(", partial"), ", " + tr("partial")
+    if base.startswith("machine (") and base.endswith(")"):
+        from app.ui.labels import provider_label
+
+        name = provider_label(base[len("machine (") : -1])
+        return tr("machine ({provider})").replace("{provider}", name) + partial
+    return tr(base) + partial
+
+
+def _doc_number_label(tr) -> str:
+    """ "Document number (文号)" in English; just "文号" where the translation already says it."""
+    label = tr("Document number")
+    return label if "文号" in label else f"{label} (文号)"
+
+
+def _emailed(d: NoticeDetail, tr) -> str:
+    """ "2026-11-24 09:12 CET to a@example.eu": when (local time) and where it was emailed."""
+    if d.exported_at is None:
+        return ""
+    when = local_time(d.exported_at)
+    if not d.exported_to:
+        return when
+    return tr("{when} to {who}").replace("{when}", when).replace("{who}", d.exported_to)
 
 
 def spans_for(text: str, terms: list[dict], field: str) -> list[tuple[int, int, str]]:
@@ -211,7 +244,7 @@ def render(
     ]
     h: list[str] = []
     if d.removed:
-        when = f" ({d.removed_at:%Y-%m-%d})" if d.removed_at else ""
+        when = f" ({local_date(d.removed_at)})" if d.removed_at else ""
         h.append(
             '<table width="100%" cellpadding="6" style="background-color:#fee2e2"><tr><td>'
             f"<b>{escape(tr('Removed from the site'))}{when}</b> — "
@@ -229,13 +262,13 @@ def render(
     )
     h.append(
         f'<h3 style="margin-top:2px; color:#374151">{en} '
-        f'<span style="font-size:small; color:#6b7280">[{escape(tr(prov))}]</span> '
+        f'<span style="font-size:small; color:#6b7280">[{escape(provenance_text(prov, tr))}]</span> '
         f'<a href="action:edit-translation" style="font-size:small">{escape(tr("edit"))}</a></h3>'
     )
     meta = [
         (tr("Source"), source_name or d.source),
         (tr("Issuer"), issuer_html(d.issuers)),
-        (tr("Document number") + " (文号)", d.doc_number or d.standard_number or ""),
+        (_doc_number_label(tr), d.doc_number or d.standard_number or ""),
         (tr("Written"), d.written_date.isoformat() if d.written_date else ""),
         (
             tr("Published"),
@@ -250,8 +283,8 @@ def render(
         (tr("Stage"), d.stage or ""),
         (tr("Status"), tr(d.status.replace("_", " ").capitalize()) + (" ⚑" if d.flagged else "")),
         *team_rows(d, tr),
-        (tr("Emailed"), d.exported),
-        *d.extra,
+        (tr("Emailed"), _emailed(d, tr)),
+        *((tr(label), value) for label, value in d.extra),
     ]
     rows = "".join(
         f'<tr><td style="color:#6b7280; padding-right:12px">{escape(k)}</td>'
@@ -315,12 +348,15 @@ def render(
         h.append(f"<h4>{escape(tr('Also published on'))}</h4><ul>")
         for source, title, url in d.duplicates:
             link = f'<a href="{escape(url)}">{escape(url)}</a>' if is_web_url(url) else escape(url)
-            h.append(f"<li>{escape(source)}: {escape(title)}<br>{link}</li>")
+            name = registry_source_name(source, short=True, language=ui_language())
+            h.append(f"<li>{escape(name)}: {escape(title)}<br>{link}</li>")
         h.append("</ul>")
     if d.versions:
         h.append(f"<h4>{escape(tr('Versions'))} ({len(d.versions)})</h4>")
         for v in d.versions:
-            h.append(f"<p><b>{v.recorded_at:%Y-%m-%d %H:%M}</b> — {escape(tr(v.kind))}</p><pre>")
+            h.append(
+                f"<p><b>{escape(local_time(v.recorded_at))}</b> — {escape(tr(v.kind))}</p><pre>"
+            )
             for line in v.diff:
                 colour = (
                     "#166534"

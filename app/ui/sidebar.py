@@ -24,8 +24,9 @@ from PySide6.QtWidgets import (
 from app.config import Config
 from app.services.notice_list import SidebarCounts, read_counts
 from app.ui.icons import ALARMING, HEALTH_COLOURS, NOTABLE, dot, health_icon
-from app.ui.labels import health_label
+from app.ui.labels import channel_label, health_label, tr
 from app.ui.ops import Op, TaskManager
+from app.ui.times import local_time
 from storage.db import Database
 from storage.queries import NoticeFilter
 
@@ -115,16 +116,26 @@ class View:
 
 
 def health_tooltip(h: dict) -> str:
-    lines = [f"{h['name']} — {h['state'].replace('_', ' ')}"]
+    """A source's state, message and last runs (local time with zone), in the UI language;
+    failing channels by their names, never their keys."""
+    lines = [f"{h['name']} — {health_label(h['state'])}"]
     if h.get("message"):
         lines.append(h["message"])
-    lines.append(f"Last run: {(h.get('last_run') or 'never')[:16].replace('T', ' ')}")
-    lines.append(f"Last successful run: {(h.get('last_ok') or 'never')[:16].replace('T', ' ')}")
+    never = tr("never")
+    lines.append(
+        tr("Last run: {when}").replace("{when}", local_time(h.get("last_run"), never=never))
+    )
+    lines.append(
+        tr("Last successful run: {when}").replace(
+            "{when}", local_time(h.get("last_ok"), never=never)
+        )
+    )
     bad = [c for c in h.get("channels", []) if c["state"] in ALARMING | NOTABLE]
     for c in bad:
-        lines.append(f"  {c['key']}: {c['state']} — {c['message']}")
+        name = channel_label(h.get("key", ""), c["key"])
+        lines.append(f"  {name}: {health_label(c['state'])} — {c['message']}")
     if not h.get("enabled", True):
-        lines.append("(disabled)")
+        lines.append(tr("(disabled)"))
     return "\n".join(lines)
 
 
@@ -255,7 +266,7 @@ class Sidebar(QTreeWidget):
             item = self._child(root, kind, key, name)
             item.setIcon(0, dot(colour if enabled else "#d1d5db"))
             self._label(item, name, unread)
-            item.setToolTip(0, name if enabled else f"{name} (disabled)")
+            item.setToolTip(0, name if enabled else f"{name} {self.tr('(disabled)')}")
         self._prune(root, {r[0] for r in rows})
 
     def _sync_sources(self, rows: tuple[dict, ...]) -> None:
@@ -268,7 +279,7 @@ class Sidebar(QTreeWidget):
             text = f"{name}  ({h['unread']})" if h["unread"] else name
             badge = f"{h['unread']:,}" if h["unread"] else ""
             if state in ALARMING | NOTABLE:
-                text = f"{text} — {state}"
+                text = f"{text} — {health_label(state)}"
                 badge = f"{badge} · {health_label(state)}".lstrip(" ·")
             item.setText(0, text)
             item.setData(0, NAME_ROLE, name)

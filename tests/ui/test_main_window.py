@@ -147,7 +147,10 @@ def test_translate_body_shows_labelled_english(qtbot, window, tasks):
     qtbot.waitUntil(lambda: window.detail.detail is not None, timeout=5000)
     assert window.detail.detail.body
     window.act_translate.trigger()
-    qtbot.waitUntil(lambda: "English text" in window.detail.browser.toPlainText(), timeout=10000)
+    # The offline engine's first use loads its dictionaries (seconds on a busy machine): wait for
+    # the background work to report back, not for a fixed time (10 s flaked under load).
+    wait_idle(qtbot, tasks, timeout=120000)
+    qtbot.waitUntil(lambda: "English text" in window.detail.browser.toPlainText(), timeout=5000)
     english = window.detail.browser.toPlainText().split("English text", 1)[1]
     # the offline engine: labelled by where its words came from, and said to be literal
     assert "[glossary" in english or "[dictionary" in english

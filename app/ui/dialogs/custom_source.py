@@ -8,6 +8,8 @@ with the same rules as the config file, so what the dialog accepts the file acce
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -29,6 +31,7 @@ from app.config import Config
 from app.custom_sources import parse_definition
 from app.errors import UserError
 from app.services import SourceTest, test_source
+from app.ui.labels import test_summary
 from app.ui.ops import Op, TaskManager
 from scrapers.custom import CustomDefinition, CustomSource
 
@@ -183,7 +186,8 @@ class CustomSourceDialog(QDialog):
         def done(result: SourceTest) -> None:
             self.test_btn.setEnabled(True)
             self.last_test = result
-            self.test_state.setText(f"{result.state}: {result.message}")
+            # one list per custom source: its channel needs no name
+            self.test_state.setText(test_summary(replace(result, channel=""), defn.key))
             show_test_rows(self.rows, result.rows)
 
         def failed(exc: BaseException) -> None:

@@ -27,6 +27,7 @@ from app.topics import default_topics
 from app.topics.packs import optional_pack, optional_topics
 from app.topics.store import DEFAULTS_SETTING, create_topic
 from app.ui.dialogs.settings import TRANSLATION_SETUP
+from app.ui.labels import provider_label
 from app.ui.ops import TaskManager
 from storage.db import Database
 from storage.models import Setting, Topic
@@ -90,7 +91,7 @@ class FirstRunDialog(QDialog):
         )
         self.provider = QComboBox()
         for p in sorted(_CHOICES["translation.provider"], key=lambda p: (p != "offline", p)):
-            self.provider.addItem(p, p)
+            self.provider.addItem(provider_label(p), p)
         self.provider.setCurrentIndex(max(0, self.provider.findData(config.translation.provider)))
         self.email_to = QLineEdit(", ".join(config.email.to))
         self.email_to.setPlaceholderText("liaison@example.eu")

@@ -38,6 +38,7 @@ from app.translation.providers.fields import OFFLINE, provider_fields
 from app.translation.providers.keys import set_key
 from app.translation.service import check_provider, create_provider
 from app.ui.i18n import LANGUAGES
+from app.ui.labels import provider_label, security_label
 from app.ui.ops import Op, TaskManager
 
 # One sentence, shown in Settings and on the first-run page.
@@ -91,7 +92,7 @@ class SettingsDialog(QDialog):
         f = QFormLayout(t)
         self.provider = QComboBox()
         for p in sorted(_CHOICES["translation.provider"], key=lambda p: (p != "offline", p)):
-            self.provider.addItem(p, p)
+            self.provider.addItem(provider_label(p), p)
         self.provider.setCurrentIndex(max(0, self.provider.findData(config.translation.provider)))
         self.provider.currentIndexChanged.connect(self._load_provider)
         self.base_url, self.model, self.app_id = QLineEdit(), QLineEdit(), QLineEdit()
@@ -127,7 +128,7 @@ class SettingsDialog(QDialog):
         self.smtp_port.setValue(em.port)
         self.security = QComboBox()
         for s in ("starttls", "ssl", "plain"):
-            self.security.addItem(s, s)
+            self.security.addItem(security_label(s), s)
         self.security.setCurrentIndex(max(0, self.security.findData(em.security)))
         self.smtp_user = QLineEdit(em.username)
         self.smtp_password = QLineEdit()
@@ -276,15 +277,20 @@ class SettingsDialog(QDialog):
         self.tr_result.setText(self.tr("Testing…"))
 
         def work() -> str:  # a connection check and one sample title, off the GUI thread
-            if name == "offline":
-                return check_provider(None)
+            if name == "offline":  # the sample only; named below in the UI's words
+                return check_provider(None).split(": ", 1)[-1]
             provider = create_provider(name, cfg.translation, key=typed)
             try:
                 return check_provider(provider)
             finally:
                 provider.close()
 
-        Op(self._tasks, work, kind="net").success(self.tr_result.setText).failure(
+        def shown(text: str) -> None:
+            if name == "offline":
+                text = f"{provider_label('offline')}: {text}"
+            self.tr_result.setText(text)
+
+        Op(self._tasks, work, kind="net").success(shown).failure(
             lambda e: self.tr_result.setText(
                 self.tr("Failed: ") + (getattr(e, "message", None) or str(e))
             )

@@ -38,8 +38,10 @@ from app.scheduling import OfficeHours, source_interval
 from app.services import SourceTest, test_source
 from app.ui.dialogs.custom_source import CustomSourceDialog, show_test_rows
 from app.ui.icons import health_icon
+from app.ui.labels import health_label, test_summary
 from app.ui.ops import Op, TaskManager
 from app.ui.sidebar import health_tooltip
+from app.ui.times import local_time
 from scrapers.base import builtin_source_keys
 from scrapers.custom import CustomDefinition, CustomSource
 from storage.db import Database
@@ -88,15 +90,15 @@ class SourcesDialog(QDialog):
             names = _channel_names(h["key"])
             for c in h["channels"]:
                 label = names.get(c["key"]) or c["key"]
-                ch = QTreeWidgetItem([label, c["state"].replace("_", " ")])
-                ch.setToolTip(0, f"{label} [{c['key']}]")
+                ch = QTreeWidgetItem([label, health_label(c["state"])])
+                ch.setToolTip(0, label)
                 ch.setData(0, KEY_ROLE, (h["key"], c["key"]))
                 ch.setFlags(ch.flags() | Qt.ItemFlag.ItemIsUserCheckable)
                 ch.setCheckState(
                     0, Qt.CheckState.Checked if c["enabled"] else Qt.CheckState.Unchecked
                 )
                 ch.setIcon(1, health_icon(c["state"]))
-                ch.setToolTip(1, c["message"] or c["state"])
+                ch.setToolTip(1, c["message"] or health_label(c["state"]))
                 item.addChild(ch)
             self._intervals[h["key"]] = source_interval(config, h["key"])
             self.tree.addTopLevelItem(item)
@@ -202,7 +204,7 @@ class SourcesDialog(QDialog):
         name = h["name"]
         if h["key"] in self.custom:
             name = f"{self.custom[h['key']].name} [{h['key']}]"
-        item = QTreeWidgetItem([name, h["state"].replace("_", " ")])
+        item = QTreeWidgetItem([name, health_label(h["state"])])
         item.setToolTip(0, name)
         item.setData(0, KEY_ROLE, (h["key"], None))
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
@@ -358,10 +360,10 @@ class SourcesDialog(QDialog):
             return ""
         if channel is not None:
             h = next((c for c in h["channels"] if c["key"] == channel), h)
-        state = h["state"].replace("_", " ")
+        state = health_label(h["state"])
         lines = [f"<b>{escape(state)}</b>" + (f" — {escape(h['message'])}" if h["message"] else "")]
-        last = (h.get("last_run") or "")[:16].replace("T", " ") or self.tr("never")
-        ok = (h.get("last_ok") or "")[:16].replace("T", " ") or self.tr("never")
+        last = local_time(h.get("last_run"), never=self.tr("never"))
+        ok = local_time(h.get("last_ok"), never=self.tr("never"))
         lines.append(
             self.tr("Last run {run} · last successful run {ok}")
             .replace("{run}", last)
@@ -435,8 +437,7 @@ class SourcesDialog(QDialog):
         def done(result: SourceTest) -> None:
             self.test_btn.setEnabled(True)
             self.last_test = result
-            where = f" [{result.channel}]" if result.channel else ""
-            self.test_state.setText(f"{result.state}{where}: {result.message}")
+            self.test_state.setText(test_summary(result, key))
             show_test_rows(self.rows, result.rows)
 
         def failed(exc: BaseException) -> None:
