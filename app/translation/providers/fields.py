@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from app.translation.providers.base import provider_class
+from app.translation.providers.catalog import provider_class
 
 OFFLINE = "offline"  # the built-in engine: nothing to set
 
