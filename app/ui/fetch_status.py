@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.labels import health_label, source_label, tr
+from app.ui.messages import message_label
 
 
 def _local(t: dt.datetime, today: dt.date | None = None) -> str:
@@ -50,7 +51,7 @@ def failure_summary(report, names: dict[str, str]) -> str:
     for s in failed:
         why = health_label(s.state)
         if s.message:
-            why += f" ({s.message})"
+            why += f" ({message_label(s.message)})"
         parts.append(f"{source_label(s.key, names)}: {why}")
     return f"{head} — " + "; ".join(parts)
 

@@ -3,6 +3,8 @@
 PySide6-Essentials ships no lupdate/lrelease, so instead of .ts → .qm a QTranslator subclass
 answers ``translate()`` from a flat JSON table (source text → translation; the context is
 ignored because the strings are the same everywhere). ``tr()`` calls go through it as usual.
+A key "Context|text" wins for that context only: Qt's own "OK" button (context QPlatformTheme)
+is 确定 while the health state "OK" is 正常.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ class JsonTranslator(QTranslator):
         self.table = table
 
     def translate(self, context, source_text, disambiguation=None, n=-1):
-        return self.table.get(source_text) or None
+        return self.table.get(f"{context}|{source_text}") or self.table.get(source_text) or None
 
     def isEmpty(self) -> bool:
         return not self.table

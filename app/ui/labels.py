@@ -49,3 +49,68 @@ def phase_label(phase: str, done: int = 0, total: int = 0) -> str:
 def source_label(key: str, names: dict[str, str]) -> str:
     """The short display name of a source ("CAC"), never its key unless nothing else is known."""
     return names.get(key) or key
+
+
+def chinese_ui() -> bool:
+    """True when the installed translator is the Chinese one."""
+    return tr("Inbox") != "Inbox"
+
+
+def bilingual(name_en: str, name_zh: str) -> str:
+    """ "State Council documents (国务院文件)" in English, "国务院文件" in the Chinese UI."""
+    if not name_zh or name_zh == name_en:
+        return name_en or name_zh
+    return name_zh if chinese_ui() else f"{name_en} ({name_zh})"
+
+
+def channel_names(source: str) -> dict[str, str]:
+    """Channel key → its name for the UI (``bilingual``); {} for an unknown source."""
+    from scrapers.base import get_source
+
+    try:
+        info = get_source(source).info
+    except KeyError:
+        return {}
+    return {c.key: bilingual(c.name_en, c.name_zh) for c in info.channels}
+
+
+def source_display_name(source: str) -> str:
+    """A source's full name in the UI language ("国家互联网信息办公室" / "Cyberspace …")."""
+    from scrapers.base import get_source
+
+    try:
+        info = get_source(source).info
+    except KeyError:
+        return source
+    return info.name_zh if chinese_ui() and info.name_zh else info.name_en
+
+
+PROVIDER_NAMES = {
+    "offline": "Offline engine (no setup)",
+    "deepl": "DeepL",
+    "google": "Google Cloud Translation",
+    "microsoft": "Microsoft Translator",
+    "openai": "OpenAI-compatible server",
+    "libretranslate": "LibreTranslate",
+    "baidu": "Baidu Translate",
+    "tencent": "Tencent Machine Translation",
+    "youdao": "Youdao",
+    "ollama": "Ollama",
+}
+
+SECURITY_NAMES = {
+    "starttls": "STARTTLS (port 587)",
+    "ssl": "SSL/TLS (port 465)",
+    "tls": "SSL/TLS (port 465)",
+    "plain": "None (unencrypted)",
+    "none": "None (unencrypted)",
+}
+
+
+def provider_label(key: str) -> str:
+    """A translation provider's name for the user, never its config key."""
+    return tr(PROVIDER_NAMES.get(key, key))
+
+
+def security_label(key: str) -> str:
+    return tr(SECURITY_NAMES.get(key, key))

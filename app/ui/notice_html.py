@@ -8,6 +8,7 @@ handled by the pane itself. The browser widget additionally refuses to load any 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from html import escape
 from urllib.parse import urlsplit
 
@@ -34,6 +35,29 @@ def provenance_label(provider: str | None, complete: bool) -> str:
     else:
         label = f"machine ({provider})"
     return label if complete or provider == "human" else f"{label}, partial"
+
+
+WORD_JOINER = "\u2060"
+_CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
+
+
+def keep_together(word: str) -> str:
+    """A short Chinese label that must not wrap inside ("编辑", "[术语表]"): Chinese text may
+    break between any two characters, and Qt's rich text ignores CSS white-space on inline
+    spans, so the characters are joined with U+2060 WORD JOINER (invisible, never a break)."""
+    return WORD_JOINER.join(word) if _CJK.search(word) else word
+
+
+def provenance_text(label: str, tr=lambda s: s) -> str:
+    """ "machine (deepl), partial" in the UI language: each part translated on its own."""
+    parts = []
+    for part in label.split(", "):
+        m = re.fullmatch(r"machine \((.+)\)", part)
+        if m:
+            name = tr("offline engine") if m.group(1) == "offline" else m.group(1)
+            part = tr("machine ({provider})").replace("{provider}", name)
+        parts.append(tr(part) if not m else part)
+    return tr(", ").join(parts)
 
 
 def spans_for(text: str, terms: list[dict], field: str) -> list[tuple[int, int, str]]:
@@ -86,10 +110,23 @@ def _tint(colour: str) -> str:
     return f"#{mix(r):02x}{mix(g):02x}{mix(b):02x}"
 
 
-def because_text(terms: tuple[dict, ...] | list[dict]) -> str:
+# Where a term fired, for "matched because" (notice fields by their reader's name).
+FIELD_NAMES = {
+    "title": "title",
+    "title_en": "English title",
+    "body": "text",
+    "doc_number": "document number",
+    "issuer": "issuer",
+    "issuers": "issuer",
+    "source": "source",
+    "doc_type": "type",
+}
+
+
+def because_text(terms: tuple[dict, ...] | list[dict], *, tr=lambda s: s) -> str:
     """ "AI (English title, via 人工智能), 数据安全 (title)": each fired term once, with the
-    query term it came from when an alias fired."""
-    fields = {"title_en": "English title", "doc_number": "document number"}
+    query term it came from when an alias fired; ``tr`` translates the field names."""
+    fields = {k: tr(v) for k, v in FIELD_NAMES.items()}
     seen: dict[tuple[str, str, str], None] = {}
     for t in terms:
         if not isinstance(t, dict):
@@ -101,9 +138,11 @@ def because_text(terms: tuple[dict, ...] | list[dict]) -> str:
     for term, field, via in seen:
         notes = [field] if field else []
         if via and via.casefold() != term.casefold():
-            notes.append(f"via {via}")
-        parts.append(f"{term} ({', '.join(notes)})" if notes else term)
-    return ", ".join(parts)
+            notes.append(tr("via {term}").replace("{term}", via))
+        sep = tr(", ")
+        where = tr("{term} ({notes})").replace("{notes}", sep.join(notes))
+        parts.append(where.replace("{term}", term) if notes else term)
+    return tr(", ").join(parts)
 
 
 def deadline_text(deadline, *, today=None, tr=lambda s: s) -> str:
@@ -177,13 +216,15 @@ def render(d: NoticeDetail, *, source_name: str = "", tr=lambda s: s, body_en=No
     )
     h.append(
         f'<h3 style="margin-top:2px; color:#374151">{en} '
-        f'<span style="font-size:small; color:#6b7280">[{escape(tr(prov))}]</span> '
-        f'<a href="action:edit-translation" style="font-size:small">{escape(tr("edit"))}</a></h3>'
+        f'<span style="font-size:small; color:#6b7280">'
+        f"{escape(keep_together('[' + provenance_text(prov, tr) + ']'))}</span> "
+        f'<a href="action:edit-translation" style="font-size:small">'
+        f"{escape(keep_together(tr('edit')))}</a></h3>"
     )
     meta = [
         (tr("Source"), source_name or d.source),
         (tr("Issuer"), issuer_html(d.issuers)),
-        (tr("Document number") + " (文号)", d.doc_number or d.standard_number or ""),
+        (tr("Document number (文号)"), d.doc_number or d.standard_number or ""),
         (tr("Written"), d.written_date.isoformat() if d.written_date else ""),
         (
             tr("Published"),
@@ -198,7 +239,7 @@ def render(d: NoticeDetail, *, source_name: str = "", tr=lambda s: s, body_en=No
         (tr("Stage"), d.stage or ""),
         (tr("Status"), tr(d.status.replace("_", " ").capitalize()) + (" ⚑" if d.flagged else "")),
         (tr("Emailed"), d.exported),
-        *d.extra,
+        *((tr(k), v) for k, v in d.extra),
     ]
     rows = "".join(
         f'<tr><td style="color:#6b7280; padding-right:12px">{escape(k)}</td>'
@@ -212,10 +253,10 @@ def render(d: NoticeDetail, *, source_name: str = "", tr=lambda s: s, body_en=No
     if d.topics:
         h.append(f"<h4>{escape(tr('Topics'))}</h4><ul>")
         for hit in d.topics:
-            because = because_text(hit.terms) or tr("the topic query")
+            because = because_text(hit.terms, tr=tr) or tr("the topic query")
             h.append(
                 f'<li><span style="color:{escape(hit.colour)}">■</span> <b>{escape(hit.name)}</b> — '
-                f"{escape(tr('matched because'))}: {escape(because)}</li>"
+                f"{escape(tr('matched because: {terms}').replace('{terms}', because))}</li>"
             )
         h.append("</ul>")
     h.append(f"<h4>{escape(tr('Text'))}</h4>")
@@ -230,7 +271,8 @@ def render(d: NoticeDetail, *, source_name: str = "", tr=lambda s: s, body_en=No
             label += ", partial"
         h.append(
             f"<h4>{escape(tr('English text'))} "
-            f'<span style="font-size:small; color:#6b7280">[{escape(tr(label))}]</span></h4>'
+            f'<span style="font-size:small; color:#6b7280">'
+            f"{escape(keep_together('[' + provenance_text(label, tr) + ']'))}</span></h4>"
         )
         if getattr(body_en, "literal", False):
             note = tr(

@@ -16,6 +16,8 @@ from sqlalchemy import func, select
 
 from app.config import Config
 from app.ui.icons import ALARMING, HEALTH_COLOURS, NOTABLE, dot, health_icon
+from app.ui.labels import channel_names, health_label, tr
+from app.ui.messages import message_label
 from app.ui.notice_model import nonempty
 from app.ui.ops import Op, TaskManager
 from storage.db import Database
@@ -95,17 +97,20 @@ def read_counts(db: Database, config: Config | None) -> SidebarCounts:
         )
 
 
-def health_tooltip(h: dict) -> str:
-    lines = [f"{h['name']} — {h['state'].replace('_', ' ')}"]
+def health_tooltip(h: dict, channel_names: dict[str, str] | None = None) -> str:
+    """The source's state, its cause and last runs, in the UI language."""
+    never = tr("never")
+    lines = [f"{h['name']} — {health_label(h['state'])}"]
     if h.get("message"):
-        lines.append(h["message"])
-    lines.append(f"Last run: {(h.get('last_run') or 'never')[:16].replace('T', ' ')}")
-    lines.append(f"Last successful run: {(h.get('last_ok') or 'never')[:16].replace('T', ' ')}")
+        lines.append(message_label(h["message"]))
+    lines.append(tr("Last run: ") + (h.get("last_run") or never)[:16].replace("T", " "))
+    lines.append(tr("Last successful run: ") + (h.get("last_ok") or never)[:16].replace("T", " "))
     bad = [c for c in h.get("channels", []) if c["state"] in ALARMING | NOTABLE]
     for c in bad:
-        lines.append(f"  {c['key']}: {c['state']} — {c['message']}")
+        name = (channel_names or {}).get(c["key"]) or c["key"]
+        lines.append(f"  {name}: {health_label(c['state'])} — {message_label(c['message'])}")
     if not h.get("enabled", True):
-        lines.append("(disabled)")
+        lines.append(tr("(disabled)"))
     return "\n".join(lines)
 
 
@@ -211,7 +216,7 @@ class Sidebar(QTreeWidget):
             item = self._child(root, kind, key, name)
             item.setIcon(0, dot(colour if enabled else "#d1d5db"))
             self._label(item, name, unread)
-            item.setToolTip(0, name if enabled else f"{name} (disabled)")
+            item.setToolTip(0, name if enabled else f"{name} {tr('(disabled)')}")
         self._prune(root, {r[0] for r in rows})
 
     def _sync_sources(self, rows: tuple[dict, ...]) -> None:
@@ -222,7 +227,7 @@ class Sidebar(QTreeWidget):
             item.setIcon(0, health_icon(state))
             text = f"{name}  ({h['unread']})" if h["unread"] else name
             if state in ALARMING | NOTABLE:
-                text = f"{text} — {state}"
+                text = f"{text} — {health_label(state)}"
             item.setText(0, text)
             f = item.font(0)
             f.setBold(state in ALARMING)
@@ -232,7 +237,7 @@ class Sidebar(QTreeWidget):
                 0,
                 QBrush(QColor(HEALTH_COLOURS[state])) if state in ALARMING | NOTABLE else QBrush(),
             )
-            item.setToolTip(0, health_tooltip({**h, "name": name}))
+            item.setToolTip(0, health_tooltip({**h, "name": name}, channel_names(h["key"])))
         self._prune(self._sources_root, {h["key"] for h in rows})
 
     def source_item(self, key: str) -> QTreeWidgetItem | None:

@@ -26,10 +26,12 @@ def test_degraded_source_shows_its_state_colour_and_first_cause(qtbot, db, tasks
     cause = "3 new items. 2 detail pages could not be read and will be retried (first: HTTP 404)."
     bar._sync_sources((_row("degraded", cause),))
     item = bar.source_item("cac")
-    assert item.text(0).endswith("— degraded")
+    assert item.text(0).endswith("— partly failing")  # the state in words, not its key
     assert item.foreground(0).color().name() == HEALTH_COLOURS["degraded"]
     assert not item.font(0).bold()  # worth a word, not an alarm
-    assert cause in item.toolTip(0) and "zcfg: degraded" in item.toolTip(0)
+    tip = item.toolTip(0)
+    assert cause in tip and "Policies and regulations (政策法规): partly failing" in tip
+    assert "zcfg" not in tip  # the channel by its name, never its key
     bar._sync_sources((_row("ok", "1 new item."),))
     assert item.text(0) == "CAC"
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
     QGroupBox,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -49,8 +50,12 @@ ALLOWED_PHRASES = ("中文 / English",)
 
 _URL = re.compile(r"(?:https?|mailto|file|action):[^\s<>\"'）)]*", re.I)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_PATH = re.compile(r"(?:[A-Za-z]:)?(?:[/\\][\w.+-]+){2,}[/\\]?|\*\.\w+|[\w-]+\.(?:toml|eml|html|md|docx|pdf|csv|json|sqlite3?)\b")
-_DOMAIN = re.compile(r"\b[\w-]+(?:\.[\w-]+)*\.(?:cn|org|com|net)\b", re.I)
+_PATH = re.compile(
+    r"(?:[A-Za-z]:)?(?:[/\\][\w.+-]+){2,}[/\\]?|\*\.\w+|[\w-]+\.(?:toml|eml|html|md|docx|pdf|csv|json|sqlite3?)\b"
+)
+_DOMAIN = re.compile(r"\b[\w-]+(?:\.[\w-]+)*\.(?:cn|org|com|net|eu)\b", re.I)
+# Technical detail kept as written: HTTP status phrases, exception class names.
+_TECHNICAL = re.compile(r"HTTP \d{3}(?: [A-Z][a-z]+)*|\b[A-Z]\w*(?:Error|Exception|Timeout)\b")
 _SHORTCUT = re.compile(r"\b(?:Ctrl|Shift|Alt|Meta)\+\S+|\(&\w\)|&(?=\w)")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 
@@ -72,11 +77,11 @@ def plain(html_or_text: str) -> str:
 def english_words(text: str, content: Iterable[str] = ()) -> list[str]:
     """The Latin words of ``text`` that are neither content nor allowed."""
     for item in content:
-        if item in text:
-            text = text.replace(item, " ")
+        if item in text:  # as a whole word: "AI" (a topic term) is not the end of "OpenAI"
+            text = re.sub(rf"(?<![A-Za-z]){re.escape(item)}(?![A-Za-z])", " ", text)
     for phrase in ALLOWED_PHRASES:
         text = text.replace(phrase, " ")
-    for rx in (_URL, _EMAIL, _PATH, _DOMAIN, _SHORTCUT):
+    for rx in (_URL, _EMAIL, _PATH, _DOMAIN, _TECHNICAL, _SHORTCUT):
         text = rx.sub(" ", text)
     words = []
     for w in _WORD.findall(text):
@@ -131,19 +136,38 @@ def _view_texts(view: QAbstractItemView, path: str, out: list[Text], max_rows: i
     if model is None:
         return
     if isinstance(view, QTreeWidget):
-        out.append(Text(path + ".header", " | ".join(
-            view.headerItem().text(c) for c in range(view.columnCount())
-        )) if not view.isHeaderHidden() else Text(path, ""))
+        out.append(
+            Text(
+                path + ".header",
+                " | ".join(view.headerItem().text(c) for c in range(view.columnCount())),
+            )
+            if not view.isHeaderHidden()
+            else Text(path, "")
+        )
         for i in range(view.topLevelItemCount()):
             _tree_item(view.topLevelItem(i), path, out)
         return
     header = getattr(view, "horizontalHeader", lambda: None)()
     if header is not None and not header.isHidden():
         for c in range(model.columnCount()):
-            out.append(Text(f"{path}.header[{c}]", str(model.headerData(
-                c, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole) or "")))
-            out.append(Text(f"{path}.header[{c}].toolTip", str(model.headerData(
-                c, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole) or "")))
+            out.append(
+                Text(
+                    f"{path}.header[{c}]",
+                    str(
+                        model.headerData(c, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)
+                        or ""
+                    ),
+                )
+            )
+            out.append(
+                Text(
+                    f"{path}.header[{c}].toolTip",
+                    str(
+                        model.headerData(c, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+                        or ""
+                    ),
+                )
+            )
     for r in range(min(model.rowCount(), max_rows)):
         for c in range(model.columnCount()):
             idx = model.index(r, c)
@@ -198,6 +222,8 @@ def collect(root: QWidget, *, max_rows: int = 60) -> list[Text]:
             out.append(Text(path + ".format", w.text()))
         elif isinstance(w, QMenu):
             _menu_texts(w, path, out)
+        if isinstance(w, QHeaderView):
+            continue  # its texts are read with the view it belongs to
         if isinstance(w, QAbstractItemView) and not isinstance(w, QListWidget | QComboBox):
             _view_texts(w, path, out, max_rows)
         elif isinstance(w, QListWidget):

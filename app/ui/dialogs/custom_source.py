@@ -52,7 +52,6 @@ _FIELDS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
 )
 
 
-
 def show_test_rows(table: QTableWidget, rows: tuple[tuple[str, str, str], ...]) -> None:
     """Fill a Test table with the rows a source would store (full text in each tooltip)."""
     table.setRowCount(len(rows))
@@ -61,6 +60,7 @@ def show_test_rows(table: QTableWidget, rows: tuple[tuple[str, str, str], ...]) 
             cell = QTableWidgetItem(v)
             cell.setToolTip(v)
             table.setItem(r, c, cell)
+
 
 class CustomSourceDialog(QDialog):
     """Edits one definition; ``result_definition`` holds it after OK."""
@@ -99,7 +99,7 @@ class CustomSourceDialog(QDialog):
         self.form.addRow(self.tr("Format"), self.format)
         for name, label, hint, _ in _FIELDS:
             edit = QLineEdit(str(getattr(d, name)) if d else "", self)
-            edit.setPlaceholderText(hint)
+            edit.setPlaceholderText(self.tr(hint))  # examples stay as they are
             self.edits[name] = edit
             self.form.addRow(self.tr(label), edit)
         self.form.addRow(self.tr("Interval"), self.interval)

@@ -32,6 +32,7 @@ from app.export.smtp import SmtpConfigError, SmtpSettings, send_test, store_smtp
 from app.translation.providers.keys import set_key
 from app.translation.service import check_provider, create_provider
 from app.ui.i18n import LANGUAGES
+from app.ui.labels import provider_label, security_label
 from app.ui.ops import Op, TaskManager
 
 # One sentence, shown in Settings and on the first-run page.
@@ -77,7 +78,7 @@ class SettingsDialog(QDialog):
         f = QFormLayout(t)
         self.provider = QComboBox()
         for p in sorted(_CHOICES["translation.provider"], key=lambda p: (p != "offline", p)):
-            self.provider.addItem(p, p)
+            self.provider.addItem(provider_label(p), p)
         self.provider.setCurrentIndex(max(0, self.provider.findData(config.translation.provider)))
         self.provider.currentIndexChanged.connect(self._load_provider)
         self.base_url, self.model, self.app_id = QLineEdit(), QLineEdit(), QLineEdit()
@@ -110,7 +111,7 @@ class SettingsDialog(QDialog):
         self.smtp_port.setValue(em.port)
         self.security = QComboBox()
         for s in ("starttls", "ssl", "plain"):
-            self.security.addItem(s, s)
+            self.security.addItem(security_label(s), s)
         self.security.setCurrentIndex(max(0, self.security.findData(em.security)))
         self.smtp_user = QLineEdit(em.username)
         self.smtp_password = QLineEdit()

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.ui.notice_html import provenance_label
+from app.ui.notice_html import provenance_label, provenance_text
 
 
 class TranslationEditDialog(QDialog):
@@ -24,7 +24,12 @@ class TranslationEditDialog(QDialog):
         zh = QLabel(title, self)
         zh.setWordWrap(True)
         lay.addWidget(zh)
-        lay.addWidget(QLabel(self.tr("Current: ") + provenance_label(provider, True), self))
+        lay.addWidget(
+            QLabel(
+                self.tr("Current: ") + provenance_text(provenance_label(provider, True), self.tr),
+                self,
+            )
+        )
         self.editor = QPlainTextEdit(title_en, self)
         lay.addWidget(self.editor)
         buttons = QDialogButtonBox(
