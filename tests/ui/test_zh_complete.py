@@ -199,6 +199,16 @@ def test_chinese_ui_shows_no_english_of_its_own(
         content.update(en for _zh, en in w.detail.body_en[nid].sentences)
     w.copy_citation()
     texts.append(Text("statusBar(citation)", w.statusBar().currentMessage()))
+    # status lines of the scheduler's jobs
+    from types import SimpleNamespace
+
+    from app.ui.main import _on_improved, job_label
+    from app.ui.scheduler import DIGEST_JOB, IMPROVE_JOB
+
+    _on_improved(w, SimpleNamespace(improved=3))
+    texts.append(Text("statusBar(titles improved)", w.statusBar().currentMessage()))
+    texts += [Text(f"job_label({j})", job_label(j)) for j in (DIGEST_JOB, IMPROVE_JOB, "cac")]
+    wait_idle(qtbot, tasks)
     w.table.selectAll()
     w.toggle_read()
     wait_idle(qtbot, tasks)
