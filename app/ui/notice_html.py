@@ -126,7 +126,7 @@ FIELD_NAMES = {
 def because_text(terms: tuple[dict, ...] | list[dict], *, tr=lambda s: s) -> str:
     """ "AI (English title, via 人工智能), 数据安全 (title)": each fired term once, with the
     query term it came from when an alias fired; ``tr`` translates the field names."""
-    fields = {k: tr(v) for k, v in FIELD_NAMES.items()}
+    fields = {k: keep_together(tr(v)) for k, v in FIELD_NAMES.items()}  # "标题" never splits
     seen: dict[tuple[str, str, str], None] = {}
     for t in terms:
         if not isinstance(t, dict):
