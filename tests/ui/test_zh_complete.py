@@ -399,3 +399,15 @@ def test_every_ui_string_has_a_chinese_translation():
             needed.setdefault(text, "label table")
     missing = [f"{where}: {text!r}" for text, where in needed.items() if text not in table]
     assert not missing, "no zh_CN translation for:\n" + "\n".join(missing)
+
+
+def test_a_field_stored_under_both_keys_is_shown_once_with_one_label(zh):
+    """std.samr's "制修订" and the parser's std_form are one field: one row, labelled 制修订
+    (never "文号 (文号)"-style doubles)."""
+    from app.ui.labels import tr
+    from app.ui.notice_detail import visible_extra
+
+    rows = visible_extra({"std_form": "制定", "制修订": "制定", "ta_name": "TC260"})
+    assert rows == (("New or revision (制修订)", "制定"), ("Technical committee", "TC260"))
+    assert [tr(label) for label, _v in rows] == ["制修订", "归口单位"]
+    assert tr("Document number (文号)") == "文号"
