@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 I18N_DIR = Path(__file__).resolve().parents[2] / "resources" / "i18n"
 LANGUAGES = {"en": "English", "zh_CN": "简体中文"}
@@ -22,6 +22,7 @@ class JsonTranslator(QTranslator):
     def __init__(self, table: dict[str, str], parent=None):
         super().__init__(parent)
         self.table = table
+        self.qt_translator: QTranslator | None = None
 
     def translate(self, context, source_text, disambiguation=None, n=-1):
         return self.table.get(f"{context}|{source_text}") or self.table.get(source_text) or None
@@ -38,9 +39,25 @@ def load_table(language: str) -> dict[str, str]:
 
 
 def install_translator(app: QCoreApplication, language: str) -> JsonTranslator | None:
+    """Install the UI language: Qt's own translation of its dialogs (file dialogs, context
+    menus, standard buttons) first, then regwatch's table, which wins where both answer."""
     table = load_table(language)
     if not table:
         return None
+    qt = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if qt.load(QLocale(language), "qtbase", "_", folder):
+        app.installTranslator(qt)
     tr = JsonTranslator(table, app)
+    tr.qt_translator = qt if not qt.isEmpty() else None
     app.installTranslator(tr)
     return tr
+
+
+def remove_translator(app: QCoreApplication, tr: JsonTranslator | None) -> None:
+    """Undo ``install_translator`` (the screenshot and the tests switch languages)."""
+    if tr is None:
+        return
+    if tr.qt_translator is not None:
+        app.removeTranslator(tr.qt_translator)
+    app.removeTranslator(tr)

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from app.ui.i18n import install_translator
+from app.ui.i18n import install_translator, remove_translator
 from storage.models import Notice, Topic
 from tests.ui.conftest import wait_idle
 from tests.ui.ui_texts import Text, collect, english_words, offenders
@@ -107,7 +108,7 @@ class MessageBoxes:
 def zh(qapp):
     translator = install_translator(qapp, "zh_CN")
     yield
-    qapp.removeTranslator(translator)
+    remove_translator(qapp, translator)
 
 
 def test_chinese_ui_shows_no_english_of_its_own(
@@ -282,6 +283,13 @@ def test_chinese_ui_shows_no_english_of_its_own(
         texts += collect(report)
     texts += collect(dialog(FirstRunDialog(db, live_config, tasks, w)))
     texts += collect(dialog(TranslationEditDialog("标题", "Title", "offline", w)))
+    # Qt's own file dialog (Import/Export/Save as…), as a desktop without a native one shows it
+    from PySide6.QtWidgets import QFileDialog
+
+    files = dialog(QFileDialog(w, "", str(tmp_path), "*.toml"))
+    files.setOption(QFileDialog.Option.DontUseNativeDialog)
+    texts += collect(files)
+    content.update(Path.home().parts)  # folder names in its places list are the user's
     texts += boxes.texts
     texts += collect(w)
     for dlg in opened:
