@@ -80,11 +80,22 @@ def _stored(conn: Any) -> tuple[dict[str, dict], dict[str, dict[str, dict]]]:
     from sqlalchemy import DateTime, text
 
     typed = {"last_run": DateTime(), "last_ok": DateTime()}
-    sources = {r["key"]: dict(r) for r in conn.execute(text(_SOURCES).columns(**typed)).mappings()}
+    sources = {
+        r["key"]: _naive(dict(r)) for r in conn.execute(text(_SOURCES).columns(**typed)).mappings()
+    }
     channels: dict[str, dict[str, dict]] = {}
     for r in conn.execute(text(_CHANNELS).columns(**typed)).mappings():
-        channels.setdefault(r["source_key"], {})[r["key"]] = dict(r)
+        channels.setdefault(r["source_key"], {})[r["key"]] = _naive(dict(r))
     return sources, channels
+
+
+def _naive(row: dict) -> dict:
+    """Times as the models hold them, naive UTC (PostgreSQL's timestamptz comes back aware)."""
+    for k in ("last_run", "last_ok"):
+        v = row[k]
+        if v is not None and v.tzinfo is not None:
+            row[k] = v.astimezone(dt.UTC).replace(tzinfo=None)
+    return row
 
 
 def _channel(key: str, rec: dict | None, enabled: bool) -> ChannelHealth:

@@ -22,6 +22,7 @@ from app.changes import Changes
 from app.config import Config
 from app.notify import notification_text, pending_notifications
 from app.pipeline import CycleReport, ProgressEvent, run_cycle
+from app.ui.labels import tr as _tr
 from app.ui.ops import Op, TaskManager
 from storage.db import Database
 
@@ -59,6 +60,16 @@ def progress_fields(ev: ProgressEvent) -> tuple[str, int, int, str]:
         total = max(ev.total, ev.done, 1)
         return ev.source, total, total, message
     return ev.source, ev.done, ev.total, phase_label(ev.phase, ev.done, ev.total)
+
+
+def notification_label(counts) -> str:
+    """The grouped notification ("3 new: Generative AI (2), AI standards (1)") in the UI
+    language; topic names are the user's own."""
+    text = notification_text(counts)
+    if not text:
+        return ""
+    head, _sep, topics = text.partition(" new: ")
+    return _tr("{n} new: {topics}").replace("{n}", head).replace("{topics}", topics)
 
 
 def cycle_changes(report: CycleReport | None) -> Changes:
@@ -128,11 +139,12 @@ class FetchController(QObject):
             )
 
         def after(report: CycleReport | None = None, error: str = "") -> None:
-            def notify() -> str:
+            def notify():
                 with self._db.write() as s:
-                    return notification_text(pending_notifications(s))
+                    return pending_notifications(s)
 
-            def finish(text: str) -> None:
+            def finish(counts) -> None:
+                text = notification_label(counts) if counts else ""
                 self._cancel = None
                 self.last_finished = dt.datetime.now(dt.UTC)
                 cancelled = cancel.is_set() or bool(report is not None and report.cancelled)

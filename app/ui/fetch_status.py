@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.labels import health_label, source_label, tr
+from app.ui.messages import message_label
 from app.ui.times import local_time
 
 
@@ -41,7 +42,7 @@ def failure_summary(report, names: dict[str, str]) -> str:
     for s in failed:
         why = health_label(s.state)
         if s.message:
-            why += f" ({s.message})"
+            why += f" ({message_label(s.message)})"
         parts.append(f"{source_label(s.key, names)}: {why}")
     return f"{head} — " + "; ".join(parts)
 

@@ -76,6 +76,40 @@ def ui_language() -> str:
     return "zh_CN" if tr("Inbox") != "Inbox" else "en"
 
 
+def chinese_ui() -> bool:
+    """True when the installed translator is the Chinese one."""
+    return tr("Inbox") != "Inbox"
+
+
+def bilingual(name_en: str, name_zh: str) -> str:
+    """ "State Council documents (国务院文件)" in English, "国务院文件" in the Chinese UI."""
+    if not name_zh or name_zh == name_en:
+        return name_en or name_zh
+    return name_zh if chinese_ui() else f"{name_en} ({name_zh})"
+
+
+def channel_names(source: str) -> dict[str, str]:
+    """Channel key → its name for the UI (``bilingual``); {} for an unknown source."""
+    from scrapers.base import get_source
+
+    try:
+        info = get_source(source).info
+    except KeyError:
+        return {}
+    return {c.key: bilingual(c.name_en, c.name_zh) for c in info.channels}
+
+
+def source_display_name(source: str) -> str:
+    """A source's full name in the UI language ("国家互联网信息办公室" / "Cyberspace …")."""
+    from scrapers.base import get_source
+
+    try:
+        info = get_source(source).info
+    except KeyError:
+        return source
+    return info.name_zh if chinese_ui() and info.name_zh else info.name_en
+
+
 def channel_label(source: str, channel: str) -> str:
     """A channel's name ("Policies and regulations" / "政策法规"), never its key ("zcfg")."""
     from scrapers.base import get_source
@@ -99,6 +133,7 @@ PROVIDER_NAMES = {
     "baidu": "Baidu Translate",
     "youdao": "Youdao Translate",
     "tencent": "Tencent Translate",
+    "ollama": "Ollama",
 }
 
 
@@ -114,6 +149,8 @@ SECURITY_NAMES = {
     "ssl": "SSL/TLS: encrypted from the start (port 465)",
     "plain": "None: not encrypted (a relay on this computer only)",
 }
+SECURITY_NAMES["tls"] = SECURITY_NAMES["ssl"]
+SECURITY_NAMES["none"] = SECURITY_NAMES["plain"]
 
 
 def security_label(key: str) -> str:

@@ -16,6 +16,7 @@ from app.ui.fetch import CycleOutcome, FetchController
 from app.ui.i18n import install_translator
 from app.ui.icons import app_icon
 from app.ui.main_window import MainWindow
+from app.ui.messages import message_label
 from app.ui.ops import TaskManager
 from app.ui.scheduler import FetchScheduler
 from app.ui.team_feed import TeamFeed
@@ -87,7 +88,10 @@ def build_desktop(ctx, *, schedule: bool = True, first_run: bool = True) -> Desk
     scheduler.digest_sent.connect(lambda result: _on_digest(window, result), queued)
     scheduler.titles_improved.connect(lambda report: _on_improved(window, report), queued)
     scheduler.job_failed.connect(
-        lambda job, msg: window.statusBar().showMessage(f"{job}: {msg}", 15000), queued
+        lambda job, msg: window.statusBar().showMessage(
+            f"{job_label(job)}: {message_label(msg)}", 15000
+        ),
+        queued,
     )
     window.next_fetch = scheduler.next_run
     window.config_changed.connect(scheduler.apply)
@@ -131,12 +135,26 @@ def build_desktop(ctx, *, schedule: bool = True, first_run: bool = True) -> Desk
     return desktop
 
 
+def job_label(job: str) -> str:
+    """A scheduled job by what it does for the user, never its id."""
+    from app.ui.labels import source_display_name, tr
+    from app.ui.scheduler import DIGEST_JOB, IMPROVE_JOB
+
+    if job == DIGEST_JOB:
+        return tr("Scheduled digest")
+    if job == IMPROVE_JOB:
+        return tr("Improving English titles")
+    return source_display_name(job)
+
+
 def _on_digest(window: MainWindow, result) -> None:
     if result is None:
         return
     window.apply_changes(Changes(notices=frozenset(result.digest.notice_ids)))
     window.statusBar().showMessage(
-        f"Scheduled digest sent: {result.digest.count} items to {', '.join(result.recipients)}",
+        window.tr("Scheduled digest sent: {n} items to {to}")
+        .replace("{n}", str(result.digest.count))
+        .replace("{to}", ", ".join(result.recipients)),
         15000,
     )
 
@@ -144,7 +162,9 @@ def _on_digest(window: MainWindow, result) -> None:
 def _on_improved(window: MainWindow, report) -> None:
     if report is not None and report.improved:
         window.apply_changes(Changes(added=True))
-        window.statusBar().showMessage(f"{report.improved} English titles improved", 8000)
+        window.statusBar().showMessage(
+            window.tr("{n} English titles improved").replace("{n}", str(report.improved)), 8000
+        )
 
 
 def first_run_pending(db) -> bool:

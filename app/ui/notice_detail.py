@@ -193,6 +193,18 @@ EXTRA_LABELS: dict[str, str | None] = {
 }
 
 
+# The parser's English key for a field the site also labels in Chinese: when both are stored,
+# the field is shown once (under its Chinese label), not as "New or revision" and again as
+# "New or revision (制修订)".
+SAME_FIELD = {
+    "std_nature": "标准性质",
+    "std_form": "制修订",
+    "ta_name": "归口单位",
+    "send_date": "下达日期",
+    "issue_date": "发布日期",
+}
+
+
 def visible_extra(extra: dict | None) -> tuple[tuple[str, str], ...]:
     """The notice's ``extra`` fields a reader should see, labelled (``EXTRA_LABELS``): keys
     starting with ``_`` are the pipeline's own bookkeeping; fields the pane shows already, site
@@ -204,6 +216,8 @@ def visible_extra(extra: dict | None) -> tuple[tuple[str, str], ...]:
         key = str(key)
         if key.startswith("_") or value in (None, "", [], {}):
             continue
+        if extra.get(SAME_FIELD.get(key, ""), None) not in (None, "", [], {}):
+            continue  # shown under its Chinese label
         if key in EXTRA_LABELS:
             label = EXTRA_LABELS[key]
             if label is None:

@@ -13,8 +13,8 @@ from html import escape
 from urllib.parse import urlsplit
 
 from app.translation.result import provenance_label
+from app.ui.labels import provider_label, ui_language
 from app.ui.labels import source_name as registry_source_name
-from app.ui.labels import ui_language
 from app.ui.notice_detail import NoticeDetail
 from app.ui.times import local_date, local_time
 from storage.search import search_terms
@@ -34,20 +34,6 @@ def is_web_url(url: str) -> bool:
 SETTINGS_TRANSLATION = "settings-translation"
 
 
-def provenance_text(label: str, tr=lambda s: s) -> str:
-    """A provenance label for the reader: "machine (deepl), partial" → "machine (DeepL),
-    partial", translated; provider keys never reach the screen."""
-    base, partial = label, ""
-    if base.endswith(", partial"):
-        base, partial = base.removesuffix(", partial"), ", " + tr("partial")
-    if base.startswith("machine (") and base.endswith(")"):
-        from app.ui.labels import provider_label
-
-        name = provider_label(base[len("machine (") : -1])
-        return tr("machine ({provider})").replace("{provider}", name) + partial
-    return tr(base) + partial
-
-
 def _doc_number_label(tr) -> str:
     """ "Document number (文号)" in English; just "文号" where the translation already says it."""
     label = tr("Document number")
@@ -62,6 +48,30 @@ def _emailed(d: NoticeDetail, tr) -> str:
     if not d.exported_to:
         return when
     return tr("{when} to {who}").replace("{when}", when).replace("{who}", d.exported_to)
+
+
+WORD_JOINER = "\u2060"
+_CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
+
+
+def keep_together(word: str) -> str:
+    """A short Chinese label that must not wrap inside ("编辑", "[术语表]"): Chinese text may
+    break between any two characters, and Qt's rich text ignores CSS white-space on inline
+    spans, so the characters are joined with U+2060 WORD JOINER (invisible, never a break)."""
+    return WORD_JOINER.join(word) if _CJK.search(word) else word
+
+
+def provenance_text(label: str, tr=lambda s: s) -> str:
+    """ "machine (deepl), partial" in the UI language: each part translated on its own."""
+    parts = []
+    for part in label.split(", "):
+        m = re.fullmatch(r"machine \((.+)\)", part)
+        if m:
+            key = m.group(1)
+            name = tr("offline engine") if key == "offline" else provider_label(key)
+            part = tr("machine ({provider})").replace("{provider}", name)
+        parts.append(tr(part) if not m else part)
+    return tr(", ").join(parts)
 
 
 def spans_for(text: str, terms: list[dict], field: str) -> list[tuple[int, int, str]]:
@@ -148,10 +158,23 @@ def _tint(colour: str) -> str:
     return f"#{mix(r):02x}{mix(g):02x}{mix(b):02x}"
 
 
-def because_text(terms: tuple[dict, ...] | list[dict]) -> str:
+# Where a term fired, for "matched because" (notice fields by their reader's name).
+FIELD_NAMES = {
+    "title": "title",
+    "title_en": "English title",
+    "body": "text",
+    "doc_number": "document number",
+    "issuer": "issuer",
+    "issuers": "issuer",
+    "source": "source",
+    "doc_type": "type",
+}
+
+
+def because_text(terms: tuple[dict, ...] | list[dict], *, tr=lambda s: s) -> str:
     """ "AI (English title, via 人工智能), 数据安全 (title)": each fired term once, with the
-    query term it came from when an alias fired."""
-    fields = {"title_en": "English title", "doc_number": "document number"}
+    query term it came from when an alias fired; ``tr`` translates the field names."""
+    fields = {k: keep_together(tr(v)) for k, v in FIELD_NAMES.items()}  # "标题" never splits
     seen: dict[tuple[str, str, str], None] = {}
     for t in terms:
         if not isinstance(t, dict):
@@ -163,9 +186,11 @@ def because_text(terms: tuple[dict, ...] | list[dict]) -> str:
     for term, field, via in seen:
         notes = [field] if field else []
         if via and via.casefold() != term.casefold():
-            notes.append(f"via {via}")
-        parts.append(f"{term} ({', '.join(notes)})" if notes else term)
-    return ", ".join(parts)
+            notes.append(tr("via {term}").replace("{term}", via))
+        sep = tr(", ")
+        where = tr("{term} ({notes})").replace("{notes}", sep.join(notes))
+        parts.append(where.replace("{term}", term) if notes else term)
+    return tr(", ").join(parts)
 
 
 def deadline_text(deadline, *, today=None, tr=lambda s: s) -> str:
@@ -262,8 +287,10 @@ def render(
     )
     h.append(
         f'<h3 style="margin-top:2px; color:#374151">{en} '
-        f'<span style="font-size:small; color:#6b7280">[{escape(provenance_text(prov, tr))}]</span> '
-        f'<a href="action:edit-translation" style="font-size:small">{escape(tr("edit"))}</a></h3>'
+        f'<span style="font-size:small; color:#6b7280">'
+        f"{escape(keep_together('[' + provenance_text(prov, tr) + ']'))}</span> "
+        f'<a href="action:edit-translation" style="font-size:small">'
+        f"{escape(keep_together(tr('edit')))}</a></h3>"
     )
     meta = [
         (tr("Source"), source_name or d.source),
@@ -297,10 +324,10 @@ def render(
     if d.topics:
         h.append(f"<h4>{escape(tr('Topics'))}</h4><ul>")
         for hit in d.topics:
-            because = because_text(hit.terms) or tr("the topic query")
+            because = because_text(hit.terms, tr=tr) or tr("the topic query")
             h.append(
                 f'<li><span style="color:{escape(hit.colour)}">■</span> <b>{escape(hit.name)}</b> — '
-                f"{escape(tr('matched because'))}: {escape(because)}</li>"
+                f"{escape(tr('matched because: {terms}').replace('{terms}', because))}</li>"
             )
         h.append("</ul>")
     h.append(f"<h4>{escape(tr('Text'))}</h4>")
@@ -315,7 +342,8 @@ def render(
             label += ", partial"
         h.append(
             f"<h4>{escape(tr('English text'))} "
-            f'<span style="font-size:small; color:#6b7280">[{escape(tr(label))}]</span></h4>'
+            f'<span style="font-size:small; color:#6b7280">'
+            f"{escape(keep_together('[' + provenance_text(label, tr) + ']'))}</span></h4>"
         )
         if getattr(body_en, "literal", False):
             note = tr(

@@ -203,9 +203,15 @@ class TaskManager(QObject):
 
 
 def _owner_deleted(cb: Callable[..., Any] | None) -> bool:
-    """True when ``cb`` is a method of a Qt object whose C++ side is gone (a closed dialog)."""
-    owner = getattr(cb, "__self__", None)
-    return isinstance(owner, QObject) and not shiboken6.isValid(owner)
+    """True when ``cb`` belongs to a Qt object whose C++ side is gone (a closed dialog): a
+    method of it, or a closure that captured it (``def done(...)`` inside a dialog method)."""
+    owners = [getattr(cb, "__self__", None)]
+    for cell in getattr(cb, "__closure__", None) or ():
+        try:
+            owners.append(cell.cell_contents)
+        except ValueError:  # an empty cell
+            continue
+    return any(isinstance(o, QObject) and not shiboken6.isValid(o) for o in owners)
 
 
 class Op(Generic[T]):

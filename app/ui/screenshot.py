@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
-from app.ui.i18n import install_translator
+from app.ui.i18n import install_translator, remove_translator
 from app.ui.main import application
 from app.ui.main_window import DEFAULT_SPLIT, MainWindow
 from app.ui.ops import TaskManager
@@ -54,5 +54,4 @@ def render_screenshot(ctx, out: Path, size: tuple[int, int] = (1400, 860)) -> Pa
     finally:
         window.close()
         tasks.shutdown(wait=True)
-        if translator is not None:
-            app.removeTranslator(translator)
+        remove_translator(app, translator)

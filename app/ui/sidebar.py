@@ -25,6 +25,7 @@ from app.config import Config
 from app.services.notice_list import SidebarCounts, read_counts
 from app.ui.icons import ALARMING, HEALTH_COLOURS, NOTABLE, dot, health_icon
 from app.ui.labels import channel_label, health_label, tr
+from app.ui.messages import message_label
 from app.ui.ops import Op, TaskManager
 from app.ui.times import local_time
 from storage.db import Database
@@ -120,7 +121,7 @@ def health_tooltip(h: dict) -> str:
     failing channels by their names, never their keys."""
     lines = [f"{h['name']} — {health_label(h['state'])}"]
     if h.get("message"):
-        lines.append(h["message"])
+        lines.append(message_label(h["message"]))
     never = tr("never")
     lines.append(
         tr("Last run: {when}").replace("{when}", local_time(h.get("last_run"), never=never))
@@ -133,7 +134,7 @@ def health_tooltip(h: dict) -> str:
     bad = [c for c in h.get("channels", []) if c["state"] in ALARMING | NOTABLE]
     for c in bad:
         name = channel_label(h.get("key", ""), c["key"])
-        lines.append(f"  {name}: {health_label(c['state'])} — {c['message']}")
+        lines.append(f"  {name}: {health_label(c['state'])} — {message_label(c['message'])}")
     if not h.get("enabled", True):
         lines.append(tr("(disabled)"))
     return "\n".join(lines)

@@ -31,7 +31,7 @@ class HistoryTest:
     hits: int
     scanned: int
     seconds: float
-    sample: tuple[tuple[str, str, str], ...]  # (date, title, why it matched)
+    sample: tuple[tuple[str, str, tuple[dict, ...]], ...]  # (date, title, the terms that fired)
 
 
 def check_query(text: str) -> QueryCheck:
@@ -68,5 +68,5 @@ def test_history(
     for h in result.sample:
         date = h.published.isoformat() if isinstance(h.published, dt.date) else ""
         title = h.title + (f" — {h.title_en}" if h.title_en else "")
-        rows.append((date, title, h.explanation))
+        rows.append((date, title, tuple(h.hits)))
     return HistoryTest(result.count, result.scanned, result.seconds, tuple(rows))

@@ -144,3 +144,28 @@ def test_a_result_for_a_widget_closed_meanwhile_is_dropped(qtbot, tasks):
     go.set()
     wait_idle(qtbot, tasks)
     assert not shiboken6.isValid(label) and errors == []
+
+
+def test_a_closure_over_a_closed_widget_is_not_called(qtbot, tasks):
+    """A dialog's ``def done(result)`` that captured one of its labels: the dialog was deleted
+    (Watch topics closed while its test ran), so the result is dropped, not set on a dead label."""
+    import shiboken6
+    from PySide6.QtWidgets import QLabel
+
+    label = QLabel()
+    go = threading.Event()
+    called: list[str] = []
+
+    def work() -> str:
+        go.wait(5)
+        return "late"
+
+    def done(result: str) -> None:
+        called.append(result)
+        label.setText(result)
+
+    Op(tasks, work, kind="read").success(done).run_in_background()
+    shiboken6.delete(label)
+    go.set()
+    wait_idle(qtbot, tasks)
+    assert called == []

@@ -102,7 +102,7 @@ class CustomSourceDialog(QDialog):
         self.form.addRow(self.tr("Format"), self.format)
         for name, label, hint, _ in _FIELDS:
             edit = QLineEdit(str(getattr(d, name)) if d else "", self)
-            edit.setPlaceholderText(hint)
+            edit.setPlaceholderText(self.tr(hint))  # examples stay as they are
             self.edits[name] = edit
             self.form.addRow(self.tr(label), edit)
         self.form.addRow(self.tr("Interval"), self.interval)

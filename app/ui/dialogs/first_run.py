@@ -27,10 +27,15 @@ from app.topics import default_topics
 from app.topics.packs import optional_pack, optional_topics
 from app.topics.store import DEFAULTS_SETTING, create_topic
 from app.ui.dialogs.settings import TRANSLATION_SETUP
-from app.ui.labels import provider_label
+from app.ui.labels import chinese_ui, provider_label
 from app.ui.ops import TaskManager
 from storage.db import Database
 from storage.models import Setting, Topic
+
+
+def pack_label(pack) -> str:
+    """An optional pack's name in the UI language."""
+    return pack.name_zh if chinese_ui() and pack.name_zh else pack.name_en
 
 
 def _checklist(items: list[tuple[str, str, bool]]) -> QListWidget:
@@ -74,7 +79,8 @@ class FirstRunDialog(QDialog):
         srcs = []
         for key in source_keys():
             info = get_source(key).info
-            srcs.append((key, f"{info.name_en} — {info.name_zh}", config.source(key).enabled))
+            label = info.name_zh if chinese_ui() else f"{info.name_en} — {info.name_zh}"
+            srcs.append((key, label, config.source(key).enabled))
         self.sources = _checklist(srcs)
         with db.read() as s:
             existing = set(s.scalars(select(Topic.name)))
@@ -84,7 +90,7 @@ class FirstRunDialog(QDialog):
         self.topics = _checklist(
             [(t.name, t.name, True) for t in default_topics() if t.name not in existing]
             + [
-                (t.name, f"{t.name} — {optional}: {self.tr(optional_pack(key).name_en)}", False)
+                (t.name, f"{t.name} — {optional}: {pack_label(optional_pack(key))}", False)
                 for key, t in optional_topics()
                 if t.name not in existing
             ]

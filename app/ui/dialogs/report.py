@@ -220,7 +220,7 @@ class ReportDialog(QDialog):
         self.outline.clear()
         chosen = None
         for section in report.sections:
-            head = QTreeWidgetItem([f"{section.title} ({len(section.items)})"])
+            head = QTreeWidgetItem([f"{self.tr(section.title)} ({len(section.items)})"])
             head.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self.outline.addTopLevelItem(head)
             for item in section.items:
@@ -247,7 +247,7 @@ class ReportDialog(QDialog):
             self.outline.setCurrentItem(chosen)
         n = report.count
         if n:
-            counts = ", ".join(f"{t}: {c}" for t, c in report.counts_by_section())
+            counts = self.tr(", ").join(f"{self.tr(t)}: {c}" for t, c in report.counts_by_section())
             self.count.setText(
                 self.tr("{n} instruments released {period} ({counts}).")
                 .replace("{n}", str(n))

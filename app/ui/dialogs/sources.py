@@ -38,7 +38,8 @@ from app.scheduling import OfficeHours, source_interval
 from app.services import SourceTest, test_source
 from app.ui.dialogs.custom_source import CustomSourceDialog, show_test_rows
 from app.ui.icons import health_icon
-from app.ui.labels import health_label, test_summary
+from app.ui.labels import channel_names, health_label, source_display_name, test_summary
+from app.ui.messages import message_label
 from app.ui.ops import Op, TaskManager
 from app.ui.sidebar import health_tooltip
 from app.ui.times import local_time
@@ -50,17 +51,9 @@ KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 def _channel_names(source: str) -> dict[str, str]:
-    """Channel key → "English name (中文)", e.g. gwywj → "State Council documents (国务院文件)"."""
-    from scrapers.base import get_source
-
-    try:
-        info = get_source(source).info
-    except KeyError:
-        return {}
-    return {
-        c.key: f"{c.name_en} ({c.name_zh})" if c.name_zh and c.name_zh != c.name_en else c.name_en
-        for c in info.channels
-    }
+    """Channel key → "English name (中文)", e.g. gwywj → "State Council documents (国务院文件)"
+    (only the Chinese name in the Chinese UI)."""
+    return channel_names(source)
 
 
 class SourcesDialog(QDialog):
@@ -98,7 +91,7 @@ class SourcesDialog(QDialog):
                     0, Qt.CheckState.Checked if c["enabled"] else Qt.CheckState.Unchecked
                 )
                 ch.setIcon(1, health_icon(c["state"]))
-                ch.setToolTip(1, c["message"] or health_label(c["state"]))
+                ch.setToolTip(1, message_label(c["message"]) or health_label(c["state"]))
                 item.addChild(ch)
             self._intervals[h["key"]] = source_interval(config, h["key"])
             self.tree.addTopLevelItem(item)
@@ -201,7 +194,7 @@ class SourcesDialog(QDialog):
             self.tree.setCurrentItem(self.tree.topLevelItem(0))
 
     def _source_item(self, h: dict) -> QTreeWidgetItem:
-        name = h["name"]
+        name = source_display_name(h["key"]) if h["key"] not in self.custom else h["name"]
         if h["key"] in self.custom:
             name = f"{self.custom[h['key']].name} [{h['key']}]"
         item = QTreeWidgetItem([name, health_label(h["state"])])
@@ -210,7 +203,7 @@ class SourcesDialog(QDialog):
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
         item.setCheckState(0, Qt.CheckState.Checked if h["enabled"] else Qt.CheckState.Unchecked)
         item.setIcon(1, health_icon(h["state"]))
-        item.setToolTip(1, health_tooltip(h))
+        item.setToolTip(1, health_tooltip({**h, "name": name}, _channel_names(h["key"])))
         return item
 
     def _top_item(self, key: str) -> QTreeWidgetItem | None:
@@ -360,8 +353,8 @@ class SourcesDialog(QDialog):
             return ""
         if channel is not None:
             h = next((c for c in h["channels"] if c["key"] == channel), h)
-        state = health_label(h["state"])
-        lines = [f"<b>{escape(state)}</b>" + (f" — {escape(h['message'])}" if h["message"] else "")]
+        state, message = health_label(h["state"]), message_label(h["message"])
+        lines = [f"<b>{escape(state)}</b>" + (f" — {escape(message)}" if message else "")]
         last = local_time(h.get("last_run"), never=self.tr("never"))
         ok = local_time(h.get("last_ok"), never=self.tr("never"))
         lines.append(

@@ -11,6 +11,7 @@ stored notices (``apply_topics(topics=[id])``), reporting how many newly matched
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
@@ -46,6 +47,9 @@ from app.topics.store import (
     list_topics,
     update_topic,
 )
+from app.ui.labels import chinese_ui
+from app.ui.messages import message_label
+from app.ui.notice_html import because_text
 from app.ui.ops import Op, TaskManager
 from app.ui.topic_check import (
     HistoryTest,
@@ -108,7 +112,8 @@ class TopicsDialog(QDialog):
         packs_menu = QMenu(self.packs_btn)
         for pack in OPTIONAL_PACKS:
             # "&" marks a shortcut in an action's text: write it twice to show it.
-            act = packs_menu.addAction(f"{pack.name_en} — {pack.name_zh}".replace("&", "&&"))
+            label = pack.name_zh if chinese_ui() else f"{pack.name_en} — {pack.name_zh}"
+            act = packs_menu.addAction(label.replace("&", "&&"))  # "&" marks a shortcut
             act.setData(pack.key)
             act.triggered.connect(lambda _=False, key=pack.key: self.add_optional_pack(key))
         self.packs_btn.setMenu(packs_menu)
@@ -422,7 +427,8 @@ class TopicsDialog(QDialog):
             where = ""
             if check.position is not None:
                 where = self.tr(" (at character {n})").replace("{n}", str(check.position + 1))
-            self.syntax.setText(f'<span style="color:#b91c1c">{check.message}{where}</span>')
+            message = escape(message_label(check.message))
+            self.syntax.setText(f'<span style="color:#b91c1c">{message}{where}</span>')
             self.caret.setText(check.caret)
             self.caret.setVisible(bool(check.caret))
         self._mark_error(None if check.ok else check.position)
@@ -437,9 +443,10 @@ class TopicsDialog(QDialog):
             .replace("{ms}", str(round(test.seconds * 1000)))
         )
         self.sample.clear()
-        for date, title, why in test.sample:
+        for date, title, hits in test.sample:
             item = QListWidgetItem(f"{date}  {title}")
-            item.setToolTip(why)
+            because = because_text(hits, tr=self.tr) or self.tr("none of the excluded terms appear")
+            item.setToolTip(self.tr("matched because: {terms}").replace("{terms}", because))
             self.sample.addItem(item)
 
     def _mark_error(self, position: int | None) -> None:

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.ui.labels import tr
 from app.ui.notice_html import provenance_label, provenance_text
 
 
@@ -27,7 +26,8 @@ class TranslationEditDialog(QDialog):
         lay.addWidget(zh)
         lay.addWidget(
             QLabel(
-                self.tr("Current: ") + provenance_text(provenance_label(provider, True), tr), self
+                self.tr("Current: ") + provenance_text(provenance_label(provider, True), self.tr),
+                self,
             )
         )
         self.editor = QPlainTextEdit(title_en, self)
