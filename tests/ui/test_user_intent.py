@@ -351,7 +351,9 @@ def _answer_box(qtbot, button_text: str, seen: list) -> None:
             if b.text().replace("&", "") == button_text:
                 b.click()
                 return
-        raise AssertionError(f"no {button_text!r} in {[b.text() for b in box.buttons()]}")
+        texts = [b.text() for b in box.buttons()]
+        box.reject()  # never leave a modal box open: the test would hang instead of failing
+        raise AssertionError(f"no {button_text!r} in {texts}")
 
     QTimer.singleShot(0, click)
 

@@ -41,8 +41,8 @@ def _content(db, extra: tuple[str, ...] = ()) -> set[str]:
                     if isinstance(t, dict):
                         out.update([str(t.get("term") or ""), str(t.get("via") or "")])
                         out.update(str(t.get("via") or "").split(":", 1))
-            if n.state is not None and n.state.note:
-                out.add(n.state.note)
+            for note in n.notes:  # user content, with its author
+                out.update([note.text, note.user])
         for t in s.query(Topic):
             out.update([t.name, t.description or "", t.query])
             out.update(w for w in re.findall(r'"([^"]+)"', t.query))

@@ -45,6 +45,8 @@ ALLOWED_WORDS = {
     *"md markdown csv json toml eml txt odt pptx ics ccs cac miit sac samr tc tc260 gov cn".split(),
     *"std org www ai utc gmt cet cest est pst bst ms kb mb gb ctrl shift alt esc enter".split(),
     *"english pgup pgdn del ok ipv imap pop e.g wxfb gb/t".split(),
+    # the credential names each provider's own console shows (Baidu, Tencent, Youdao)
+    *"appid secretid appkey".split(),
 }
 ALLOWED_PHRASES = ("中文 / English",)
 

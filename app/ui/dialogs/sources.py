@@ -203,7 +203,7 @@ class SourcesDialog(QDialog):
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
         item.setCheckState(0, Qt.CheckState.Checked if h["enabled"] else Qt.CheckState.Unchecked)
         item.setIcon(1, health_icon(h["state"]))
-        item.setToolTip(1, health_tooltip({**h, "name": name}, _channel_names(h["key"])))
+        item.setToolTip(1, health_tooltip({**h, "name": name}))
         return item
 
     def _top_item(self, key: str) -> QTreeWidgetItem | None:
