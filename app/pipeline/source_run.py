@@ -209,8 +209,12 @@ class SourceRun:
                     )
                 may_stop, frontier = walk.after_page(page.items)
                 keep = None if page.complete else frontier
+                skipped_before = len(ch.skipped)
                 new = self.store_page(channel, page, ch, walk=keep)
-                self.validators.flush()  # only now: the page's items are safely stored
+                if len(ch.skipped) == skipped_before:
+                    self.validators.flush()  # only now: the page's items are safely stored
+                else:  # a row could not be stored: read the page again next time, name it again
+                    self.validators.discard()
                 listed.update(i.url for i in page.items)
                 self.listed.update(listed)
                 dates.extend(i.date for i in page.items if i.date is not None)
