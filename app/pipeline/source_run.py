@@ -225,7 +225,10 @@ class SourceRun:
                     break  # everything on this page is known: older pages are too
             else:
                 exhausted = True
-            self._close_walk(channel)  # reached a page with nothing new, or the end
+            # An unchanged first page stored nothing, and a walk that did not resume left no
+            # frontier: there is nothing to clear (and no write transaction to pay for).
+            if ch.resumed or not (ch.not_modified and ch.pages == 1):
+                self._close_walk(channel)  # reached a page with nothing new, or the end
         except ScrapeError as exc:
             self.validators.discard()
             if self._cancelled():  # the request was cut short by the stop request itself
