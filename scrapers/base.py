@@ -305,13 +305,22 @@ class Source(Protocol):
         ...
 
 
-def fetch_page(fetcher: Fetcher, url: str, *, headers: Mapping[str, str] | None = None) -> Response:
+def fetch_page(
+    fetcher: Fetcher,
+    url: str,
+    *,
+    headers: Mapping[str, str] | None = None,
+    conditional: bool = False,
+) -> Response:
     """GET ``url``; FetchError when the answer is an HTTP error (404 on a removed page …).
 
     The polite client already raises for most failures; this guards fetchers that hand back
     4xx/5xx answers, so an error page is never parsed as a (broken) document.
     """
-    resp = fetcher.get(url, headers=headers)
+    if conditional:
+        resp = fetcher.get(url, headers=headers, conditional=True)
+    else:  # fetchers written before conditional requests take no such argument
+        resp = fetcher.get(url, headers=headers)
     if resp.status >= 400:
         raise FetchError(
             f"{url} answered HTTP {resp.status}; the page may have been removed or moved.",

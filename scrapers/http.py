@@ -56,9 +56,24 @@ _MAX_REDIRECTS = 5
 
 
 class ValidatorStore(Protocol):
+    """ETag / Last-Modified per URL, and the digest of the body last fetched conditionally
+    (for servers that send no validators, like the JPaaS list APIs)."""
+
     def get(self, url: str) -> tuple[str | None, str | None] | None: ...
 
     def set(self, url: str, etag: str | None, last_modified: str | None) -> None: ...
+
+    # Optional: a store without these two never answers "same body as last time".
+    def digest(self, url: str) -> str | None: ...
+
+    def set_digest(self, url: str, digest: str) -> None: ...
+
+
+def body_digest(content: bytes) -> str:
+    """The stored form of a page body's digest."""
+    import hashlib
+
+    return "sha256:" + hashlib.sha256(content).hexdigest()
 
 
 class MemoryValidators:
@@ -66,6 +81,7 @@ class MemoryValidators:
 
     def __init__(self) -> None:
         self._data: dict[str, tuple[str | None, str | None]] = {}
+        self._digests: dict[str, str] = {}
         self._lock = threading.Lock()
 
     def get(self, url: str) -> tuple[str | None, str | None] | None:
@@ -75,6 +91,14 @@ class MemoryValidators:
     def set(self, url: str, etag: str | None, last_modified: str | None) -> None:
         with self._lock:
             self._data[url] = (etag, last_modified)
+
+    def digest(self, url: str) -> str | None:
+        with self._lock:
+            return self._digests.get(url)
+
+    def set_digest(self, url: str, digest: str) -> None:
+        with self._lock:
+            self._digests[url] = digest
 
 
 # ---------------------------------------------------------------------------------------------
@@ -633,9 +657,20 @@ class PoliteClient:
                 _refusal_message(resp.status_code, host), url=url, status=resp.status_code
             )
         if conditional and resp.status_code == 200:
+            # The same body as last time is "not modified" too: many list APIs send no
+            # validators, and parsing an unchanged page again costs more than the request.
+            # (A store without digests, the protocol's older form, just gets no such answers.)
+            digests = self.validators if hasattr(self.validators, "set_digest") else None
+            digest = body_digest(content) if digests is not None else ""
+            if digests is not None and digests.digest(url) == digest:
+                with self._stats_lock:
+                    self.stats.not_modified += 1
+                return Response(url, 200, resp.headers, content, text, not_modified=True)
             etag, modified = resp.headers.get("ETag"), resp.headers.get("Last-Modified")
             if etag or modified:
                 self.validators.set(url, etag, modified)
+            if digests is not None:
+                digests.set_digest(url, digest)
         return Response(url, resp.status_code, resp.headers, content, text)
 
 

@@ -14,6 +14,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
@@ -77,14 +78,15 @@ def find_unit_script(content: bytes | str, page_url: str) -> UnitScript:
     """The JPaaS list script of a column shell; LayoutError when the shell no longer has one.
 
     A shell may declare several build/unit scripts (navigation, side boxes, the list): the one
-    that looks most like the list wins (see ``_list_score``), the first one on a tie.
+    that looks most like the list wins (see ``_list_score``), the first one on a tie. The shell
+    is read with the standard library's tokenizer, not bs4: a no-change fetch of a JPaaS
+    column then parses no HTML tree at all.
     """
-    soup = parse_html(content)
+    text = content if isinstance(content, str) else decode_body(content)
     found: list[tuple[int, UnitScript]] = []
-    for script in soup.find_all("script"):
-        url = script.get("url")
-        raw = script.get("querydata")
-        if not isinstance(url, str) or "build/unit" not in url or not isinstance(raw, str):
+    for attrs, parent_classes in _ScriptScanner.scan(text):
+        url, raw = attrs.get("url"), attrs.get("querydata")
+        if not url or "build/unit" not in url or raw is None:
             continue
         api_url = safe_url(url, page_url)
         if api_url is None:
@@ -95,7 +97,7 @@ def find_unit_script(content: bytes | str, page_url: str) -> UnitScript:
                 f"The JPaaS list script on {page_url} has unreadable queryData: layout changed.",
                 url=page_url,
             )
-        found.append((_list_score(script, query), UnitScript(api_url=api_url, query=query)))
+        found.append((_list_score(parent_classes, query), UnitScript(api_url=api_url, query=query)))
     if found:
         best = max(score for score, _ in found)
         return next(unit for score, unit in found if score == best)
@@ -105,22 +107,57 @@ def find_unit_script(content: bytes | str, page_url: str) -> UnitScript:
     )
 
 
+class _ScriptScanner(HTMLParser):
+    """``<script>`` attributes and the classes of the element each one sits in."""
+
+    _VOID = frozenset(
+        "area base br col embed hr img input link meta param source track wbr".split()
+    )
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.open: list[tuple[str, str]] = []  # (tag, class attribute) of open elements
+        self.scripts: list[tuple[dict[str, str], str]] = []
+
+    @classmethod
+    def scan(cls, text: str) -> list[tuple[dict[str, str], str]]:
+        scanner = cls()
+        scanner.feed(text)
+        scanner.close()
+        return scanner.scripts
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "script":
+            values = {k: v or "" for k, v in attrs}
+            parent = self.open[-1][1] if self.open else ""
+            self.scripts.append((values, parent))
+        if tag not in self._VOID:
+            self.open.append((tag, next((v or "" for k, v in attrs if k == "class"), "")))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "script":
+            self.handle_starttag(tag, attrs)
+            self.handle_endtag(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        for i in range(len(self.open) - 1, -1, -1):
+            if self.open[i][0] == tag:  # close it and anything left open inside it
+                del self.open[i:]
+                return
+
+
 _LIST_TAG = re.compile(r"list|列表|内容|正文|文章|分页", re.I)  # SAMR: tagId "ajax分页"
 _CHROME_TAG = re.compile(r"导航|nav|菜单|menu|头部|尾部|页头|页脚|banner|header|footer", re.I)
 _LIST_BOX = re.compile(r"clist|list|lmy_main_r|main_r|content|con", re.I)
 
 
-def _list_score(script: Tag, query: dict[str, str]) -> int:
+def _list_score(parent_classes: str, query: dict[str, str]) -> int:
     """How much a build/unit script looks like the column's list (tagId, then its container)."""
     tag_id = query.get("tagId", "")
     score = 2 if _LIST_TAG.search(tag_id) else 0
     if _CHROME_TAG.search(tag_id):
         score -= 2
-    from bs4 import Tag  # loaded already: ``script`` came from parse_html
-
-    parent = script.parent
-    classes = " ".join(parent.get("class") or []) if isinstance(parent, Tag) else ""
-    if _LIST_BOX.search(classes):
+    if _LIST_BOX.search(" ".join(parent_classes.split())):
         score += 1
     return score
 
@@ -363,15 +400,26 @@ def walk_column(
     """Yield the column's list pages, newest first, read through its shell's build/unit API.
 
     Stops on an empty page, on a page with no URL not seen before (an API that ignores the
-    page number), or after ``max_pages``. LayoutError when the first page has no rows.
+    page number), or after ``max_pages``. LayoutError when the first page has no rows. The
+    first API page is a conditional request: the API sends no validators, but the client
+    answers "not modified" when its body is the one stored last time (a page digest), and
+    then nothing is parsed.
     """
     shell = fetcher.get(column_url)
     script = find_unit_script(shell.content, column_url)
     seen: set[str] = set()
     for page_no in range(1, max_pages + 1):
         params = script.params(page_no, page_size)
-        resp = fetcher.get(script.api_url, params=params, headers={"Referer": column_url})
+        resp = fetcher.get(
+            script.api_url,
+            params=params,
+            headers={"Referer": column_url},
+            conditional=page_no == 1,
+        )
         page_url = f"{script.api_url}?{urlencode(params)}"
+        if resp.not_modified:
+            yield ListPage(url=page_url, page=page_no, items=[], not_modified=True)
+            return
         items = parse_unit_response(resp.content, page_url)
         for item in items:
             item.channel = channel_key

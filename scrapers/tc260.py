@@ -287,11 +287,14 @@ class Tc260Source(BaseSource):
             yield from self._legacy_pages(channel, channel.url, fetcher, max_pages)
             return
         try:
-            resp = fetch_page(fetcher, channel.url)
+            resp = fetch_page(fetcher, channel.url, conditional=True)
         except FetchError as exc:
             if exc.status not in (404, 410):
                 raise
             resp = None  # the portal moved again: the older list may still answer
+        if resp is not None and resp.not_modified:  # 304, or the same page as last time
+            yield ListPage(url=channel.url, page=1, items=[], not_modified=True)
+            return
         items = parse_list(resp.content, channel.url) if resp is not None else []
         if not items:
             yield from self._legacy_pages(channel, LEGACY_LIST_URL, fetcher, max_pages)

@@ -24,22 +24,60 @@ from storage.models import ChannelRecord, FetchRun, Notice, SourceRecord, Valida
 # Conditional-request validators (the PoliteClient's ValidatorStore interface)
 
 
+def digest_key(url: str) -> str:
+    """The ``http_validators`` key of a page's body digest (a space never occurs in a URL)."""
+    return f"digest {url}"
+
+
 class BufferedValidators:
-    """Reads validators from ``http_validators``; new ones wait in memory until ``flush()``."""
+    """Reads validators from ``http_validators``; new ones wait in memory until ``flush()``.
+
+    A body digest lives in the same table, in the ``etag`` column of the row keyed
+    ``digest_key(url)``: buffered and flushed with the page's validators, so it too is stored
+    only once the page's items are.
+    """
 
     def __init__(self, db: Database):
         self.db = db
         self._pending: dict[str, tuple[str | None, str | None]] = {}
+        self._read_digests: dict[str, str | None] = {}
         self._lock = threading.Lock()
 
     def get(self, url: str) -> tuple[str | None, str | None] | None:
+        """The URL's validators; its stored digest is read in the same query, for ``digest``."""
+        table = Validator.__table__
+        keys = (url, digest_key(url))
         with self.db.read() as session:
-            row = session.get(Validator, url)
-            return (row.etag, row.last_modified) if row is not None else None
+            rows = {
+                r.url: r
+                for r in session.execute(
+                    select(table.c.url, table.c.etag, table.c.last_modified).where(
+                        table.c.url.in_(keys)
+                    )
+                )
+            }
+        digest_row = rows.get(keys[1])
+        with self._lock:
+            self._read_digests[url] = digest_row.etag if digest_row is not None else None
+        row = rows.get(url)
+        return (row.etag, row.last_modified) if row is not None else None
 
     def set(self, url: str, etag: str | None, last_modified: str | None) -> None:
         with self._lock:
             self._pending[url] = (etag, last_modified)
+
+    def digest(self, url: str) -> str | None:
+        with self._lock:
+            if url in self._read_digests:
+                return self._read_digests[url]
+        self.get(url)
+        with self._lock:
+            return self._read_digests.get(url)
+
+    def set_digest(self, url: str, digest: str) -> None:
+        with self._lock:
+            self._pending[digest_key(url)] = (digest, None)
+            self._read_digests.pop(url, None)
 
     def flush(self) -> int:
         """Persist the validators of everything fetched since the last flush or discard."""
@@ -63,10 +101,10 @@ class BufferedValidators:
 
 
 def forget_validators(session: Session, urls: list[str] | None = None) -> int:
-    """Drop stored validators (all, or of ``urls``) so the next fetch is unconditional."""
+    """Drop stored validators and digests (all, or of ``urls``): the next fetch is unconditional."""
     stmt = select(Validator)
     if urls is not None:
-        stmt = stmt.where(Validator.url.in_(urls))
+        stmt = stmt.where(Validator.url.in_([*urls, *(digest_key(u) for u in urls)]))
     rows = list(session.scalars(stmt))
     for row in rows:
         session.delete(row)

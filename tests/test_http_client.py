@@ -280,6 +280,26 @@ def test_conditional_get_sends_validators_and_reports_not_modified(server):
     assert "If-None-Match" not in server.requests[2].headers
 
 
+def test_a_conditional_get_of_the_same_body_without_validators_is_not_modified(server):
+    """Servers that send no ETag/Last-Modified (JPaaS list APIs): the stored body digest."""
+    server.override("www.miit.gov.cn", "/list.json", body=b'{"a":1}')
+    url = "https://www.miit.gov.cn/list.json"
+    with make_client(server) as client:
+        first = client.get(url, conditional=True)
+        second = client.get(url, conditional=True)
+        unconditional = client.get(url)
+        server.clear_overrides()
+        server.override("www.miit.gov.cn", "/list.json", body=b'{"a":2}')
+        changed = client.get(url, conditional=True)
+        again = client.get(url, conditional=True)
+        assert client.stats.not_modified == 2
+    assert not first.not_modified and first.content == b'{"a":1}'
+    assert second.not_modified and not unconditional.not_modified
+    assert not changed.not_modified and changed.content == b'{"a":2}'
+    assert again.not_modified
+    assert all("If-None-Match" not in r.headers for r in server.requests)  # nothing to send
+
+
 def test_body_above_cap_is_refused(server):
     server.override("www.gov.cn", "/big.htm", body=b"x" * 5000)
     with make_client(server, max_bytes=1000) as client:

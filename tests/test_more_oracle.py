@@ -138,3 +138,22 @@ def test_samr_content_3_rows_and_ajax_paging_script_are_read():
     )
     unit = jpaas.find_unit_script(shell, "https://www.samr.gov.cn/zw/index.html")
     assert unit.query["pageId"] == "list"
+
+
+def test_the_list_script_is_told_by_its_container_in_sloppy_shell_markup():
+    """Two scripts with neutral tagIds: the one inside the list box wins, whatever void
+    elements, unclosed rows and entity-encoded queryData come before it."""
+    url = "/api-gateway/jpaas-publish-server/front/page/build/unit"
+    shell = (
+        '<html><head><meta charset="utf-8"><link rel="stylesheet" href="a.css">'
+        f"<script url=\"{url}\" queryData=\"{{'tagId':'x','pageId':'head'}}\"></script></head>"
+        '<body><ul class="menu"><li>一<li>二</ul><br><img src="a.png">'
+        '<div class="clist_con">说明<br/>'
+        f"<script url='{url}' querydata=\"{{&#39;tagId&#39;:&#39;y&#39;,"
+        '&#39;pageId&#39;:&#39;list&#39;}"></script></div></body></html>'
+    )
+    from scrapers import jpaas
+
+    unit = jpaas.find_unit_script(shell, "https://www.miit.gov.cn/zwgk/index.html")
+    assert unit.query["pageId"] == "list"
+    assert unit.api_url == "https://www.miit.gov.cn" + url

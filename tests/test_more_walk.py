@@ -52,12 +52,16 @@ def client(server):
         yield c
 
 
-def walk(corpus_key: str, fetcher) -> list[ListItem]:
+def walk(corpus_key: str, fetcher) -> list[ListItem] | None:
+    """The channel's rows, or None when its first page is unchanged since the last walk."""
     source_key, channel_key = CHANNELS[corpus_key]
     source = get_source(source_key)
     channel = source.info.channel(channel_key)
     items = []
     for page in source.list_pages(channel, fetcher):
+        if page.not_modified:
+            assert page.page == 1 and not page.items and not items
+            return None
         assert page.items, "a yielded page holds rows"
         items.extend(page.items)
     return items
@@ -65,9 +69,14 @@ def walk(corpus_key: str, fetcher) -> list[ListItem]:
 
 @pytest.mark.parametrize("corpus_key", sorted(CHANNELS))
 def test_walk_t1_then_t2_yields_the_expected_rows(server, client, corpus_key):
+    previous: list[ListItem] = []
     for snap in ("t1", "t2"):
         server.snapshot = snap
         items = walk(corpus_key, client)
+        if items is None:  # the first page is the one read before: nothing changed
+            assert snap == "t2"
+            items = previous
+        previous = items
         expected = EXPECTED["snapshots"][snap]["lists"][corpus_key]["items"]
         assert [i.url for i in items] == [e["url"] for e in expected], snap
         for item, exp in zip(items, expected, strict=True):

@@ -145,7 +145,8 @@ def test_a_no_change_fetch_loads_no_translation_topics_gui_or_migrations(tmp_pat
         modules = imported(tmp_path, fetch)
     unexpected = (GUI_AND_RENDERING | TRANSLATION_AND_TOPICS | {"alembic"} | HTTPX_CLI) & modules
     assert not unexpected, f"a no-change fetch imported {sorted(unexpected)}"
-    assert {"httpx", "bs4"} <= modules  # what a fetch needs
+    assert "httpx" in modules  # the probe did fetch
+    assert not {"bs4", "soupsieve"} & modules  # the unchanged list page was not parsed again
 
 
 def test_a_no_change_jpaas_fetch_compiles_no_css_selector(tmp_path, seeded):
@@ -159,3 +160,40 @@ def test_a_no_change_jpaas_fetch_compiles_no_css_selector(tmp_path, seeded):
         modules = imported(tmp_path, fetch, probe=_SELECTOR_PROBE)
     assert "bs4" in modules  # the rows were parsed
     assert "compiled-css-selector" not in modules
+
+
+UNIT = "/api-gateway/jpaas-publish-server/front/page/build/unit"
+
+
+def test_an_unchanged_jpaas_list_without_validators_is_not_parsed_again(tmp_path, seeded):
+    """MIIT/SAC list APIs send no ETag: a first page equal to the stored one is not modified,
+    and nothing is parsed (no bs4); a changed first page is parsed and stored."""
+    from app.replay import ReplayServer
+
+    with ReplayServer(snapshot="t1") as srv:
+        unit = srv.root / "hosts" / "www.sac.gov.cn" / "api-gateway" / "build_unit"
+        srv.override("www.sac.gov.cn", UNIT, body=(unit / "tzgg_p1@t1.json").read_bytes())
+        fetch = [*seeded, "fetch", "--mirror", srv.url, "--spacing", "0", "--source", "sac"]
+        first = imported(tmp_path, fetch)
+        assert "bs4" in first  # rows and detail pages parsed
+        srv.clear_requests()
+        unchanged = imported(tmp_path, fetch)
+        assert not {"bs4", "lxml", "soupsieve"} & unchanged
+        asked = [r.path for r in srv.requests]
+        assert asked.count(UNIT) == 1  # the first page was asked for, and was the same
+        assert all("If-None-Match" not in r.headers for r in srv.requests if r.path == UNIT)
+
+        srv.clear_overrides()
+        srv.snapshot = "t2"
+        srv.override("www.sac.gov.cn", UNIT, body=(unit / "tzgg_p1@t2.json").read_bytes())
+        done = subprocess.run(
+            [sys.executable, "-m", "app", *fetch, "--json"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert done.returncode == 0, done.stderr
+    channel = json.loads(done.stdout)["channels"]["tzgg"]
+    assert channel["new"] == 2 and channel["pages"] >= 1  # the changed page was parsed
+    assert channel["message"] != "Not modified since the last check."

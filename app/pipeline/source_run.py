@@ -195,8 +195,12 @@ class SourceRun:
                     )
                 may_stop, frontier = walk.after_page(page.items)
                 keep = None if page.complete else frontier
+                skipped_before = len(ch.skipped)
                 new = self.store_page(channel, page, ch, walk=keep)
-                self.validators.flush()  # only now: the page's items are safely stored
+                if len(ch.skipped) == skipped_before:
+                    self.validators.flush()  # only now: the page's items are safely stored
+                else:  # a row could not be stored: read the page again next time, name it again
+                    self.validators.discard()
                 listed.update(i.url for i in page.items)
                 self.listed.update(listed)
                 dates.extend(i.date for i in page.items if i.date is not None)
@@ -207,7 +211,10 @@ class SourceRun:
                     break  # everything on this page is known: older pages are too
             else:
                 exhausted = True
-            self._close_walk(channel)  # reached a page with nothing new, or the end
+            # An unchanged first page stored nothing, and a walk that did not resume left no
+            # frontier: there is nothing to clear (and no write transaction to pay for).
+            if ch.resumed or not (ch.not_modified and ch.pages == 1):
+                self._close_walk(channel)  # reached a page with nothing new, or the end
         except ScrapeError as exc:
             self.validators.discard()
             if self._cancelled():  # the request was cut short by the stop request itself
