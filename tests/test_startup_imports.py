@@ -168,7 +168,7 @@ UNIT = "/api-gateway/jpaas-publish-server/front/page/build/unit"
 def test_an_unchanged_jpaas_list_without_validators_is_not_parsed_again(tmp_path, seeded):
     """MIIT/SAC list APIs send no ETag: a first page equal to the stored one is not modified,
     and nothing is parsed (no bs4); a changed first page is parsed and stored."""
-    from app.replay import ReplayServer
+    from app.demo.replay import ReplayServer
 
     with ReplayServer(snapshot="t1") as srv:
         unit = srv.root / "hosts" / "www.sac.gov.cn" / "api-gateway" / "build_unit"
