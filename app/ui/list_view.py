@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.item_paint import draw_item_frame
 from app.ui.notice_model import (
     COLUMNS,
     ROW_ROLE,
@@ -130,14 +131,10 @@ class _RowDelegate(QStyledItemDelegate):
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         row = index.data(ROW_ROLE)
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        opt.text = ""
-        widget = opt.widget
-        style = widget.style() if widget is not None else None
-        if style is None:
+        drawn = draw_item_frame(self, painter, option, index)
+        if drawn is None:
             return
-        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+        opt, style, widget = drawn
         if not isinstance(row, NoticeRow):
             return
         painter.save()

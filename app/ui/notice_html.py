@@ -93,15 +93,7 @@ def spans_for(text: str, terms: list[dict], field: str) -> list[tuple[int, int, 
             at = text.lower().find(term.lower())
             if at >= 0:
                 spans.append((at, at + len(term), colour))
-    spans.sort()
-    merged: list[tuple[int, int, str]] = []
-    for s, e, c in spans:
-        if merged and s < merged[-1][1]:
-            ps, pe, pc = merged[-1]
-            merged[-1] = (ps, max(pe, e), pc)
-        else:
-            merged.append((s, e, c))
-    return merged
+    return merge_spans(spans)
 
 
 def search_spans(text: str, query: str) -> list[tuple[int, int, str]]:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from app.config import Config
 from app.services.notice_list import SidebarCounts, read_counts
 from app.ui.icons import ALARMING, HEALTH_COLOURS, NOTABLE, dot, health_icon
+from app.ui.item_paint import draw_item_frame
 from app.ui.labels import channel_label, health_label, tr
 from app.ui.messages import message_label
 from app.ui.ops import Op, TaskManager
@@ -53,15 +54,11 @@ class SidebarDelegate(QStyledItemDelegate):
         if name is None:
             super().paint(painter, option, index)
             return
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
         badge = index.data(BADGE_ROLE) or ""
-        opt.text = ""
-        widget = opt.widget
-        style = widget.style() if widget is not None else None
-        if style is None:
+        drawn = draw_item_frame(self, painter, option, index)
+        if drawn is None:
             return
-        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+        opt, style, widget = drawn
         rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, opt, widget)
         rect = rect.adjusted(2, 0, -4, 0)
         metrics = QFontMetrics(opt.font)
