@@ -6,6 +6,7 @@ All functions are pure and tolerant: they return None rather than raise on odd i
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import re
 import unicodedata
@@ -172,15 +173,19 @@ def parse_list_date(value: str | int | float | None, today: dt.date) -> dt.date 
 # ---------------------------------------------------------------------------------------------
 # 文号 (document numbers) and comment deadlines
 
-_DOCNO = re.compile(
-    r"(?:"
-    # 国发〔2025〕11号, 工信部联科〔2024〕113号, 国办发明电〔2025〕7号, 国标委联[2020]35号
-    r"[\u4e00-\u9fa5]{1,12}[〔\[［(（]\s*(?:19|20)\d{2}\s*[〕\]］)）]\s*第?\s*\d{1,4}\s*号"
-    r"|"
-    # 国家互联网信息办公室令第15号 / 中华人民共和国工业和信息化部令 第68号
-    r"[\u4e00-\u9fa5]{2,30}令\s*[（(]?\s*第\s*\d{1,4}\s*号\s*[）)]?"
-    r")"
-)
+
+@functools.cache
+def _docno() -> re.Pattern[str]:
+    """文号 pattern, compiled at first use: a cycle that parses nothing never needs it."""
+    return re.compile(
+        r"(?:"
+        # 国发〔2025〕11号, 工信部联科〔2024〕113号, 国办发明电〔2025〕7号, 国标委联[2020]35号
+        r"[\u4e00-\u9fa5]{1,12}[〔\[［(（]\s*(?:19|20)\d{2}\s*[〕\]］)）]\s*第?\s*\d{1,4}\s*号"
+        r"|"
+        # 国家互联网信息办公室令第15号 / 中华人民共和国工业和信息化部令 第68号
+        r"[\u4e00-\u9fa5]{2,30}令\s*[（(]?\s*第\s*\d{1,4}\s*号\s*[）)]?"
+        r")"
+    )
 
 
 # A number in brackets right after a 《title》 cites another document:
@@ -196,7 +201,7 @@ def extract_doc_number(text: str | None, *, head_chars: int = 600) -> str | None
     if not text:
         return None
     head = text[:head_chars]
-    m = next((m for m in _DOCNO.finditer(head) if not _CITATION.search(head[: m.start()])), None)
+    m = next((m for m in _docno().finditer(head) if not _CITATION.search(head[: m.start()])), None)
     if not m:
         return None
     value = re.sub(r"\s+", "", m.group(0))
@@ -216,34 +221,45 @@ _CLOCK = (
 # Words that make a bare 截止/截至 date a comment deadline rather than a statistics cut-off.
 _COMMENT_CONTEXT = r"(?:意见|建议|反馈|征求|回执|报名)"
 
-_DEADLINE_PATTERNS = [
-    # 意见反馈截止时间为… / 反馈意见截止日期：… / 征求意见截止日期为… / 反馈时间截至…
-    re.compile(
-        _COMMENT_CONTEXT
-        + r"[^。；;]{0,30}?截[止至](?:时间|日期)?\s*(?:为|是|到|至|：|:)?\s*(?P<date>"
-        + _D
-        + ")"
-    ),
-    # a labelled deadline: 截止日期：2025-03-15 / 截止时间为…
-    re.compile(r"截止(?:时间|日期)\s*(?:为|是|：|:)\s*(?P<date>" + _D + ")"),
-    # 征求意见时间/期（为）：2025年1月1日至2025年1月31日 → the end of the period
-    re.compile(
-        r"(?:征求意见|公示|反馈|意见反馈)(?:时间|期限?|日期)\s*(?:为|是|：|:)?\s*"
-        r"(?P<start>" + _D + r")?[^。；;]{0,12}?(?:至|到|—|－|-|~|～)\s*"
-        r"(?P<date>(?:(?:19|20)\d{2}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*日|" + _D + ")"
-    ),
-]
+
+@functools.cache
+def _deadline_patterns() -> tuple[re.Pattern[str], ...]:
+    """Comment-deadline patterns, compiled at first use (see _docno)."""
+    return (
+        # 意见反馈截止时间为… / 反馈意见截止日期：… / 征求意见截止日期为… / 反馈时间截至…
+        re.compile(
+            _COMMENT_CONTEXT
+            + r"[^。；;]{0,30}?截[止至](?:时间|日期)?\s*(?:为|是|到|至|：|:)?\s*(?P<date>"
+            + _D
+            + ")"
+        ),
+        # a labelled deadline: 截止日期：2025-03-15 / 截止时间为…
+        re.compile(r"截止(?:时间|日期)\s*(?:为|是|：|:)\s*(?P<date>" + _D + ")"),
+        # 征求意见时间/期（为）：2025年1月1日至2025年1月31日 → the end of the period
+        re.compile(
+            r"(?:征求意见|公示|反馈|意见反馈)(?:时间|期限?|日期)\s*(?:为|是|：|:)?\s*"
+            r"(?P<start>" + _D + r")?[^。；;]{0,12}?(?:至|到|—|－|-|~|～)\s*"
+            r"(?P<date>(?:(?:19|20)\d{2}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*日|" + _D + ")"
+        ),
+    )
+
+
 # "Before <date>" sentences are deadlines for comments only when comments are mentioned
 # nearby (各地要在2025年6月30日前将实施情况报送 is a reporting duty, not a comment deadline).
-_BEFORE_PATTERNS = [
-    # 请于…前 / 请在…之前 / 请于…24:00前
-    re.compile(r"请\s*[于在]\s*(?P<date>" + _D + ")" + _CLOCK + r"\s*(?:以|之)?前"),
-    # …前将意见反馈 / …前通过电子邮件反馈
-    re.compile(
-        r"(?P<date>" + _D + ")" + _CLOCK + r"\s*(?:以|之)?前\s*[，,]?\s*"
-        r"(?:将|把|通过|以|反馈|提出|提交|发送|寄送|报送|书面|填写|登录)"
-    ),
-]
+@functools.cache
+def _before_patterns() -> tuple[re.Pattern[str], ...]:
+    """Patterns for "before <date>" sentences, compiled at first use (see _docno)."""
+    return (
+        # 请于…前 / 请在…之前 / 请于…24:00前
+        re.compile(r"请\s*[于在]\s*(?P<date>" + _D + ")" + _CLOCK + r"\s*(?:以|之)?前"),
+        # …前将意见反馈 / …前通过电子邮件反馈
+        re.compile(
+            r"(?P<date>" + _D + ")" + _CLOCK + r"\s*(?:以|之)?前\s*[，,]?\s*"
+            r"(?:将|把|通过|以|反馈|提出|提交|发送|寄送|报送|书面|填写|登录)"
+        ),
+    )
+
+
 _NEAR_COMMENTS = re.compile(r"意见|建议|反馈|回执")
 
 
@@ -258,12 +274,12 @@ def extract_comment_deadline(text: str | None) -> dt.date | None:
         return None
     text = unicodedata.normalize("NFKC", text)
     found: list[tuple[int, dt.date]] = []
-    for pat in _DEADLINE_PATTERNS:
+    for pat in _deadline_patterns():
         for m in pat.finditer(text):
             if d := _deadline_date(m):
                 found.append((m.start(), d))
                 break
-    for pat in _BEFORE_PATTERNS:
+    for pat in _before_patterns():
         for m in pat.finditer(text):
             window = text[max(0, m.start() - 40) : m.end() + 40]
             if _NEAR_COMMENTS.search(window) and (d := _deadline_date(m)):

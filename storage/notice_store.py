@@ -133,6 +133,15 @@ def notices_by_url(session: Session, urls: Iterable[str]) -> dict[str, Notice]:
     return out
 
 
+def known_urls(session: Session, urls: Iterable[str]) -> set[str]:
+    """Which of ``urls`` are stored: the URL column only, not the rows and their team state."""
+    urls = list(dict.fromkeys(urls))
+    out: set[str] = set()
+    for i in range(0, len(urls), 500):
+        out.update(session.scalars(select(Notice.url).where(Notice.url.in_(urls[i : i + 500]))))
+    return out
+
+
 # ---------------------------------------------------------------------------------------------
 # List rows
 

@@ -14,6 +14,7 @@ import datetime as dt
 import re
 
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from app.pipeline.run_view import RunView
 from scrapers.base import BlockedError, FetchError, fetch_page
@@ -49,6 +50,7 @@ def window_candidates(
     """
     stmt = (
         select(Notice)
+        .options(lazyload("*"))  # ids and URLs only: no team/user state rows for each candidate
         .where(
             Notice.source == source,
             Notice.removed.is_(False),

@@ -51,6 +51,7 @@ from storage.models import FetchRun, Notice, utcnow
 from storage.notice_store import (
     ListRow,
     add_list_row,
+    known_urls,
     link_duplicates,
     mark_missing_removed,
     notices_by_url,
@@ -310,7 +311,7 @@ class SourceRun:
                 item.url, ListRow(item.url, item.title, item.date, item.extra, item.link_text)
             )
         with self.db.read() as session:
-            known = set(notices_by_url(session, rows))
+            known = known_urls(session, rows)
         titles = {url: self.hooks.translate(r.title) for url, r in rows.items() if url not in known}
         for attempt in (1, 2):
             try:

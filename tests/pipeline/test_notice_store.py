@@ -8,7 +8,12 @@ from sqlalchemy import select
 
 from app.pipeline.source_run import body_doc_number
 from storage.models import Notice
-from storage.notice_store import link_duplicates, normalise_doc_number
+from storage.notice_store import (
+    known_urls,
+    link_duplicates,
+    normalise_doc_number,
+    notices_by_url,
+)
 
 T0 = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
@@ -71,3 +76,19 @@ def test_title_plus_doc_number_in_the_body_links_when_dates_differ(db):
     got = dup_of(db)
     assert got["https://sac.example/1"] == "https://gov.example/1"
     assert got["https://other.example/1"] is None
+
+
+def test_known_urls_names_the_stored_urls_only_like_notices_by_url(db):
+    with db.write() as s:
+        for i in range(3):
+            add(s, f"https://a.example/{i}", f"T{i}")
+    asked = [
+        "https://a.example/2",
+        "https://a.example/9",
+        "https://a.example/0",
+        "https://a.example/2",
+    ]
+    with db.read() as s:
+        assert known_urls(s, asked) == {"https://a.example/0", "https://a.example/2"}
+        assert known_urls(s, asked) == set(notices_by_url(s, asked))
+        assert known_urls(s, []) == set()
