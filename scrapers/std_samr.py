@@ -215,7 +215,7 @@ class StdSamrSource(BaseSource):
             ),
         ),
         default_interval_minutes=360,
-        capabilities=frozenset({"details", "paging", "standards"}),
+        capabilities=frozenset({"details", "paging", "standards", "conditional"}),
     )
 
     def list_pages(
@@ -225,7 +225,12 @@ class StdSamrSource(BaseSource):
         count = 0
         for page_no in range(1, max_pages + 1):
             url = page_url(channel.url, page_no)
-            resp = fetcher.get(url)
+            # The first page is conditional: the search pages send no validators, but a body
+            # equal to the one stored last time answers "not modified" and is not parsed.
+            resp = fetcher.get(url, conditional=page_no == 1)
+            if resp.not_modified:
+                yield ListPage(url=url, page=page_no, items=[], not_modified=True)
+                return
             rows, total = _rows(resp.content, url)
             items = build(rows)
             if not items:
