@@ -143,7 +143,9 @@ def test_mark_view_read_counts_only_unread_and_stays_in_view(triaged):
     assert result.changed == len(unread) and result.selected == len(in_view)
     after = facts(triaged)
     assert all(after[i]["read"] for i in in_view)
-    assert {i for i in before if i not in in_view and after[i]["read"] != before[i]["read"]} == set()
+    assert {
+        i for i in before if i not in in_view and after[i]["read"] != before[i]["read"]
+    } == set()
 
 
 def replace_today(f: NoticeFilter) -> NoticeFilter:

@@ -40,7 +40,6 @@ SOURCE_NAMES = {
 }
 
 
-
 def safe_url(url: str | None) -> str | None:
     """The URL if it is http(s) with a host, else None: scraped links never become javascript:."""
     if not url:

@@ -185,9 +185,10 @@ def test_every_header_sorts(qtbot, win, translated_db, tasks, column):
             asc = order == Qt.SortOrder.AscendingOrder
             assert filled == sorted(filled, reverse=not asc)
     if column != 0:
-        assert orders[Qt.SortOrder.AscendingOrder] != before or orders[
-            Qt.SortOrder.DescendingOrder
-        ] != before
+        assert (
+            orders[Qt.SortOrder.AscendingOrder] != before
+            or orders[Qt.SortOrder.DescendingOrder] != before
+        )
     assert win.model.sort_key[0] == COLUMNS[column][0]
 
 
