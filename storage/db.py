@@ -17,7 +17,7 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import (
     ArgumentError,
@@ -509,6 +509,19 @@ class Database:
             except BaseException:
                 session.rollback()
                 raise
+
+    @contextmanager
+    def read_conn(self) -> Iterator[Connection]:
+        """A Core connection in a transaction: for code that must not load the ORM (the
+        bookkeeping of a fetch, ``storage.core_tables``). Commits on success."""
+        with self.engine.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def write_conn(self) -> Iterator[Connection]:
+        """``read_conn`` that takes the write lock up front, like ``write()``."""
+        with self.write_engine.begin() as conn:
+            yield conn
 
     @contextmanager
     def write(self) -> Iterator[Session]:

@@ -12,13 +12,27 @@ import os
 import socket
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, func, insert, select, update
 
+from storage.clean import clean_value
+from storage.core_tables import channels as CH
+from storage.core_tables import fetch_runs as RUNS
+from storage.core_tables import http_validators as VAL
+from storage.core_tables import notices as NOTICES
+from storage.core_tables import sources as SRC
 from storage.db import Database
-from storage.models import ChannelRecord, FetchRun, Notice, SourceRecord, Validator, utcnow
+from storage.isotime import utcnow
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+
+def as_connection(bind: Connection | Session) -> Connection:
+    """The Core connection of ``bind``: itself, or an ORM session's (same transaction)."""
+    return bind if isinstance(bind, Connection) else bind.connection()
+
 
 # ---------------------------------------------------------------------------------------------
 # Conditional-request validators (the PoliteClient's ValidatorStore interface)
@@ -45,15 +59,12 @@ class BufferedValidators:
 
     def get(self, url: str) -> tuple[str | None, str | None] | None:
         """The URL's validators; its stored digest is read in the same query, for ``digest``."""
-        table = Validator.__table__
         keys = (url, digest_key(url))
-        with self.db.read() as session:
+        with self.db.read_conn() as conn:
             rows = {
                 r.url: r
-                for r in session.execute(
-                    select(table.c.url, table.c.etag, table.c.last_modified).where(
-                        table.c.url.in_(keys)
-                    )
+                for r in conn.execute(
+                    select(VAL.c.url, VAL.c.etag, VAL.c.last_modified).where(VAL.c.url.in_(keys))
                 )
             }
         digest_row = rows.get(keys[1])
@@ -85,30 +96,21 @@ class BufferedValidators:
             pending, self._pending = self._pending, {}
         if not pending:
             return 0
-        with self.db.write() as session:
+        now = utcnow()
+        with self.db.write_conn() as conn:
+            stored = set(conn.scalars(select(VAL.c.url).where(VAL.c.url.in_(list(pending)))))
             for url, (etag, modified) in pending.items():
-                row = session.get(Validator, url)
-                if row is None:
-                    session.add(Validator(url=url, etag=etag, last_modified=modified))
+                values = {"etag": etag, "last_modified": modified, "updated_at": now}
+                if url in stored:
+                    conn.execute(update(VAL).where(VAL.c.url == url).values(values))
                 else:
-                    row.etag, row.last_modified, row.updated_at = etag, modified, utcnow()
+                    conn.execute(insert(VAL).values(url=url, **values))
         return len(pending)
 
     def discard(self) -> None:
         """Forget validators of pages whose items were not stored (errors, broken lists)."""
         with self._lock:
             self._pending.clear()
-
-
-def forget_validators(session: Session, urls: list[str] | None = None) -> int:
-    """Drop stored validators and digests (all, or of ``urls``): the next fetch is unconditional."""
-    stmt = select(Validator)
-    if urls is not None:
-        stmt = stmt.where(Validator.url.in_([*urls, *(digest_key(u) for u in urls)]))
-    rows = list(session.scalars(stmt))
-    for row in rows:
-        session.delete(row)
-    return len(rows)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -132,15 +134,37 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def start_run(session: Session, source: str) -> FetchRun:
-    run = FetchRun(source=source, outcome="running", channels={"_owner": run_owner()})
-    session.add(run)
-    session.flush()
-    return run
+def start_run(bind: Connection | Session, source: str, *, now: dt.datetime | None = None) -> int:
+    """Record a run of ``source`` as running (with its owner); returns the run's id."""
+    conn = as_connection(bind)
+    stmt = insert(RUNS).values(
+        source=source,
+        started_at=now or utcnow(),
+        outcome="running",
+        new_items=0,
+        updated_items=0,
+        details_fetched=0,
+        requests=0,
+        channels={"_owner": run_owner()},
+    )
+    if conn.dialect.insert_returning:
+        return int(conn.execute(stmt.returning(RUNS.c.id)).scalar_one())
+    return int(conn.execute(stmt).lastrowid)
+
+
+def finish_run(bind: Connection | Session, run_id: int, **values: Any) -> None:
+    """Store how run ``run_id`` ended (outcome, counts, channels, error, finished_at)."""
+    as_connection(bind).execute(update(RUNS).where(RUNS.c.id == run_id).values(values))
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value
 
 
 def interrupt_stale_runs(
-    session: Session,
+    bind: Connection | Session,
     *,
     stale_after: dt.timedelta = dt.timedelta(hours=6),
     now: dt.datetime | None = None,
@@ -153,100 +177,185 @@ def interrupt_stale_runs(
     an ownerless run) it started more than ``stale_after`` ago. Runs in ``active_ids`` belong to
     this process and are still going.
     """
+    conn = as_connection(bind)
     now = now or utcnow()
     me = socket.gethostname()
     stale = []
-    for run in session.scalars(select(FetchRun).where(FetchRun.outcome == "running")):
+    running = conn.execute(
+        select(RUNS.c.id, RUNS.c.source, RUNS.c.started_at, RUNS.c.error, RUNS.c.channels).where(
+            RUNS.c.outcome == "running"
+        )
+    ).all()
+    for run in running:
         if run.id in active_ids:
             continue
         owner = (run.channels or {}).get("_owner") or {}
-        started = run.started_at
-        if started is not None and started.tzinfo is None:
-            started = started.replace(tzinfo=dt.UTC)
+        started = _aware(run.started_at)
         if owner.get("host") == me and isinstance(owner.get("pid"), int):
             dead = owner["pid"] != os.getpid() and not alive(owner["pid"])
         else:
             dead = False
         too_old = started is not None and now - started > stale_after
         if dead or too_old:
-            run.outcome = "interrupted"
-            run.finished_at = now
-            run.error = (
-                run.error
-                or "The run stopped before it finished (the program was closed or crashed)."
+            new = _stored_since(conn, run.source, run.started_at)
+            finish_run(
+                conn,
+                run.id,
+                outcome="interrupted",
+                finished_at=now,
+                new_items=new,
+                error=run.error
+                or "The run stopped before it finished (the program was closed or crashed).",
+                channels={k: v for k, v in (run.channels or {}).items() if k != "_owner"},
             )
-            run.channels = {k: v for k, v in (run.channels or {}).items() if k != "_owner"}
-            _record_interrupted(session, run, now)
+            _record_interrupted(conn, run.source, started, new, now)
             stale.append(run.id)
     return stale
 
 
-def _record_interrupted(session: Session, run: FetchRun, now: dt.datetime) -> None:
-    """Say on the source's health record what a run that never finished had stored."""
-    started = run.started_at
-    new = session.scalar(
+def _stored_since(conn: Connection, source: str, started: dt.datetime | None) -> int:
+    if started is None:
+        return 0
+    new = conn.scalar(
         select(func.count())
-        .select_from(Notice)
-        .where(Notice.source == run.source, Notice.first_seen >= started)
+        .select_from(NOTICES)
+        .where(NOTICES.c.source == source, NOTICES.c.first_seen >= started)
     )
-    run.new_items = int(new or 0)
-    rec = source_record(session, run.source)
-    last = rec.last_run
-    if last is not None and last.tzinfo is None:
-        last = last.replace(tzinfo=dt.UTC)
-    if started is not None and started.tzinfo is None:
-        started = started.replace(tzinfo=dt.UTC)
+    return int(new or 0)
+
+
+def _record_interrupted(
+    conn: Connection, source: str, started: dt.datetime | None, new: int, now: dt.datetime
+) -> None:
+    """Say on the source's health record what a run that never finished had stored."""
+    ensure_source(conn, source)
+    last = _aware(conn.scalar(select(SRC.c.last_run).where(SRC.c.key == source)))
     if last is not None and started is not None and last > started:
         return  # a later run has already said how the source is
-    rec.state = "cancelled"
-    rec.message = (
-        f"The last run stopped before it finished (the program was closed or crashed); "
-        f"{run.new_items} new item{'s' if run.new_items != 1 else ''} had been stored."
+    update_source(
+        conn,
+        source,
+        state="cancelled",
+        message=(
+            f"The last run stopped before it finished (the program was closed or crashed); "
+            f"{new} new item{'s' if new != 1 else ''} had been stored."
+        ),
+        last_run=now,
+        new_items=new,
     )
-    rec.last_run = now
-    rec.new_items = run.new_items
+
+
+# ---------------------------------------------------------------------------------------------
+# Detail pages that failed
+
+DETAIL_ATTEMPTS_KEY = "_detail_attempts"  # in Notice.extra: failed detail fetches so far
+
+
+def detail_attempts(extra: dict[str, Any] | None) -> int:
+    """Failed detail fetches so far, from a notice's ``extra``."""
+    return int((extra or {}).get(DETAIL_ATTEMPTS_KEY, 0))
+
+
+def record_detail_failure(
+    bind: Connection | Session, notice_id: int, message: str, *, now: dt.datetime | None = None
+) -> bool:
+    """A detail fetch failed: keep everything stored; remember the error and count attempts.
+
+    A failed re-check leaves a good notice ``ok``. False when the notice is gone.
+    """
+    conn = as_connection(bind)
+    now = now or utcnow()
+    row = conn.execute(
+        select(NOTICES.c.detail_state, NOTICES.c.extra).where(NOTICES.c.id == notice_id)
+    ).first()
+    if row is None:
+        return False
+    values: dict[str, Any] = {
+        "detail_checked_at": now,
+        "detail_error": clean_value(NOTICES.c.detail_error, message),
+        "updated_at": now,
+    }
+    if row.detail_state != "ok":
+        values["detail_state"] = "failed"
+        values["extra"] = {
+            **(row.extra or {}),
+            DETAIL_ATTEMPTS_KEY: detail_attempts(row.extra) + 1,
+        }
+    conn.execute(update(NOTICES).where(NOTICES.c.id == notice_id).values(values))
+    return True
 
 
 # ---------------------------------------------------------------------------------------------
 # Health records
 
 
-def source_record(session: Session, key: str) -> SourceRecord:
-    rec = session.get(SourceRecord, key)
-    if rec is None:
-        rec = SourceRecord(key=key, state="never_run", message="", new_items=0)
-        session.add(rec)
-        session.flush()
-    return rec
+def ensure_source(bind: Connection | Session, key: str) -> None:
+    """Create the source's health record ("never run") if it has none."""
+    conn = as_connection(bind)
+    if conn.scalar(select(SRC.c.key).where(SRC.c.key == key)) is None:
+        conn.execute(
+            insert(SRC).values(
+                key=key, state="never_run", message="", new_items=0, consecutive_failures=0
+            )
+        )
 
 
-def channel_record(session: Session, source_key: str, key: str) -> ChannelRecord:
-    rec = session.get(ChannelRecord, (source_key, key))
-    if rec is None:
-        source_record(session, source_key)
-        rec = ChannelRecord(source_key=source_key, key=key, state="never_run", message="")
-        rec.new_items = 0
-        session.add(rec)
-        session.flush()
-    return rec
+def ensure_channel(bind: Connection | Session, source_key: str, key: str) -> None:
+    """Create the channel's health record (and its source's) if it has none."""
+    conn = as_connection(bind)
+    found = conn.scalar(select(CH.c.key).where(CH.c.source_key == source_key, CH.c.key == key))
+    if found is None:
+        ensure_source(conn, source_key)
+        conn.execute(
+            insert(CH).values(
+                source_key=source_key, key=key, state="never_run", message="", new_items=0
+            )
+        )
+
+
+def update_source(bind: Connection | Session, key: str, **values: Any) -> None:
+    """Set fields of an existing source health record."""
+    as_connection(bind).execute(update(SRC).where(SRC.c.key == key).values(values))
+
+
+def update_channel(bind: Connection | Session, source_key: str, key: str, **values: Any) -> None:
+    """Set fields of an existing channel health record."""
+    as_connection(bind).execute(
+        update(CH).where(CH.c.source_key == source_key, CH.c.key == key).values(values)
+    )
+
+
+def source_failures(bind: Connection | Session, key: str) -> int:
+    """The source's count of consecutive failed runs (0 without a record)."""
+    return int(
+        as_connection(bind).scalar(select(SRC.c.consecutive_failures).where(SRC.c.key == key)) or 0
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # List-walk frontiers
 
 
-def load_walk(session: Session, source_key: str, key: str) -> dict[str, Any] | None:
+def load_walk(bind: Connection | Session, source_key: str, key: str) -> dict[str, Any] | None:
     """The frontier an unfinished walk of this channel left behind, or None."""
-    rec = session.get(ChannelRecord, (source_key, key))
-    return dict(rec.walk) if rec is not None and rec.walk else None
+    walk = as_connection(bind).scalar(
+        select(CH.c.walk).where(CH.c.source_key == source_key, CH.c.key == key)
+    )
+    return dict(walk) if walk else None
 
 
-def save_walk(session: Session, source_key: str, key: str, walk: dict[str, Any] | None) -> None:
+def save_walk(
+    bind: Connection | Session, source_key: str, key: str, walk: dict[str, Any] | None
+) -> None:
     """Persist (or clear, with None) a channel's walk frontier in the caller's transaction."""
-    rec = session.get(ChannelRecord, (source_key, key))
-    if rec is None:
+    conn = as_connection(bind)
+    found = conn.execute(
+        select(CH.c.walk).where(CH.c.source_key == source_key, CH.c.key == key)
+    ).first()
+    if found is None:
         if walk is None:
             return
-        rec = channel_record(session, source_key, key)
-    if (rec.walk or None) != walk:
-        rec.walk = walk
+        ensure_channel(conn, source_key, key)
+    elif (found.walk or None) == walk:
+        return
+    update_channel(conn, source_key, key, walk=walk)

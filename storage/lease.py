@@ -26,9 +26,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, insert, select, update
 
-from storage.models import FetchLease, utcnow
+from storage.core_tables import fetch_lease as T
+from storage.isotime import utcnow
 
 if TYPE_CHECKING:
     from storage.db import Database
@@ -61,6 +62,17 @@ class LeaseHolder:
 
 def _aware(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+_ROW = select(T.c.holder, T.c.pid, T.c.token, T.c.acquired_at, T.c.expires_at, T.c.progress).where(
+    T.c.name == LEASE_NAME
+)
+
+
+def _holder(row: Any) -> LeaseHolder:
+    return LeaseHolder(
+        row.holder, row.pid, _aware(row.acquired_at), _aware(row.expires_at), row.progress or ""
+    )
 
 
 def _pid_alive(pid: int) -> bool:
@@ -102,15 +114,11 @@ class Lease:
 
     def current(self) -> LeaseHolder | None:
         """The lease row as stored (None when nobody holds it)."""
-        with self.db.read() as s:
-            row = s.get(FetchLease, LEASE_NAME)
-            if row is None:
-                return None
-            return LeaseHolder(
-                row.holder, row.pid, _aware(row.acquired_at), _aware(row.expires_at), row.progress
-            )
+        with self.db.read_conn() as conn:
+            row = conn.execute(_ROW).first()
+        return None if row is None else _holder(row)
 
-    def _is_live(self, row: FetchLease, now: dt.datetime) -> bool:
+    def _is_live(self, row: Any, now: dt.datetime) -> bool:
         if row.token == self.token:
             return False  # ours
         if _aware(row.expires_at) <= now:
@@ -147,23 +155,23 @@ class Lease:
 
     def _acquire_row(self, *, check: bool) -> bool:
         now = self.clock()
-        with self.db.write() as s:
-            row = s.get(FetchLease, LEASE_NAME)
+        values = {
+            "holder": self.holder,
+            "pid": self.pid,
+            "token": self.token,
+            "acquired_at": now,
+            "expires_at": now + dt.timedelta(seconds=self.ttl),
+            "progress": "",
+        }
+        with self.db.write_conn() as conn:
+            row = conn.execute(_ROW).first()
             if check and row is not None and self._is_live(row, now):
-                self.other = LeaseHolder(
-                    row.holder,
-                    row.pid,
-                    _aware(row.acquired_at),
-                    _aware(row.expires_at),
-                    row.progress,
-                )
+                self.other = _holder(row)
                 return False
             if row is None:
-                row = FetchLease(name=LEASE_NAME)
-                s.add(row)
-            row.holder, row.pid, row.token = self.holder, self.pid, self.token
-            row.acquired_at, row.expires_at = now, now + dt.timedelta(seconds=self.ttl)
-            row.progress = ""
+                conn.execute(insert(T).values(name=LEASE_NAME, **values))
+            else:
+                conn.execute(update(T).where(T.c.name == LEASE_NAME).values(values))
         self._start_refresher()
         return True
 
@@ -172,13 +180,11 @@ class Lease:
         values: dict[str, Any] = {"expires_at": self.clock() + dt.timedelta(seconds=self.ttl)}
         if progress is not None:
             values["progress"] = progress[:500]
-        with self.db.write() as s:
-            done = s.execute(
-                update(FetchLease)
-                .where(FetchLease.name == LEASE_NAME, FetchLease.token == self.token)
-                .values(values)
+        with self.db.write_conn() as conn:
+            done = conn.execute(
+                update(T).where(T.c.name == LEASE_NAME, T.c.token == self.token).values(values)
             )
-            return bool(getattr(done, "rowcount", 0))
+            return bool(done.rowcount)
 
     def _start_refresher(self) -> None:
         if self._refresher is not None:
@@ -199,12 +205,8 @@ class Lease:
         if self._refresher is not None:
             self._refresher.join(timeout=5)
             self._refresher = None
-        with self.db.write() as s:
-            s.execute(
-                delete(FetchLease).where(
-                    FetchLease.name == LEASE_NAME, FetchLease.token == self.token
-                )
-            )
+        with self.db.write_conn() as conn:
+            conn.execute(delete(T).where(T.c.name == LEASE_NAME, T.c.token == self.token))
         if self._pg is not None:
             try:
                 self._pg.driver_connection.execute("SELECT pg_advisory_unlock(%s)", (PG_LOCK_KEY,))

@@ -26,9 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+from storage.isotime import utcnow as utcnow  # one home (storage.isotime); re-exported
 
 
 class Base(DeclarativeBase):
@@ -402,8 +400,7 @@ class TranslationEntry(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
-# Setting keys read by more than one layer (one home, so the spelling cannot drift).
-DEFAULT_TOPICS_INSTALLED = "topics.defaults_installed"
+from storage.core_tables import DEFAULT_TOPICS_INSTALLED as DEFAULT_TOPICS_INSTALLED  # noqa: E402
 
 
 class Setting(Base):

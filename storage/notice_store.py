@@ -319,25 +319,6 @@ def apply_detail(notice: Notice, detail: Any, *, now: dt.datetime | None = None)
     return DetailOutcome(changed=changed, first=first, title_changed=title_changed)
 
 
-DETAIL_ATTEMPTS_KEY = "_detail_attempts"  # in Notice.extra: failed detail fetches so far
-
-
-def detail_failed(notice: Notice, message: str, *, now: dt.datetime | None = None) -> None:
-    """A detail fetch failed: keep everything stored; remember the error and count attempts."""
-    now = now or utcnow()
-    notice.detail_checked_at = now
-    notice.detail_error = clean_value(_COLUMNS["detail_error"], message)
-    if notice.detail_state != "ok":  # a failed re-check leaves a good notice good
-        notice.detail_state = "failed"
-        extra = dict(notice.extra or {})
-        extra[DETAIL_ATTEMPTS_KEY] = int(extra.get(DETAIL_ATTEMPTS_KEY, 0)) + 1
-        notice.extra = extra
-
-
-def detail_attempts(notice: Notice) -> int:
-    return int((notice.extra or {}).get(DETAIL_ATTEMPTS_KEY, 0))
-
-
 # ---------------------------------------------------------------------------------------------
 # Removal
 

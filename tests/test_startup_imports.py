@@ -149,6 +149,22 @@ def test_a_no_change_fetch_loads_no_translation_topics_gui_or_migrations(tmp_pat
     assert not {"bs4", "soupsieve"} & modules  # the unchanged list page was not parsed again
 
 
+def test_a_no_change_fetch_of_every_source_loads_neither_orm_nor_parser(tmp_path, seeded):
+    """Bookkeeping (lease, runs, validators, walks, detail plans, failed pages, health) goes
+    through Core: the ORM's import, models and mappers cost more CPU than the rest of a
+    cycle that finds nothing new. Every list answers "not modified" (304 or the same body)."""
+    from app.demo.replay import ReplayServer
+
+    with ReplayServer(snapshot="t1") as srv:
+        fetch = [*seeded, "fetch", "--mirror", srv.url, "--spacing", "0"]
+        first = imported(tmp_path, fetch)
+        assert {"sqlalchemy.orm", "storage.models", "bs4"} <= first  # it stored notices
+        modules = imported(tmp_path, fetch)
+    assert "httpx" in modules and "app.pipeline.source_run" in modules  # the probe did fetch
+    assert not {"sqlalchemy.orm", "storage.models", "storage.notice_store"} & modules
+    assert not {"bs4", "soupsieve", "lxml"} & modules
+
+
 def test_a_no_change_jpaas_fetch_compiles_no_css_selector(tmp_path, seeded):
     """MIIT's rows are read with find(), not select(): the first selector a process compiles
     costs soupsieve's whole pattern set, more than the rest of a no-change MIIT cycle."""

@@ -13,15 +13,19 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from sqlalchemy import select
+
 from app.pipeline.hooks import PipelineHooks, default_hooks
 from app.pipeline.report import CycleReport, ProgressEvent, SourceReport
 from app.pipeline.source_run import CycleSettings, SourceRun
 from scrapers.base import Channel, get_source, source_keys
 from scrapers.http import HostSpacer, PoliteClient, resolve_mirror
 from storage import lease as fetch_lease
+from storage.core_tables import DEFAULT_TOPICS_INSTALLED
+from storage.core_tables import settings as settings_table
 from storage.db import Database
 from storage.fetch_state import BufferedValidators, interrupt_stale_runs
-from storage.models import DEFAULT_TOPICS_INSTALLED, Setting, utcnow
+from storage.isotime import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +61,12 @@ def enabled_channels(config: Any, source) -> list[Channel]:
 def effective_mirror(config: Any, mirror: str | None) -> str:
     """--mirror, else env REGWATCH_MIRROR, else config ``fetch.mirror`` (see resolve_mirror)."""
     return resolve_mirror(mirror, config.fetch.mirror)
+
+
+def _setting_stored(db: Database, key: str) -> bool:
+    with db.read_conn() as conn:
+        found = conn.scalar(select(settings_table.c.key).where(settings_table.c.key == key))
+    return found is not None
 
 
 def _as_check(cancel: Any) -> Callable[[], bool]:
@@ -116,8 +126,8 @@ def _run_cycle(
 ) -> CycleReport:
     fetch = config.fetch
     report = CycleReport(started_at=started)
-    with db.write() as session:
-        report.interrupted_runs = interrupt_stale_runs(session)
+    with db.write_conn() as conn:
+        report.interrupted_runs = interrupt_stale_runs(conn)
     settings = CycleSettings(
         max_details=fetch.max_details if max_details is None else max_details,
         first_run_days=fetch.first_run_days,
@@ -132,10 +142,10 @@ def _run_cycle(
     if hooks is None:
         # A first fetch should already show matches: install the default watch topics once.
         # The flag is read first so that later fetches do not load the topic machinery.
-        with db.write() as session:
-            if session.get(Setting, DEFAULT_TOPICS_INSTALLED) is None:
-                from app.topics.store import install_default_topics
+        if not _setting_stored(db, DEFAULT_TOPICS_INSTALLED):
+            from app.topics.store import install_default_topics
 
+            with db.write() as session:
                 install_default_topics(session)
         hooks = default_hooks(config, db)
     cancelled = _as_check(cancel)

@@ -12,16 +12,16 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import lazyload
 
 from app.pipeline.report import short_error
 from app.pipeline.run_view import CycleSettings, RunView
 from scrapers.base import BlockedError, ListItem, ScrapeError, as_scrape_error
-from storage.models import Notice
-from storage.notice_store import apply_detail, detail_attempts, detail_failed
+from storage.core_tables import notices as N
+from storage.fetch_state import detail_attempts, record_detail_failure
 
 log = logging.getLogger(__name__)
 
@@ -32,13 +32,12 @@ class DetailPlan:
     rechecks: set[int] = field(default_factory=set)
 
 
-# Planning reads ids, dates and attempt counts only, in a session closed before the plan is used:
-# the team state and user state a Notice loads eagerly (reads, flags, notes, state) would be
-# three extra queries per planning query, every cycle, for nothing.
-_PLANNING = lazyload("*")
+# Planning reads ids, dates and attempt counts only, with Core: a cycle that finds nothing new
+# plans (and records failed pages) without loading the ORM; storing a page's text does load it.
+_PLANNING = select(N.c.id, N.c.list_date, N.c.extra)
 
 
-def _newest_first(notices: list[Notice]) -> list[Notice]:
+def _newest_first(notices: list[Any]) -> list[Any]:
     return sorted(notices, key=lambda n: (n.list_date or dt.date.min, -n.id), reverse=True)
 
 
@@ -51,11 +50,9 @@ def plan_details(
     if budget == 0:
         return plan
     started = settings.started_at
-    with db.read() as session:
+    with db.read_conn() as conn:
         new = _newest_first(
-            list(session.scalars(select(Notice).options(_PLANNING).where(Notice.id.in_(new_ids))))
-            if new_ids
-            else []
+            list(conn.execute(_PLANNING.where(N.c.id.in_(new_ids)))) if new_ids else []
         )
         if first_run:
             recent = settings.today - dt.timedelta(days=settings.first_run_days)
@@ -68,20 +65,15 @@ def plan_details(
         if first_run or len(plan.ids) >= budget:
             return plan
         chosen = set(new_ids)
-        backlog_q = (
-            select(Notice)
-            .options(_PLANNING)
-            .where(
-                Notice.source == source,
-                Notice.detail_state.in_(("pending", "failed")),
-                or_(Notice.detail_checked_at.is_(None), Notice.detail_checked_at < started),
-            )
-            .order_by(Notice.sort_date.desc().nulls_last(), Notice.id.desc())
-        )
-        for n in session.scalars(backlog_q):
+        backlog_q = _PLANNING.where(
+            N.c.source == source,
+            N.c.detail_state.in_(("pending", "failed")),
+            or_(N.c.detail_checked_at.is_(None), N.c.detail_checked_at < started),
+        ).order_by(N.c.sort_date.desc().nulls_last(), N.c.id.desc())
+        for n in conn.execute(backlog_q):
             if len(plan.ids) >= budget:
                 return plan
-            if n.id in chosen or detail_attempts(n) >= settings.max_detail_attempts:
+            if n.id in chosen or detail_attempts(n.extra) >= settings.max_detail_attempts:
                 continue
             plan.ids.append(n.id)
             chosen.add(n.id)
@@ -90,27 +82,25 @@ def plan_details(
             hours=settings.recheck_hours
         )
         recheck_q = (
-            select(Notice)
-            .options(_PLANNING)
-            .where(
-                Notice.source == source,
-                Notice.detail_state == "ok",
-                Notice.sort_date >= since,
-                or_(Notice.detail_checked_at.is_(None), Notice.detail_checked_at <= checked_before),
+            _PLANNING.where(
+                N.c.source == source,
+                N.c.detail_state == "ok",
+                N.c.sort_date >= since,
+                or_(N.c.detail_checked_at.is_(None), N.c.detail_checked_at <= checked_before),
             )
-            .order_by(Notice.detail_checked_at.asc().nulls_first(), Notice.id)
+            .order_by(N.c.detail_checked_at.asc().nulls_first(), N.c.id)
             .limit(budget - len(plan.ids))
         )
-        for n in session.scalars(recheck_q):
+        for n in conn.execute(recheck_q):
             if n.id not in chosen:
                 plan.ids.append(n.id)
                 plan.rechecks.add(n.id)
                 chosen.add(n.id)
-        _plan_rolling(session, source, settings, plan, chosen, budget)
+        _plan_rolling(conn, source, settings, plan, chosen, budget)
     return plan
 
 
-def _plan_rolling(session, source, settings, plan, chosen, budget) -> None:
+def _plan_rolling(conn, source, settings, plan, chosen, budget) -> None:
     """Older notices, a few per run, oldest-checked first: an edit to any stored notice is
     seen within ``recheck_period_days``, not only for recent publications.
 
@@ -123,18 +113,16 @@ def _plan_rolling(session, source, settings, plan, chosen, budget) -> None:
     now = settings.started_at or dt.datetime.now(dt.UTC)
     half = now - dt.timedelta(days=settings.recheck_period_days / 2)
     rolling_q = (
-        select(Notice)
-        .options(_PLANNING)
-        .where(
-            Notice.source == source,
-            Notice.detail_state == "ok",
-            Notice.removed.is_(False),
-            or_(Notice.detail_checked_at.is_(None), Notice.detail_checked_at <= half),
+        _PLANNING.where(
+            N.c.source == source,
+            N.c.detail_state == "ok",
+            N.c.removed.is_(False),
+            or_(N.c.detail_checked_at.is_(None), N.c.detail_checked_at <= half),
         )
-        .order_by(Notice.detail_checked_at.asc().nulls_first(), Notice.id)
+        .order_by(N.c.detail_checked_at.asc().nulls_first(), N.c.id)
         .limit(room + len(chosen))
     )
-    for n in session.scalars(rolling_q):
+    for n in conn.execute(rolling_q):
         if room <= 0:
             break
         if n.id not in chosen:
@@ -144,7 +132,10 @@ def _plan_rolling(session, source, settings, plan, chosen, budget) -> None:
             room -= 1
 
 
-def _list_item(n: Notice) -> ListItem:
+_LIST_ITEM = select(N.c.url, N.c.title, N.c.list_date, N.c.channel, N.c.extra, N.c.title_en_human)
+
+
+def _list_item(n: Any) -> ListItem:
     extra = {k: v for k, v in (n.extra or {}).items() if not k.startswith("_")}
     return ListItem(url=n.url, title=n.title, date=n.list_date, channel=n.channel, extra=extra)
 
@@ -159,12 +150,12 @@ def fetch_details(run: RunView, plan: DetailPlan) -> ScrapeError | None:
     total = len(plan.ids)
     for done, nid in enumerate(plan.ids):
         run.check_cancel()
-        with run.db.read() as session:
-            notice = session.get(Notice, nid)
-            if notice is None:
-                continue
-            item = _list_item(notice)
-            human = notice.title_en_human
+        with run.db.read_conn() as conn:
+            row = conn.execute(_LIST_ITEM.where(N.c.id == nid)).first()
+        if row is None:
+            continue
+        item = _list_item(row)
+        human = row.title_en_human
         try:
             with run.budget.running():
                 detail = run.source.fetch_detail(item, run.fetcher)
@@ -185,6 +176,9 @@ def fetch_details(run: RunView, plan: DetailPlan) -> ScrapeError | None:
         title_en = None
         if detail.title and detail.title != item.title and not human:
             title_en = run.hooks.translate(detail.title)
+        from storage.models import Notice  # storing a page's text: the ORM's work
+        from storage.notice_store import apply_detail
+
         try:
             with run.db.write() as session:
                 notice = session.get(Notice, nid)
@@ -210,10 +204,8 @@ def _record_failure(run: RunView, nid: int, message: str, *, recheck: bool = Fal
     A failed re-check loses nothing (the stored body stays), so it does not degrade the
     source's health; a notice still without its text does.
     """
-    with run.db.write() as session:
-        notice = session.get(Notice, nid)
-        if notice is not None:
-            detail_failed(notice, message)
+    with run.db.write_conn() as conn:
+        record_detail_failure(conn, nid, message)
     if recheck:
         run.report.rechecks_failed += 1
         return

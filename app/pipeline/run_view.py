@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from scrapers.beijing import beijing_date
-from storage.models import utcnow
+from storage.isotime import utcnow
 
 
 @dataclass

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
 
 from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -17,7 +19,6 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from app.pipeline.budget import BudgetedFetcher, ParseBudget
 from app.pipeline.details import DetailPlan, fetch_details, plan_details
 from app.pipeline.hooks import PipelineHooks
-from app.pipeline.removals import probe_missing
 from app.pipeline.report import (
     ChannelReport,
     ProgressEvent,
@@ -38,28 +39,28 @@ from scrapers.base import (
 )
 from scrapers.text import extract_doc_number
 from storage.clean import RowRejected
+from storage.core_tables import notices as NOTICES
 from storage.db import Database
 from storage.fetch_state import (
     BufferedValidators,
-    channel_record,
+    ensure_channel,
+    ensure_source,
+    finish_run,
     load_walk,
     save_walk,
-    source_record,
+    source_failures,
     start_run,
+    update_channel,
+    update_source,
 )
-from storage.models import FetchRun, Notice, utcnow
-from storage.notice_store import (
-    ListRow,
-    add_list_row,
-    known_urls,
-    link_duplicates,
-    mark_missing_removed,
-    notices_by_url,
-    see_known_row,
-)
-from storage.team import record_change, session_user
+from storage.isotime import utcnow
 
 log = logging.getLogger(__name__)
+
+# A cycle that finds nothing new never loads the ORM (its import, model declarations and mapper
+# set-up cost more than the rest of such a cycle): bookkeeping goes through Core
+# (storage.fetch_state), and the steps that store or change notices import their ORM-based
+# helpers (storage.notice_store, storage.team, app.pipeline.removals) when they have work.
 
 OK, NO_NEW = HealthState.OK.value, HealthState.NO_NEW.value
 DEGRADED, CANCELLED = HealthState.DEGRADED.value, HealthState.CANCELLED.value
@@ -137,9 +138,9 @@ class SourceRun:
 
     def run(self) -> SourceReport:
         rep = self.report
-        with self.db.write() as session:
-            rep.run_id = start_run(session, self.key).id
-            first_run = not session.scalar(select(exists().where(Notice.source == self.key)))
+        with self.db.write_conn() as conn:
+            rep.run_id = start_run(conn, self.key)
+            first_run = not conn.scalar(select(exists().where(NOTICES.c.source == self.key)))
         self.progress("start", message=self.label())
         detail_failure: ScrapeError | None = None
         try:
@@ -147,7 +148,10 @@ class SourceRun:
                 self.check_cancel()
                 self.read_channel(channel)
             self.mark_removals()
-            probe_missing(self, self.windows)
+            if self.windows:
+                from app.pipeline.removals import probe_missing
+
+                probe_missing(self, self.windows)
             plan: DetailPlan = plan_details(
                 self.db, self.key, rep.new_ids, self.settings, first_run
             )
@@ -172,8 +176,8 @@ class SourceRun:
         """Walk the channel's pages newest first until a page holds nothing new."""
         ch = ChannelReport(channel.key)
         self.report.channels[channel.key] = ch  # partial counts survive a cancel
-        with self.db.read() as session:
-            walk = WalkState(Frontier.from_json(load_walk(session, self.key, channel.key)))
+        with self.db.read_conn() as conn:
+            walk = WalkState(Frontier.from_json(load_walk(conn, self.key, channel.key)))
         if channel.date_kind != "publish" and walk.frontier is not None:
             # Only publication dates order a list: other dates cannot say "past the frontier".
             walk = WalkState(Frontier(walk.frontier.url, None))
@@ -264,6 +268,8 @@ class SourceRun:
         """Flag notices gone from a complete list (and from every list read this run)."""
         if not self.coverage:
             return
+        from storage.notice_store import mark_missing_removed
+
         with self.db.write() as session:
             for key, (listed, oldest) in self.coverage.items():
                 removed = mark_missing_removed(
@@ -289,8 +295,8 @@ class SourceRun:
             yield page
 
     def _close_walk(self, channel: Channel) -> None:
-        with self.db.write() as session:
-            save_walk(session, self.key, channel.key, None)
+        with self.db.write_conn() as conn:
+            save_walk(conn, self.key, channel.key, None)
 
     def store_page(
         self,
@@ -305,6 +311,8 @@ class SourceRun:
         ``walk`` is the frontier to persist in the same transaction, so a kill between pages
         leaves the frontier and the stored rows in step.
         """
+        from storage.notice_store import ListRow, known_urls
+
         rows: dict[str, ListRow] = {}
         for item in page.items:
             rows.setdefault(
@@ -324,13 +332,16 @@ class SourceRun:
     def _write_page(self, channel, rows, titles, ch: ChannelReport, walk) -> int:
         """One transaction per page, one savepoint per row: a row that cannot be stored is
         skipped and named in the report, the rest of the page is stored."""
+        from storage.notice_store import add_list_row, notices_by_url, see_known_row
+        from storage.team import record_change, session_user
+
         now = utcnow()
         changed_ids: list[int] = []
         restored = 0
         skipped: list[tuple[str, str]] = []
         with self.db.write() as session:
             existing = notices_by_url(session, rows)
-            added: list[Notice] = []
+            added: list[Any] = []  # storage.models.Notice
             for url, row in rows.items():
                 notice = existing.get(url)
                 try:
@@ -425,44 +436,65 @@ class SourceRun:
         if not internal_error:
             rep.state, rep.message = self._outcome(chans, detail_failure)
         now = utcnow()
-        with self.db.write() as session:
-            touched = list(dict.fromkeys(rep.new_ids + rep.changed_ids + rep.detailed_ids))
-            link_duplicates(session, touched, body_doc_number=body_doc_number)
-            self.hooks.matched(session, list(dict.fromkeys(rep.detailed_ids + rep.changed_ids)))
+        touched = list(dict.fromkeys(rep.new_ids + rep.changed_ids + rep.detailed_ids))
+        rematch = list(dict.fromkeys(rep.detailed_ids + rep.changed_ids))
+        with self._bookkeeping(orm=bool(touched)) as bind:
+            if touched:
+                from storage.notice_store import link_duplicates
+
+                link_duplicates(bind, touched, body_doc_number=body_doc_number)
+                self.hooks.matched(bind, rematch)
             for ch in chans:
-                rec = channel_record(session, self.key, ch.key)
-                rec.state, rec.message, rec.last_run, rec.new_items = (
-                    ch.state,
-                    ch.message,
-                    now,
-                    ch.new,
-                )
+                ensure_channel(bind, self.key, ch.key)
+                health: dict[str, Any] = {
+                    "state": ch.state,
+                    "message": ch.message,
+                    "last_run": now,
+                    "new_items": ch.new,
+                }
                 if ch.state in (OK, NO_NEW, DEGRADED):
-                    rec.last_ok = now
-            run = session.get(FetchRun, rep.run_id)
-            run.finished_at = now
-            run.new_items, run.updated_items = rep.new, rep.updated
-            run.details_fetched, run.requests = rep.details, rep.requests
-            run.channels = {k: c.to_json() for k, c in rep.channels.items()}
+                    health["last_ok"] = now
+                update_channel(bind, self.key, ch.key, **health)
+            run: dict[str, Any] = {
+                "finished_at": now,
+                "new_items": rep.new,
+                "updated_items": rep.updated,
+                "details_fetched": rep.details,
+                "requests": rep.requests,
+                "channels": {k: c.to_json() for k, c in rep.channels.items()},
+            }
             if rep.cancelled and not chans:  # stopped before it began: the last state stands
-                run.outcome = CANCELLED
-                run.error = "Stopped on request before the run began."
+                error = "Stopped on request before the run began."
+                finish_run(bind, rep.run_id, outcome=CANCELLED, error=error, **run)
                 return
-            src = source_record(session, self.key)
-            src.state, src.message, src.last_run, src.new_items = (
-                rep.state,
-                rep.message,
-                now,
-                rep.new,
-            )
+            ensure_source(bind, self.key)
+            src: dict[str, Any] = {
+                "state": rep.state,
+                "message": rep.message,
+                "last_run": now,
+                "new_items": rep.new,
+            }
             if rep.cancelled:  # neither a success nor a failure of the site
-                run.outcome = CANCELLED
-                run.error = "Stopped on request before the run finished."
+                update_source(bind, self.key, **src)
+                error = "Stopped on request before the run finished."
+                finish_run(bind, rep.run_id, outcome=CANCELLED, error=error, **run)
                 return
             if rep.failed:
-                src.consecutive_failures = (src.consecutive_failures or 0) + 1
-                run.error = rep.message
+                src["consecutive_failures"] = source_failures(bind, self.key) + 1
+                run["error"] = rep.message
             else:
-                src.consecutive_failures = 0
-                src.last_ok = now
-            run.outcome = rep.state
+                src["consecutive_failures"] = 0
+                src["last_ok"] = now
+            update_source(bind, self.key, **src)
+            finish_run(bind, rep.run_id, outcome=rep.state, **run)
+
+    @contextmanager
+    def _bookkeeping(self, *, orm: bool) -> Iterator[Any]:
+        """One write transaction for the end of the run: an ORM session when notices changed
+        (duplicates and topics are ORM code), else a Core connection."""
+        if orm:
+            with self.db.write() as session:
+                yield session
+        else:
+            with self.db.write_conn() as conn:
+                yield conn
