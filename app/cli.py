@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
-import pkgutil
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -35,7 +34,48 @@ class ArgumentParser(argparse.ArgumentParser):
         self.exit(2, f"regwatch: error: {message} (see: {self.prog} --help)\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+# Options of the top-level parser that take a value: skipped when looking for the command.
+_VALUE_OPTIONS = ("--db", "--config", "--user")
+
+
+def command_in(argv: Sequence[str]) -> str | None:
+    """The subcommand ``argv`` names (the first positional after the global options), if any.
+
+    Read before argparse so that ``build_parser`` can build that command alone. Accepts what
+    argparse accepts for the global options: ``--db URL``, ``--db=URL`` and unique prefixes
+    (``--conf PATH``).
+    """
+    it = iter(argv)
+    for tok in it:
+        if tok == "--":
+            return next(it, None)
+        if tok.startswith("--") and "=" not in tok and len(tok) > 2:
+            if any(opt.startswith(tok) for opt in _VALUE_OPTIONS):
+                next(it, None)  # the option's value
+            continue
+        if tok.startswith("-"):
+            continue
+        return tok
+    return None
+
+
+def _command_module(name: str | None):
+    """The ``app.commands`` module named ``name``, or None (no such module, or no name)."""
+    if not name or not name.isidentifier() or name.startswith("_"):
+        return None
+    full = f"app.commands.{name}"
+    try:
+        return importlib.import_module(full)
+    except ModuleNotFoundError as exc:
+        if exc.name == full:
+            return None
+        raise
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The command-line parser: every subcommand, or with ``command`` (a module of
+    ``app.commands``) that one alone. A quick command should not pay for importing and
+    describing the other eighteen; ``--help`` and unknown names get the full parser."""
     parser = ArgumentParser(
         prog="regwatch",
         description="Watch Chinese regulatory and standardisation notices (gov.cn, CAC, MIIT, SAC, "
@@ -62,6 +102,12 @@ def build_parser() -> argparse.ArgumentParser:
         "with this name (env REGWATCH_USER; config general.user; default: the login name)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    only = _command_module(command)
+    if only is not None:
+        only.add_parser(sub)
+        return parser
+    import pkgutil
+
     import app.commands
 
     for mod in sorted(pkgutil.iter_modules(app.commands.__path__), key=lambda m: m.name):
@@ -93,7 +139,9 @@ def translate_error(exc: BaseException, display_url: str | None = None) -> UserE
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    if argv is None:
+        argv = sys.argv[1:]
+    parser = build_parser(command_in(argv))
     args = parser.parse_args(argv)
     ctx = Context(db_url=args.db, config_path=args.config, user=args.user)
     try:

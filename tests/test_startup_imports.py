@@ -165,6 +165,12 @@ def test_a_no_change_fetch_of_every_source_loads_neither_orm_nor_parser(tmp_path
     assert not {"bs4", "soupsieve", "lxml"} & modules
 
 
+def test_a_command_builds_its_own_parser_only(tmp_path, seeded):
+    modules = imported(tmp_path, [*seeded, "sources", "--json"])
+    assert "app.commands.sources" in modules
+    assert not {"app.commands.export", "app.commands.topics", "app.commands.secrets"} & modules
+
+
 def test_a_no_change_jpaas_fetch_compiles_no_css_selector(tmp_path, seeded):
     """MIIT's rows are read with find(), not select(): the first selector a process compiles
     costs soupsieve's whole pattern set, more than the rest of a no-change MIIT cycle."""
