@@ -314,15 +314,24 @@ def ensure_channel(bind: Connection | Session, source_key: str, key: str) -> Non
 
 
 def update_source(bind: Connection | Session, key: str, **values: Any) -> None:
-    """Set fields of an existing source health record."""
-    as_connection(bind).execute(update(SRC).where(SRC.c.key == key).values(values))
+    """Set fields of the source's health record, creating it first if it has none."""
+    conn = as_connection(bind)
+    if not conn.execute(update(SRC).where(SRC.c.key == key).values(values)).rowcount:
+        ensure_source(conn, key)
+        conn.execute(update(SRC).where(SRC.c.key == key).values(values))
 
 
 def update_channel(bind: Connection | Session, source_key: str, key: str, **values: Any) -> None:
-    """Set fields of an existing channel health record."""
-    as_connection(bind).execute(
-        update(CH).where(CH.c.source_key == source_key, CH.c.key == key).values(values)
-    )
+    """Set fields of the channel's health record, creating it (and its source's) if missing.
+
+    One UPDATE in the usual case: a cycle writes every channel's health, and checking for
+    the row first would double the statements of a cycle that finds nothing new.
+    """
+    conn = as_connection(bind)
+    stmt = update(CH).where(CH.c.source_key == source_key, CH.c.key == key).values(values)
+    if not conn.execute(stmt).rowcount:
+        ensure_channel(conn, source_key, key)
+        conn.execute(stmt)
 
 
 def source_failures(bind: Connection | Session, key: str) -> int:
@@ -352,10 +361,7 @@ def save_walk(
     found = conn.execute(
         select(CH.c.walk).where(CH.c.source_key == source_key, CH.c.key == key)
     ).first()
-    if found is None:
-        if walk is None:
-            return
-        ensure_channel(conn, source_key, key)
-    elif (found.walk or None) == walk:
-        return
+    stored = (found.walk or None) if found is not None else None
+    if stored == walk:
+        return  # unchanged, or nothing to clear
     update_channel(conn, source_key, key, walk=walk)

@@ -43,8 +43,6 @@ from storage.core_tables import notices as NOTICES
 from storage.db import Database
 from storage.fetch_state import (
     BufferedValidators,
-    ensure_channel,
-    ensure_source,
     finish_run,
     load_walk,
     save_walk,
@@ -445,7 +443,6 @@ class SourceRun:
                 link_duplicates(bind, touched, body_doc_number=body_doc_number)
                 self.hooks.matched(bind, rematch)
             for ch in chans:
-                ensure_channel(bind, self.key, ch.key)
                 health: dict[str, Any] = {
                     "state": ch.state,
                     "message": ch.message,
@@ -467,7 +464,6 @@ class SourceRun:
                 error = "Stopped on request before the run began."
                 finish_run(bind, rep.run_id, outcome=CANCELLED, error=error, **run)
                 return
-            ensure_source(bind, self.key)
             src: dict[str, Any] = {
                 "state": rep.state,
                 "message": rep.message,
