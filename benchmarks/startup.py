@@ -12,8 +12,11 @@
    install one into a throw-away venv (``python3 -m venv /tmp/uw && /tmp/uw/bin/pip install
    urlwatch``), never into regwatch's.
 
-CPU is user+system time of the child process (resource.RUSAGE_CHILDREN), the median of
-``--runs``; the replay server runs in this process and is not counted. regwatch's own modules
+CPU is user+system time of the child process (resource.RUSAGE_CHILDREN); the replay server
+runs in this process and is not counted. Each command and its reference run in turns (one of
+each, ``--runs`` times), and a ratio is the median of the per-turn ratios: on a shared machine
+the CPU time of the same work drifts by a third within minutes, and measuring one side after
+the other would put that drift into the ratio. regwatch's own modules
 are byte-compiled first, as an installed copy's are after its first run: with
 PYTHONDONTWRITEBYTECODE set (as on the shared development machine) every run would otherwise
 compile some 170 modules from source, a cost no user pays and the references never pay. Import costs per
@@ -51,8 +54,16 @@ def cpu_of(argv: list[str], env: dict[str, str]) -> float:
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def median_cpu(argv: list[str], env: dict[str, str], runs: int) -> float:
-    return statistics.median(cpu_of(argv, env) for _ in range(runs))
+def paired(
+    argv: list[str], ref: list[str], env: dict[str, str], runs: int
+) -> tuple[float, float, float]:
+    """Medians of ``argv``'s CPU, ``ref``'s CPU and their per-turn ratio, run in turns."""
+    mine, theirs = [], []
+    for _ in range(runs):
+        mine.append(cpu_of(argv, env))
+        theirs.append(cpu_of(ref, env))
+    ratio = statistics.median(a / b for a, b in zip(mine, theirs, strict=True))
+    return statistics.median(mine), statistics.median(theirs), ratio
 
 
 def urlwatch_files(work: Path, mirror: str, requests) -> list[str]:
@@ -95,10 +106,11 @@ def main() -> None:
         capture_output=True,
     )
     cpu_of([*base, "sources", "--json"], env)  # migrate once: later runs open an up-to-date db
-    ref = median_cpu([python, "-c", "import sqlalchemy, httpx"], env, args.runs)
-    sources = median_cpu([*base, "sources", "--json"], env, args.runs)
+    sources, ref, ratio = paired(
+        [*base, "sources", "--json"], [python, "-c", "import sqlalchemy, httpx"], env, args.runs
+    )
     print(f"python -c 'import sqlalchemy, httpx': {ref:.3f} s CPU (median of {args.runs})")
-    print(f"regwatch sources --json:              {sources:.3f} s CPU  ratio {sources / ref:.2f}x")
+    print(f"regwatch sources --json:              {sources:.3f} s CPU  ratio {ratio:.2f}x")
 
     uw = args.urlwatch or (
         "/tmp/uw/bin/urlwatch"
@@ -111,19 +123,20 @@ def main() -> None:
         srv.clear_requests()
         cpu_of(fetch, env)
         requests = srv.requests
-        nochange = median_cpu(fetch, env, args.runs)
-        print(
-            f"regwatch fetch, no change:            {nochange:.3f} s CPU, {len(requests)} requests"
-        )
         if not uw:
+            nochange = statistics.median(cpu_of(fetch, env) for _ in range(args.runs))
+            print(f"regwatch fetch, no change:            {nochange:.3f} s CPU")
             print("urlwatch not found: give --urlwatch PATH to compare the no-change fetch")
             return
         opts = urlwatch_files(work, srv.url, requests)
         cpu_of([uw, *opts], env)  # first run fills its cache
-        watch = median_cpu([uw, *opts], env, args.runs)
+        nochange, watch, ratio = paired(fetch, [uw, *opts], env, args.runs)
+        print(
+            f"regwatch fetch, no change:            {nochange:.3f} s CPU, {len(requests)} requests"
+        )
         print(
             f"urlwatch, same {len(requests)} URLs, no change:  {watch:.3f} s CPU  "
-            f"regwatch/urlwatch {nochange / watch:.2f}x"
+            f"regwatch/urlwatch {ratio:.2f}x"
         )
 
 
