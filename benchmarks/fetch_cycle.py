@@ -30,7 +30,7 @@ retries = 0
 first_run_max = 1000
 first_run_days = 36500
 max_details = 1000
-recheck_hours = 100000
+recheck_hours = 8760
 """
 
 
