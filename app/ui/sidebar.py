@@ -175,6 +175,7 @@ class Sidebar(QTreeWidget):
             self.addTopLevelItem(root)
             root.setExpanded(True)
         self.last_counts: SidebarCounts | None = None
+        self._refreshes = 0  # refresh() calls so far: a late answer to an older one is dropped
         self.source_names: dict[str, str] = {}  # full names, for tooltips
         self.short_names: dict[str, str] = {}  # as the list's Source column shows them
         self.today = dt.date.today  # the day "Open for comment" counts from
@@ -208,10 +209,22 @@ class Sidebar(QTreeWidget):
             self.view_selected.emit(view)
 
     def refresh(self) -> None:
-        """Re-read counts and health in the background, then relabel."""
+        """Re-read counts and health in the background, then relabel.
+
+        Reads run two at a time, so an older refresh (say, counted before the clock or the
+        config changed) can finish after a newer one: only the newest request's answer is
+        shown.
+        """
         config, today = self._config, self.today()
+        self._refreshes += 1
+        asked = self._refreshes
+
+        def apply_if_newest(counts: SidebarCounts) -> None:
+            if asked == self._refreshes:
+                self._apply(counts)
+
         Op(self._tasks, lambda: read_counts(self._db, config, today), kind="read").success(
-            self._apply
+            apply_if_newest
         ).run_in_background()
 
     def _label(self, item: QTreeWidgetItem, text: str, count: int) -> None:

@@ -39,3 +39,39 @@ def test_every_state_has_a_colour():
     states = {"never_run", "ok", "no_new", "degraded", "broken", "blocked", "error", "cancelled"}
     assert states <= set(HEALTH_COLOURS)
     assert "cancelled" in health_tooltip(_row("cancelled", "Stopped on request."))
+
+
+def test_a_late_answer_to_an_older_refresh_does_not_replace_a_newer_one(
+    qtbot, db, tasks, monkeypatch
+):
+    """Two reads run at once: counts asked for first but answered last are dropped."""
+    import dataclasses
+    import threading
+
+    from app.ui import sidebar as sidebar_module
+    from tests.ui.conftest import wait_idle
+
+    real = sidebar_module.read_counts
+    first_may_answer = threading.Event()
+    calls: list[str] = []
+
+    def read_counts(db, config, today=None):
+        counts = real(db, config, today)
+        if not calls:  # the older refresh: answers only after the newer one has
+            calls.append("older")
+            assert first_may_answer.wait(10)
+            return dataclasses.replace(counts, inbox=-1)
+        calls.append("newer")
+        return counts
+
+    monkeypatch.setattr(sidebar_module, "read_counts", read_counts)
+    bar = Sidebar(db, tasks, None)
+    qtbot.addWidget(bar)
+    bar.refresh()
+    qtbot.waitUntil(lambda: calls == ["older"], timeout=5000)
+    bar.refresh()
+    qtbot.waitUntil(lambda: bar.last_counts is not None, timeout=5000)
+    first_may_answer.set()
+    wait_idle(qtbot, tasks)
+    assert calls == ["older", "newer"]
+    assert bar.last_counts.inbox != -1  # the newer answer stands
