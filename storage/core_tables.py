@@ -11,8 +11,11 @@ Inserts here get no ORM defaults: callers give every value.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, String, Text
 from sqlalchemy.sql import column, table
+from sqlalchemy.sql.expression import ColumnClause
 
 _TIME = DateTime(timezone=True)
 
@@ -42,26 +45,27 @@ fetch_runs = table(
     column("channels", JSON),
 )
 
+
+def _health() -> list[ColumnClause[Any]]:
+    """The health columns a source and a channel record share (new objects per table)."""
+    return [
+        column("state", String),
+        column("message", Text),
+        column("last_run", _TIME),
+        column("last_ok", _TIME),
+        column("new_items", Integer),
+    ]
+
+
 sources = table(
-    "sources",
-    column("key", String),
-    column("state", String),
-    column("message", Text),
-    column("last_run", _TIME),
-    column("last_ok", _TIME),
-    column("new_items", Integer),
-    column("consecutive_failures", Integer),
+    "sources", column("key", String), *_health(), column("consecutive_failures", Integer)
 )
 
 channels = table(
     "channels",
     column("source_key", String),
     column("key", String),
-    column("state", String),
-    column("message", Text),
-    column("last_run", _TIME),
-    column("last_ok", _TIME),
-    column("new_items", Integer),
+    *_health(),
     column("walk", JSON),
 )
 
